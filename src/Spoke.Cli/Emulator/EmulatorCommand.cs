@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Spoke.Emulator;
+
+namespace Spoke.Cli.Emulator;
+
+/// <summary><c>spoke emulator</c>: runs a local HubSpot until Ctrl+C or SIGTERM.</summary>
+internal static class EmulatorCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "TCP port; 0 picks a free one", DefaultValueFactory = _ => 8080 };
+        var host = new Option<string>("--host") { Description = "Interface to bind", DefaultValueFactory = _ => "127.0.0.1" };
+        var token = new Option<string[]>("--token")
+        {
+            Description = "A private-app token to accept with every scope (repeatable). One is generated when none is given.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var portalId = new Option<long>("--portal-id") { Description = "Portal (hub) id", DefaultValueFactory = _ => 12345678 };
+        var data = new Option<FileInfo?>("--data") { Description = "SQLite file that keeps state across restarts (default: in memory)" };
+        var seed = new Option<SeedKind>("--seed") { Description = "Data to start with: none or demo", DefaultValueFactory = _ => SeedKind.None };
+        var seedSize = new Option<int>("--seed-size") { Description = "Contacts the demo seed creates (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 100 };
+        var rateLimits = new Option<RateLimitTier>("--rate-limits")
+        {
+            Description = "Rate-limit profile: off, free, starter, professional or enterprise",
+            DefaultValueFactory = _ => RateLimitTier.Off,
+        };
+        seedSize.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--seed-size must be zero or more.");
+            }
+        });
+        port.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                r.AddError("--port must be between 0 and 65535.");
+            }
+        });
+
+        var command = new Command("emulator", "Run a local HubSpot (API, errors, limits) that any HubSpot client can point at")
+        {
+            port, host, token, portalId, data, seed, seedSize, rateLimits,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new HubSpotEmulatorOptions
+            {
+                Port = parse.GetValue(port),
+                Host = parse.GetValue(host)!,
+                PortalId = parse.GetValue(portalId),
+                DataFile = parse.GetValue(data)?.FullName,
+                Seed = parse.GetValue(seed),
+                SeedSize = parse.GetValue(seedSize),
+                RateLimits = parse.GetValue(rateLimits),
+            };
+            foreach (var t in parse.GetValue(token) ?? [])
+            {
+                options.Tokens.Add(t);
+            }
+
+            await using var emulator = await HubSpotEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            var url = emulator.BaseUri.ToString().TrimEnd('/');
+            Console.WriteLine($"HubSpot emulator listening on {url}");
+            // The token is printed only when we generated it: a token the user chose stays off the console.
+            if (options.Tokens.Count == 0)
+            {
+                Console.WriteLine($"Access token (all scopes): {emulator.Token}");
+            }
+            else
+            {
+                Console.WriteLine($"Accepting {options.Tokens.Count} token(s) given with --token.");
+            }
+
+            Console.WriteLine($"Portal {emulator.PortalId}; rate limits {options.RateLimits.ToString().ToLowerInvariant()}; state {(options.DataFile is null ? "in memory" : options.DataFile)}. Ctrl+C stops.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Console.WriteLine("HubSpot emulator stopped.");
+            return 0;
+        });
+        return command;
+    }
+}

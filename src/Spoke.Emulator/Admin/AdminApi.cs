@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Spoke.Emulator.Errors;
+using Spoke.Emulator.Http;
+using Spoke.Emulator.Portal;
+using Spoke.Emulator.RateLimits;
+
+namespace Spoke.Emulator.Admin;
+
+/// <summary>The emulator's own controls under <c>/_emulator/</c> (loopback only, no token).</summary>
+public static class AdminApi
+{
+    public static void MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/_emulator");
+        g.MapGet("/health", (PortalState portal) => JsonIO.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "ok");
+            w.WriteNumber("portalId", portal.PortalId);
+            w.WriteEndObject();
+        }));
+
+        g.MapPost("/tokens", async (HttpContext ctx, PortalState portal) =>
+        {
+            using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+            var scopes = doc.RootElement.Field("scopes");
+            var grant = scopes.ValueKind == JsonValueKind.Array
+                ? portal.Tokens.Create(scopes.EnumerateArray().Select(s => s.GetString() ?? ""))
+                : portal.Tokens.AddAllScopes(Auth.TokenStore.NewToken());
+            using (portal.Write())
+            {
+                portal.TouchMetadata();
+            }
+
+            return JsonIO.Json(201, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("token", grant.Token);
+                w.WriteStartArray("scopes");
+                foreach (var s in grant.Scopes)
+                {
+                    w.WriteStringValue(s);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        });
+
+        g.MapPost("/reset", (PortalState portal, RateLimiter limiter) =>
+        {
+            portal.Reset();
+            limiter.Clear();
+            return JsonIO.NoContent();
+        });
+
+        g.MapGet("/rate-limits", (RateLimiter limiter) => RateLimitBody(limiter));
+        g.MapPut("/rate-limits", async (HttpContext ctx, RateLimiter limiter) =>
+        {
+            using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+            var tier = doc.RootElement.String("tier");
+            if (tier is null || !Enum.TryParse<RateLimitTier>(tier, ignoreCase: true, out var parsed))
+            {
+                throw ApiError.Validation($"\"tier\" must be one of off, free, starter, professional, enterprise; got \"{tier}\".");
+            }
+
+            limiter.Tier = parsed;
+            limiter.Clear();
+            return RateLimitBody(limiter);
+        });
+
+        g.MapPost("/clock/advance", async (HttpContext ctx, PortalState portal) =>
+        {
+            using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+            var ms = doc.RootElement.Field("milliseconds");
+            if (ms.ValueKind != JsonValueKind.Number || !ms.TryGetInt64(out var delta) || delta < 0)
+            {
+                throw ApiError.Validation("\"milliseconds\" must be a non-negative integer.");
+            }
+
+            portal.Clock.Advance(TimeSpan.FromMilliseconds(delta));
+            return JsonIO.Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("now", Objects.RecordJson.Time(portal.Now));
+                w.WriteEndObject();
+            });
+        });
+    }
+
+    private static IResult RateLimitBody(RateLimiter limiter) => JsonIO.Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("tier", limiter.Tier.ToString().ToLowerInvariant());
+        if (limiter.Profile is { } p)
+        {
+            w.WriteNumber("perTenSeconds", p.PerTenSeconds);
+            w.WriteNumber("perDay", p.PerDay);
+        }
+
+        w.WriteEndObject();
+    });
+}

@@ -1,0 +1,70 @@
+namespace Spoke.Emulator;
+
+/// <summary>
+/// The emulator's clock: system time plus an offset that tests advance, or a frozen instant.
+/// Every timestamp, rate-limit window and expiry in the emulator reads this clock.
+/// </summary>
+public sealed class EmulatorClock : TimeProvider
+{
+    private readonly TimeProvider _system;
+    private readonly object _gate = new();
+    private TimeSpan _offset;
+    private DateTimeOffset? _frozenAt;
+
+    public EmulatorClock(TimeProvider? system = null) => _system = system ?? System;
+
+    /// <summary>Creates a clock frozen at <paramref name="instant"/>; it moves only when advanced.</summary>
+    public static EmulatorClock FrozenAt(DateTimeOffset instant)
+    {
+        var clock = new EmulatorClock();
+        clock.Freeze(instant);
+        return clock;
+    }
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate)
+        {
+            return _frozenAt ?? _system.GetUtcNow() + _offset;
+        }
+    }
+
+    /// <summary>Moves time forward by <paramref name="delta"/> (never backwards).</summary>
+    public void Advance(TimeSpan delta)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
+        lock (_gate)
+        {
+            if (_frozenAt is { } frozen)
+            {
+                _frozenAt = frozen + delta;
+            }
+            else
+            {
+                _offset += delta;
+            }
+        }
+    }
+
+    /// <summary>Stops the clock at <paramref name="instant"/>.</summary>
+    public void Freeze(DateTimeOffset instant)
+    {
+        lock (_gate)
+        {
+            _frozenAt = instant.ToUniversalTime();
+        }
+    }
+
+    /// <summary>Lets the clock run again from where it stands.</summary>
+    public void Unfreeze()
+    {
+        lock (_gate)
+        {
+            if (_frozenAt is { } frozen)
+            {
+                _offset = frozen - _system.GetUtcNow();
+                _frozenAt = null;
+            }
+        }
+    }
+}

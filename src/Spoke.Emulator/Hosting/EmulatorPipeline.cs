@@ -1,0 +1,130 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Spoke.Emulator.Auth;
+using Spoke.Emulator.Errors;
+using Spoke.Emulator.Portal;
+using Spoke.Emulator.RateLimits;
+
+namespace Spoke.Emulator.Hosting;
+
+/// <summary>
+/// The request pipeline in HubSpot's order: correlation id → errors as HubSpot bodies → auth → rate limits → API.
+/// </summary>
+internal static partial class EmulatorPipeline
+{
+    public const string AdminPrefix = "/_emulator";
+
+    public static void UseEmulatorPipeline(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Spoke.Emulator");
+        app.Use(async (ctx, next) =>
+        {
+            var correlationId = ApiError.CorrelationId(ctx);
+            ctx.Response.Headers["X-HubSpot-Correlation-Id"] = correlationId;
+            try
+            {
+                await next(ctx).ConfigureAwait(false);
+            }
+            catch (ApiError error) when (!ctx.Response.HasStarted)
+            {
+                await error.WriteAsync(ctx).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException ex) when (!ctx.Response.HasStarted)
+            {
+                await ApiError.Validation($"Invalid request: {ex.Message}").WriteAsync(ctx).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!ctx.Response.HasStarted && ex is not OperationCanceledException)
+            {
+                // Log the route and correlation id only: bodies may hold personal data.
+                LogUnhandled(logger, ex, ctx.Request.Method, ctx.Request.Path, correlationId);
+                await new ApiError(500, "INTERNAL_ERROR", "Internal error. Quote the correlationId when you report it.")
+                    .WriteAsync(ctx).ConfigureAwait(false);
+            }
+        });
+
+        app.Use(async (ctx, next) =>
+        {
+            var path = ctx.Request.Path.Value ?? "";
+            if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+            {
+                if (ctx.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip))
+                {
+                    throw new ApiError(403, "FORBIDDEN", "The emulator's admin API answers loopback callers only.");
+                }
+
+                await next(ctx).ConfigureAwait(false);
+                return;
+            }
+
+            var portal = ctx.RequestServices.GetRequiredService<PortalState>();
+            var grant = Authenticate(ctx, portal);
+            ctx.Items[Scopes.GrantItem] = grant;
+            var limiter = ctx.RequestServices.GetRequiredService<RateLimiter>();
+            var decision = limiter.Check(grant.Token, IsSearch(ctx.Request));
+            if (decision.Rejection is { } rejection)
+            {
+                throw rejection;
+            }
+
+            if (decision.Headers is { } headers)
+            {
+                foreach (var (name, value) in headers)
+                {
+                    ctx.Response.Headers[name] = value;
+                }
+            }
+
+            await next(ctx).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Anything no endpoint claims answers like HubSpot: a 404 body.</summary>
+    public static void MapUnknownRoutes(this WebApplication app) =>
+        app.MapFallback((HttpContext ctx) =>
+        {
+            throw new ApiError(404, "OBJECT_NOT_FOUND", $"Resource not found: {ctx.Request.Method} {ctx.Request.Path} is not an endpoint of this API.");
+        });
+
+    private static TokenGrant Authenticate(HttpContext ctx, PortalState portal)
+    {
+        var header = ctx.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            throw Scopes.MissingCredentials();
+        }
+
+        const string bearer = "Bearer ";
+        if (!header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Scopes.MissingCredentials();
+        }
+
+        var token = header[bearer.Length..].Trim();
+        var grant = portal.Tokens.Find(token) ?? throw Scopes.InvalidToken(expired: false);
+        if (grant.ExpiresAt is { } expiresAt && expiresAt <= portal.Now)
+        {
+            throw Scopes.InvalidToken(expired: true);
+        }
+
+        return grant;
+    }
+
+    /// <summary>CRM search requests: their own 5/s budget and no rate-limit headers.</summary>
+    public static bool IsSearch(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            return false;
+        }
+
+        var path = request.Path.Value ?? "";
+        return path.EndsWith("/search", StringComparison.Ordinal) &&
+               (path.StartsWith("/crm/v3/objects/", StringComparison.Ordinal) || path.StartsWith("/crm/objects/", StringComparison.Ordinal));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path} (correlation {CorrelationId})")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string? path, string correlationId);
+}

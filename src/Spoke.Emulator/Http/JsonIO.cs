@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Spoke.Emulator.Errors;
+
+namespace Spoke.Emulator.Http;
+
+/// <summary>Reading request bodies and writing JSON answers without reflection.</summary>
+public static class JsonIO
+{
+    /// <summary>HubSpot escapes only what JSON requires; so do we (quotes as \", not \u0022).</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, MaxDepth = 64 };
+
+    /// <summary>Reads the body as JSON; an empty body is <c>{}</c>. Bad JSON → HubSpot's 400.</summary>
+    public static async Task<JsonDocument> ReadAsync(HttpContext context, int? maxChars = null)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        if (maxChars is { } max && buffer.Length > max && System.Text.Encoding.UTF8.GetCharCount(buffer.GetBuffer(), 0, (int)buffer.Length) > max)
+        {
+            throw ApiError.Validation($"The request body is too long: {buffer.Length} characters; the limit is {max}.",
+                context: ApiError.Ctx("maxCharacters", max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (buffer.Length == 0)
+        {
+            return JsonDocument.Parse("{}");
+        }
+
+        try
+        {
+            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new ApiError(400, "VALIDATION_ERROR",
+                $"Invalid input JSON on line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads the body and requires a JSON object.</summary>
+    public static async Task<JsonDocument> ReadObjectAsync(HttpContext context, int? maxChars = null)
+    {
+        var doc = await ReadAsync(context, maxChars).ConfigureAwait(false);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            doc.Dispose();
+            throw ApiError.InvalidJson("the request body must be a JSON object.");
+        }
+
+        return doc;
+    }
+
+    /// <summary>An <see cref="IResult"/> that writes JSON produced by <paramref name="write"/>.</summary>
+    public static IResult Json(int status, Action<Utf8JsonWriter> write, IReadOnlyDictionary<string, string>? headers = null) =>
+        new JsonWriterResult(status, write, headers);
+
+    public static IResult Json(Action<Utf8JsonWriter> write) => new JsonWriterResult(200, write, null);
+
+    public static IResult NoContent() => Results.StatusCode(204);
+
+    /// <summary>Reads an optional string field.</summary>
+    public static string? String(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>Reads an optional field of any kind.</summary>
+    public static JsonElement Field(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) ? v : default;
+
+    /// <summary>Reads an id that HubSpot accepts as a string or a number.</summary>
+    public static string? IdString(this JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.Number => element.GetRawText(),
+        _ => null,
+    };
+
+    /// <summary>Requires an array field named <paramref name="name"/> (e.g. batch <c>inputs</c>).</summary>
+    public static JsonElement RequireArray(this JsonElement element, string name)
+    {
+        var v = element.Field(name);
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            throw ApiError.Validation($"Invalid input JSON: \"{name}\" is required and must be an array.",
+                context: ApiError.Ctx("field", name));
+        }
+
+        return v;
+    }
+
+    private sealed class JsonWriterResult(int status, Action<Utf8JsonWriter> write, IReadOnlyDictionary<string, string>? headers) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var buffer = new ArrayBufferWriter<byte>(4096);
+            using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                write(w);
+            }
+
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = "application/json;charset=utf-8";
+            if (headers is not null)
+            {
+                foreach (var (k, v) in headers)
+                {
+                    httpContext.Response.Headers[k] = v;
+                }
+            }
+
+            httpContext.Response.ContentLength = buffer.WrittenCount;
+            await httpContext.Response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

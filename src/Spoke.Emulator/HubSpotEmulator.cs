@@ -1,0 +1,131 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Spoke.Emulator.Admin;
+using Spoke.Emulator.Auth;
+using Spoke.Emulator.Hosting;
+using Spoke.Emulator.Objects;
+using Spoke.Emulator.Portal;
+using Spoke.Emulator.RateLimits;
+
+namespace Spoke.Emulator;
+
+/// <summary>
+/// A running emulator: a local HubSpot on loopback. Start one per test class (or share one and
+/// <see cref="Reset"/> between tests):
+/// <code>
+/// await using var emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions());
+/// var token = emulator.CreateToken("crm.objects.contacts.read");
+/// </code>
+/// </summary>
+public sealed class HubSpotEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly RateLimiter _limiter;
+
+    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, Uri baseUri, string token)
+    {
+        _app = app;
+        Portal = portal;
+        _limiter = limiter;
+        BaseUri = baseUri;
+        Token = token;
+    }
+
+    /// <summary>Where the emulator listens, e.g. <c>http://127.0.0.1:51234/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>A private-app token with every scope (the first configured token, or a generated one).</summary>
+    public string Token { get; }
+
+    /// <summary>The clock behind every timestamp, window and expiry; advance it in tests.</summary>
+    public EmulatorClock Clock => Portal.Clock;
+
+    public long PortalId => Portal.PortalId;
+
+    internal PortalState Portal { get; }
+
+    /// <summary>The active rate-limit profile; switching clears the usage counters.</summary>
+    public RateLimitTier RateLimits
+    {
+        get => _limiter.Tier;
+        set
+        {
+            _limiter.Tier = value;
+            _limiter.Clear();
+        }
+    }
+
+    public static async Task<HubSpotEmulator> StartAsync(HubSpotEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new HubSpotEmulatorOptions();
+        var clock = options.Clock ?? new EmulatorClock();
+        var portal = new PortalState(options.PortalId, clock, options.Fidelity);
+        var limiter = new RateLimiter(clock, options.Fidelity) { Tier = options.RateLimits };
+        EmulatorStartup.Prepare(portal, options);
+        var token = options.Tokens.Count > 0 ? options.Tokens[0] : TokenStore.NewToken();
+        foreach (var t in options.Tokens.DefaultIfEmpty(token))
+        {
+            portal.Tokens.AddAllScopes(t!);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Spoke.Emulator" });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
+        });
+        builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
+        builder.Services.AddSingleton(portal);
+        builder.Services.AddSingleton(limiter);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+        app.UseEmulatorPipeline();
+        MapApis(app);
+        app.MapAdminApi();
+        app.MapUnknownRoutes();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        return new HubSpotEmulator(app, portal, limiter, uri, token);
+    }
+
+    /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs §1a).</summary>
+    private static void MapApis(WebApplication app)
+    {
+        foreach (var prefix in new[] { "/crm/v3/objects", "/crm/objects/2026-03", "/crm/objects/2026-09" })
+        {
+            app.MapObjectsApi(prefix);
+        }
+
+        EmulatorStartup.MapFeatureApis(app);
+    }
+
+    /// <summary>Creates a private-app token holding exactly <paramref name="scopes"/>.</summary>
+    public string CreateToken(params string[] scopes) => Portal.Tokens.Create(scopes).Token;
+
+    /// <summary>Empties the portal back to a fresh one; tokens and the clock survive, rate-limit usage does not.</summary>
+    public void Reset()
+    {
+        Portal.Reset();
+        _limiter.Clear();
+    }
+
+    /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="DisposeAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        Portal.Journal?.Dispose();
+    }
+
+    private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+}

@@ -1,0 +1,93 @@
+namespace Spoke.Emulator;
+
+/// <summary>Everything that shapes one emulator instance. Defaults mirror a fresh HubSpot portal.</summary>
+public sealed class HubSpotEmulatorOptions
+{
+    /// <summary>Interface to bind. Loopback by default: the emulator is a development tool.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (read it back from <see cref="HubSpotEmulator.BaseUri"/>).</summary>
+    public int Port { get; set; }
+
+    /// <summary>Private-app tokens accepted with every scope. When empty, one is generated.</summary>
+    public IList<string> Tokens { get; } = [];
+
+    /// <summary>The portal (hub) id.</summary>
+    public long PortalId { get; set; } = 12345678;
+
+    /// <summary>SQLite file that persists state; null keeps everything in memory.</summary>
+    public string? DataFile { get; set; }
+
+    public SeedKind Seed { get; set; } = SeedKind.None;
+
+    /// <summary>Number of contacts the demo seed creates (companies N/5, deals N/2, tickets N/4).</summary>
+    public int SeedSize { get; set; } = 100;
+
+    /// <summary>Seed value for the deterministic demo data.</summary>
+    public int SeedValue { get; set; } = 42;
+
+    public RateLimitTier RateLimits { get; set; } = RateLimitTier.Off;
+
+    /// <summary>Clock for every timestamp, window and expiry. Defaults to an <see cref="EmulatorClock"/> on system time.</summary>
+    public EmulatorClock? Clock { get; set; }
+
+    public FidelityOptions Fidelity { get; } = new();
+}
+
+public enum SeedKind { None, Demo }
+
+/// <summary>
+/// Rate-limit profiles (docs §7). <c>Off</c> disables limiting; the others apply the private-app budget of that tier.
+/// </summary>
+public enum RateLimitTier { Off, Free, Starter, Professional, Enterprise }
+
+/// <summary>
+/// Switches for HubSpot behaviour that the fact sheet marks UNVERIFIED or CONFLICT, and for HubSpot's warts.
+/// Each default is our best reading of live HubSpot; see src/Spoke.Emulator/README.md.
+/// </summary>
+public sealed class FidelityOptions
+{
+    /// <summary>Search: maximum filter groups per request (CONFLICT 5/6; default 5).</summary>
+    public int SearchMaxFilterGroups { get; set; } = 5;
+
+    /// <summary>Search: maximum filters in one group (CONFLICT 6/10; default 10, the 2024-08 changelog).</summary>
+    public int SearchMaxFiltersPerGroup { get; set; } = 10;
+
+    /// <summary>Search: maximum filters across all groups (CONFLICT 18/25; default 25).</summary>
+    public int SearchMaxFiltersTotal { get; set; } = 25;
+
+    /// <summary>Search: page size ceiling.</summary>
+    public int SearchMaxLimit { get; set; } = 200;
+
+    /// <summary>Search: results reachable by paging before the 400.</summary>
+    public int SearchMaxResults { get; set; } = 10_000;
+
+    /// <summary>Search: request body ceiling in characters.</summary>
+    public int SearchMaxBodyChars { get; set; } = 3_000;
+
+    /// <summary>Search: requests per second per token when rate limits are on.</summary>
+    public int SearchRequestsPerSecond { get; set; } = 5;
+
+    /// <summary>GET list: largest accepted <c>limit</c> (UNVERIFIED as a server cap; larger values are clamped).</summary>
+    public int ListMaxLimit { get; set; } = 100;
+
+    /// <summary>Batch endpoints: inputs per request.</summary>
+    public int BatchMaxInputs { get; set; } = 100;
+
+    /// <summary>
+    /// Requested properties that have no value: true returns them as <c>null</c> (live v3 behaviour as observed by
+    /// SDK users), false omits them (what the contacts doc says). UNVERIFIED.
+    /// </summary>
+    public bool ReturnNullForEmptyRequestedProperties { get; set; } = true;
+
+    /// <summary>
+    /// Date properties: true returns <c>YYYY-MM-DD</c>; false returns midnight-UTC ISO datetimes. UNVERIFIED.
+    /// </summary>
+    public bool DatePropertiesAsDateOnly { get; set; } = true;
+
+    /// <summary>Rate-limit headers on 429 also carry <c>Retry-After</c> (UNVERIFIED for CRM APIs; off by default).</summary>
+    public bool SendRetryAfterOn429 { get; set; }
+
+    /// <summary>Professional daily budget: 625,000 (docs) or 650,000 (changelog). CONFLICT; default docs.</summary>
+    public int ProfessionalDailyLimit { get; set; } = 625_000;
+}

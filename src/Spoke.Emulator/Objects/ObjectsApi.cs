@@ -1,0 +1,418 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Spoke.Emulator.Auth;
+using Spoke.Emulator.Errors;
+using Spoke.Emulator.Http;
+using Spoke.Emulator.Portal;
+
+namespace Spoke.Emulator.Objects;
+
+/// <summary>CRM objects v3: list, get, create, update, archive and batch (docs §3.1, §4).</summary>
+public static class ObjectsApi
+{
+    /// <summary>Maps the object routes under a prefix such as <c>/crm/v3/objects</c> or <c>/crm/objects/2026-09</c>.</summary>
+    public static void MapObjectsApi(this IEndpointRouteBuilder app, string prefix)
+    {
+        var g = app.MapGroup(prefix);
+        g.MapGet("/{objectType}", List);
+        g.MapPost("/{objectType}", Create);
+        g.MapGet("/{objectType}/{objectId}", Get);
+        g.MapPatch("/{objectType}/{objectId}", Update);
+        g.MapDelete("/{objectType}/{objectId}", Archive);
+        g.MapPost("/{objectType}/batch/read", BatchRead);
+        g.MapPost("/{objectType}/batch/create", BatchCreate);
+        g.MapPost("/{objectType}/batch/update", BatchUpdate);
+        g.MapPost("/{objectType}/batch/upsert", BatchUpsert);
+        g.MapPost("/{objectType}/batch/archive", BatchArchive);
+    }
+
+    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
+
+    private static IResult List(HttpContext ctx, string objectType)
+    {
+        var portal = Portal(ctx);
+        var q = ctx.Request.Query;
+        using var _ = portal.Read();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.ReadScopes);
+        var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
+        // propertiesWithHistory caps a page at 50 (docs §3.1; UNVERIFIED figure, conventional).
+        var max = selection.WithHistory.Count > 0 ? 50 : portal.Fidelity.ListMaxLimit;
+        var limit = Math.Clamp(Query.Int(q, "limit") ?? 10, 1, max);
+        var afterId = Query.After(q);
+        var archived = Query.Bool(q, "archived") ?? false;
+        var store = portal.Store(type);
+        var catalog = portal.Catalog(type);
+        var page = new List<CrmRecord>(limit);
+        CrmRecord? next = null;
+        foreach (var r in store.After(afterId - 1))
+        {
+            if (r.Archived != archived)
+            {
+                continue;
+            }
+
+            if (page.Count == limit)
+            {
+                next = r;
+                break;
+            }
+
+            page.Add(r);
+        }
+
+        var url = Query.BaseUrl(ctx);
+        return JsonIO.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("results");
+            foreach (var r in page)
+            {
+                RecordJson.Write(w, r, selection, catalog);
+            }
+
+            w.WriteEndArray();
+            if (next is not null)
+            {
+                Query.WritePaging(w, ctx, url, RecordJson.Id(next.Id));
+            }
+
+            w.WriteEndObject();
+        });
+    }
+
+    private static IResult Get(HttpContext ctx, string objectType, string objectId)
+    {
+        var portal = Portal(ctx);
+        var q = ctx.Request.Query;
+        using var _ = portal.Read();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.ReadScopes);
+        var archived = Query.Bool(q, "archived") ?? false;
+        var record = Lookup.Find(portal, type, objectId, q["idProperty"], archived) ?? throw Lookup.NotFound(objectId);
+        var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
+        var catalog = portal.Catalog(type);
+        return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog));
+    }
+
+    private static async Task<IResult> Create(HttpContext ctx, string objectType)
+    {
+        var portal = Portal(ctx);
+        using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+        var input = RecordWriter.ReadProperties(doc.RootElement.Field("properties"));
+        RejectAssociations(doc.RootElement);
+        using var _ = portal.Write();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.WriteScopes);
+        var record = new RecordWriter(portal).Create(type, input);
+        var selection = PropertySelection.DefaultsPlus(type, input.Keys, false);
+        var catalog = portal.Catalog(type);
+        return JsonIO.Json(201, w => RecordJson.Write(w, record, selection, catalog));
+    }
+
+    private static async Task<IResult> Update(HttpContext ctx, string objectType, string objectId)
+    {
+        var portal = Portal(ctx);
+        using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+        var input = RecordWriter.ReadProperties(doc.RootElement.Field("properties"));
+        using var _ = portal.Write();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.WriteScopes);
+        var record = Lookup.Find(portal, type, objectId, ctx.Request.Query["idProperty"], archived: false) ?? throw Lookup.NotFound(objectId);
+        new RecordWriter(portal).Update(type, record, input);
+        var selection = PropertySelection.DefaultsPlus(type, input.Keys, false);
+        var catalog = portal.Catalog(type);
+        return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog));
+    }
+
+    private static IResult Archive(HttpContext ctx, string objectType, string objectId)
+    {
+        var portal = Portal(ctx);
+        using var _ = portal.Write();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.WriteScopes);
+        // HubSpot answers 204 whether or not the record existed.
+        if (Lookup.Find(portal, type, objectId, null, archived: false) is { } record)
+        {
+            ArchiveRecord(portal, type, record);
+        }
+
+        return JsonIO.NoContent();
+    }
+
+    internal static void ArchiveRecord(PortalState portal, ObjectType type, CrmRecord record)
+    {
+        var store = portal.Store(type);
+        store.SetArchived(record, true, portal.Now);
+        portal.Touch(store, record);
+    }
+
+    private static async Task<IResult> BatchRead(HttpContext ctx, string objectType)
+    {
+        var portal = Portal(ctx);
+        using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+        var body = doc.RootElement;
+        var inputs = Batch.Inputs(body, portal);
+        var started = portal.Now;
+        using var _ = portal.Read();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.ReadScopes);
+        var archived = Query.Bool(ctx.Request.Query, "archived") ?? false;
+        var idProperty = body.String("idProperty");
+        var selection = PropertySelection.From(type, Batch.Strings(body.Field("properties")), Batch.Strings(body.Field("propertiesWithHistory")),
+            portal.Fidelity.ReturnNullForEmptyRequestedProperties);
+        var catalog = portal.Catalog(type);
+        var found = new List<CrmRecord>();
+        var seen = new HashSet<long>();
+        var missing = new List<string>();
+        foreach (var input in inputs)
+        {
+            var id = input.Field("id").IdString() ?? throw ApiError.Validation("Each batch read input needs an \"id\".");
+            var record = Lookup.Find(portal, type, id, idProperty, archived);
+            if (record is null)
+            {
+                missing.Add(id);
+            }
+            else if (seen.Add(record.Id))
+            {
+                found.Add(record);
+            }
+        }
+
+        var errors = missing.Count == 0 ? [] : new List<ApiError>
+        {
+            new(404, "OBJECT_NOT_FOUND", $"Could not get some {type.Singular.ToUpperInvariant()} objects, they may be deleted or not exist. Check that ids are valid.")
+            {
+                Context = ApiError.Ctx("ids", [.. missing]),
+            },
+        };
+        return Batch.Result(ctx, started, portal.Now, 200, found, errors, (w, r) => RecordJson.Write(w, r, selection, catalog));
+    }
+
+    private static async Task<IResult> BatchCreate(HttpContext ctx, string objectType)
+    {
+        var portal = Portal(ctx);
+        using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+        var inputs = Batch.Inputs(doc.RootElement, portal);
+        var started = portal.Now;
+        var parsed = inputs.Select(i => (Properties: RecordWriter.ReadProperties(i.Field("properties")), TraceId: i.String("objectWriteTraceId"))).ToList();
+        foreach (var i in inputs)
+        {
+            RejectAssociations(i);
+        }
+
+        using var _ = portal.Write();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.WriteScopes);
+        var writer = new RecordWriter(portal);
+        var catalog = portal.Catalog(type);
+        var guard = new UniqueGuard(portal.Store(type));
+        var outcome = Batch.Apply(parsed, p => p.TraceId, p => writer.Create(type, p.Properties), p =>
+        {
+            var values = writer.PrepareCreate(type, p.Properties);
+            guard.Check(values);
+            return () => writer.CommitCreate(type, values);
+        });
+        var names = parsed.SelectMany(p => p.Properties.Keys).ToList();
+        var selection = PropertySelection.DefaultsPlus(type, names, false);
+        return Batch.Result(ctx, started, portal.Now, 201, outcome.Results, outcome.Errors, (w, r) => RecordJson.Write(w, r, selection, catalog));
+    }
+
+    private static async Task<IResult> BatchUpdate(HttpContext ctx, string objectType)
+    {
+        var portal = Portal(ctx);
+        using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+        var inputs = Batch.Inputs(doc.RootElement, portal);
+        var started = portal.Now;
+        var parsed = inputs.Select(i => (
+            Id: i.Field("id").IdString() ?? throw ApiError.Validation("Each batch update input needs an \"id\"."),
+            IdProperty: i.String("idProperty"),
+            Properties: RecordWriter.ReadProperties(i.Field("properties")),
+            TraceId: i.String("objectWriteTraceId"))).ToList();
+        Batch.RejectDuplicateIds(parsed.Select(p => p.Id));
+        using var _ = portal.Write();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.WriteScopes);
+        var writer = new RecordWriter(portal);
+        var catalog = portal.Catalog(type);
+        var missing = new List<string>();
+        var present = new List<(CrmRecord Record, Dictionary<string, string> Properties, string? TraceId)>();
+        foreach (var p in parsed)
+        {
+            if (Lookup.Find(portal, type, p.Id, p.IdProperty, archived: false) is { } record)
+            {
+                present.Add((record, p.Properties, p.TraceId));
+            }
+            else
+            {
+                missing.Add(p.Id);
+            }
+        }
+
+        var guard = new UniqueGuard(portal.Store(type));
+        var outcome = Batch.Apply(present, p => p.TraceId, p =>
+        {
+            writer.Update(type, p.Record, p.Properties);
+            return p.Record;
+        }, p =>
+        {
+            var values = writer.PrepareUpdate(type, p.Record, p.Properties);
+            guard.Check(values);
+            return () =>
+            {
+                writer.CommitUpdate(type, p.Record, values);
+                return p.Record;
+            };
+        });
+        if (missing.Count > 0)
+        {
+            outcome.Errors.Add(new ApiError(404, "OBJECT_NOT_FOUND", $"Could not update some {type.Singular.ToUpperInvariant()} objects, they may be deleted or not exist. Check that ids are valid.")
+            {
+                Context = ApiError.Ctx("ids", [.. missing]),
+            });
+        }
+
+        var selection = PropertySelection.DefaultsPlus(type, parsed.SelectMany(p => p.Properties.Keys), false);
+        return Batch.Result(ctx, started, portal.Now, 200, outcome.Results, outcome.Errors, (w, r) => RecordJson.Write(w, r, selection, catalog));
+    }
+
+    private static async Task<IResult> BatchUpsert(HttpContext ctx, string objectType)
+    {
+        var portal = Portal(ctx);
+        using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+        var inputs = Batch.Inputs(doc.RootElement, portal);
+        var started = portal.Now;
+        var parsed = inputs.Select(i => (
+            Id: i.Field("id").IdString() ?? throw ApiError.Validation("Each batch upsert input needs an \"id\": the value of its idProperty."),
+            IdProperty: i.String("idProperty"),
+            Properties: RecordWriter.ReadProperties(i.Field("properties")),
+            TraceId: i.String("objectWriteTraceId"))).ToList();
+        Batch.RejectDuplicateIds(parsed.Select(p => $"{p.IdProperty}:{p.Id.ToLowerInvariant()}"), parsed.Select(p => p.Id).ToList());
+        using var _ = portal.Write();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.WriteScopes);
+        var writer = new RecordWriter(portal);
+        var store = portal.Store(type);
+        var catalog = portal.Catalog(type);
+        var created = new HashSet<long>();
+        var guard = new UniqueGuard(store);
+        Func<CrmRecord> Prepare((string Id, string? IdProperty, Dictionary<string, string> Properties, string? TraceId) p)
+        {
+            var idProperty = p.IdProperty ?? "hs_object_id";
+            var record = Lookup.Find(portal, type, p.Id, idProperty, archived: false);
+            if (record is not null)
+            {
+                var changes = writer.PrepareUpdate(type, record, p.Properties);
+                guard.Check(changes);
+                return () =>
+                {
+                    writer.CommitUpdate(type, record, changes);
+                    return record;
+                };
+            }
+
+            if (idProperty == "hs_object_id")
+            {
+                throw Lookup.NotFound(p.Id);
+            }
+
+            var values = writer.PrepareCreate(type, new Dictionary<string, string>(p.Properties, StringComparer.Ordinal) { [idProperty] = p.Id });
+            guard.Check(values);
+            return () =>
+            {
+                var made = writer.CommitCreate(type, values);
+                created.Add(made.Id);
+                return made;
+            };
+        }
+
+        var outcome = Batch.Apply(parsed, p => p.TraceId, p => Prepare(p)(), Prepare);
+        var selection = PropertySelection.DefaultsPlus(type, parsed.SelectMany(p => p.Properties.Keys), false);
+        return Batch.Result(ctx, started, portal.Now, 200, outcome.Results, outcome.Errors,
+            (w, r) => RecordJson.Write(w, r, selection, catalog, x => x.WriteBoolean("new", created.Contains(r.Id))));
+    }
+
+    private static async Task<IResult> BatchArchive(HttpContext ctx, string objectType)
+    {
+        var portal = Portal(ctx);
+        using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+        var inputs = Batch.Inputs(doc.RootElement, portal);
+        var ids = inputs.Select(i => i.Field("id").IdString() ?? throw ApiError.Validation("Each batch archive input needs an \"id\".")).ToList();
+        using var _ = portal.Write();
+        var type = portal.ResolveType(objectType);
+        Scopes.Require(ctx, type.WriteScopes);
+        foreach (var id in ids)
+        {
+            if (Lookup.Find(portal, type, id, null, archived: false) is { } record)
+            {
+                ArchiveRecord(portal, type, record);
+            }
+        }
+
+        return JsonIO.NoContent();
+    }
+
+    /// <summary>Associations on create arrive with the associations feature; until then say so rather than drop them.</summary>
+    private static void RejectAssociations(JsonElement input)
+    {
+        var associations = input.Field("associations");
+        if (associations.ValueKind == JsonValueKind.Array && associations.GetArrayLength() > 0)
+        {
+            throw ApiError.Validation("This emulator does not support \"associations\" on create yet; create the record, then associate it with the associations API.");
+        }
+    }
+}
+
+/// <summary>Within one all-or-nothing batch, two inputs may not claim the same unique value.</summary>
+internal sealed class UniqueGuard(ObjectStore store)
+{
+    private readonly HashSet<(string, string)> _seen = [];
+
+    public void Check(Dictionary<string, string> values)
+    {
+        foreach (var (name, value) in values)
+        {
+            if (value.Length > 0 && store.IsUnique(name) && !_seen.Add((name, ObjectStore.UniqueKey(value))))
+            {
+                throw ApiError.Validation($"Two inputs of this batch set {name} to {value}; {name} must be unique.",
+                    context: ApiError.Ctx("propertyName", name));
+            }
+        }
+    }
+}
+
+/// <summary>Finding records by id or by a unique <c>idProperty</c>.</summary>
+public static class Lookup
+{
+    public static CrmRecord? Find(PortalState portal, ObjectType type, string id, string? idProperty, bool archived)
+    {
+        var store = portal.Store(type);
+        CrmRecord? record;
+        if (string.IsNullOrEmpty(idProperty) || idProperty == "hs_object_id")
+        {
+            record = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? store.Find(n) : null;
+        }
+        else
+        {
+            if (!store.IsUnique(idProperty))
+            {
+                throw ApiError.Validation(
+                    $"Property \"{idProperty}\" can't be used as idProperty for {type.Name}: use hs_object_id{(type.TypeId == "0-1" ? ", email" : "")} or a property with hasUniqueValue=true.",
+                    context: ApiError.Ctx("idProperty", idProperty));
+            }
+
+            record = archived
+                ? store.All().FirstOrDefault(r => r.Archived && string.Equals(r.Get(idProperty), id, StringComparison.OrdinalIgnoreCase))
+                : store.FindByUnique(idProperty, id);
+        }
+
+        return record is null || record.Deleted || record.Archived != archived ? null : record;
+    }
+
+    public static ApiError NotFound(string id) =>
+        new(404, "OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric.") { Context = ApiError.Ctx("id", id) };
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using Spoke.Emulator.Errors;
+
+namespace Spoke.Emulator.RateLimits;
+
+/// <summary>The budget of one tier (docs §7: private apps).</summary>
+public sealed record RateLimitProfile(string Name, int PerTenSeconds, int PerDay);
+
+/// <summary>The verdict on one request: headers to send, or the 429 to answer with.</summary>
+public readonly record struct RateLimitDecision(ApiError? Rejection, IReadOnlyDictionary<string, string>? Headers);
+
+/// <summary>
+/// HubSpot's limits: a rolling 10-second window per private app (token), a daily budget per portal that resets at
+/// midnight (UTC here; HubSpot uses the account's time zone), and search's 5 requests/second per token, which
+/// sends no rate-limit headers. Rejected requests do not consume budget. Time comes from the emulator clock.
+/// </summary>
+public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Queue<long>> _burst = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<long>> _search = new(StringComparer.Ordinal);
+    private DateOnly _day;
+    private int _dailyUsed;
+
+    public RateLimitTier Tier { get; set; } = RateLimitTier.Off;
+
+    public RateLimitProfile? Profile => Tier switch
+    {
+        RateLimitTier.Free => new("free", 100, 250_000),
+        RateLimitTier.Starter => new("starter", 100, 250_000),
+        RateLimitTier.Professional => new("professional", 190, fidelity.ProfessionalDailyLimit),
+        RateLimitTier.Enterprise => new("enterprise", 190, 1_000_000),
+        _ => null,
+    };
+
+    /// <summary>Forgets all usage (admin reset, tier switch).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _burst.Clear();
+            _search.Clear();
+            _dailyUsed = 0;
+        }
+    }
+
+    public RateLimitDecision Check(string token, bool isSearch)
+    {
+        if (Profile is not { } profile)
+        {
+            return default;
+        }
+
+        var now = clock.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        lock (_gate)
+        {
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            if (today != _day)
+            {
+                _day = today;
+                _dailyUsed = 0;
+            }
+
+            if (_dailyUsed >= profile.PerDay)
+            {
+                var untilMidnight = (long)(today.AddDays(1).ToDateTime(TimeOnly.MinValue) - now.UtcDateTime).TotalSeconds + 1;
+                return new(Reject("You have reached your daily limit.", "DAILY", untilMidnight), null);
+            }
+
+            if (isSearch)
+            {
+                var window = Window(_search, token, nowMs, 1_000);
+                if (window.Count >= fidelity.SearchRequestsPerSecond)
+                {
+                    return new(Reject("You have reached your secondly limit.", "SECONDLY", RetrySeconds(window, nowMs, 1_000)), null);
+                }
+
+                window.Enqueue(nowMs);
+                _dailyUsed++;
+                return default;
+            }
+
+            var burst = Window(_burst, token, nowMs, 10_000);
+            if (burst.Count >= profile.PerTenSeconds)
+            {
+                return new(Reject("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING", RetrySeconds(burst, nowMs, 10_000)), null);
+            }
+
+            burst.Enqueue(nowMs);
+            _dailyUsed++;
+            var headers = new Dictionary<string, string>
+            {
+                ["X-HubSpot-RateLimit-Daily"] = I(profile.PerDay),
+                ["X-HubSpot-RateLimit-Daily-Remaining"] = I(profile.PerDay - _dailyUsed),
+                ["X-HubSpot-RateLimit-Interval-Milliseconds"] = "10000",
+                ["X-HubSpot-RateLimit-Max"] = I(profile.PerTenSeconds),
+                ["X-HubSpot-RateLimit-Remaining"] = I(profile.PerTenSeconds - burst.Count),
+                ["X-HubSpot-RateLimit-Secondly"] = I(profile.PerTenSeconds / 10),
+                ["X-HubSpot-RateLimit-Secondly-Remaining"] = I(Math.Max(0, profile.PerTenSeconds / 10 - burst.Count(t => t > nowMs - 1_000))),
+            };
+            return new(null, headers);
+        }
+    }
+
+    private static Queue<long> Window(Dictionary<string, Queue<long>> windows, string key, long nowMs, long lengthMs)
+    {
+        if (!windows.TryGetValue(key, out var q))
+        {
+            windows[key] = q = new Queue<long>();
+        }
+
+        while (q.Count > 0 && q.Peek() <= nowMs - lengthMs)
+        {
+            q.Dequeue();
+        }
+
+        return q;
+    }
+
+    private static long RetrySeconds(Queue<long> window, long nowMs, long lengthMs) =>
+        Math.Max(1, (long)Math.Ceiling((window.Peek() + lengthMs - nowMs) / 1000.0));
+
+    private ApiError Reject(string message, string policy, long retryAfterSeconds)
+    {
+        var headers = fidelity.SendRetryAfterOn429
+            ? new Dictionary<string, string> { ["Retry-After"] = I(retryAfterSeconds) }
+            : null;
+        return new ApiError(429, "RATE_LIMITS", message)
+        {
+            IncludeCategory = false,
+            Extra = new Dictionary<string, string>
+            {
+                ["errorType"] = "RATE_LIMIT",
+                ["policyName"] = policy,
+                ["requestId"] = Guid.NewGuid().ToString(),
+            },
+            Headers = headers,
+        };
+    }
+
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+}
