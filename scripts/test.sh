@@ -10,16 +10,22 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 echo "== .NET tests"
+results="$root/.artifacts/test-results"
+rm -rf "$results"
 dotnet build Spoke.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || exit 1
+# Failures print in full on the console; the counts come from the TRX files (one per test assembly).
 dotnet test Spoke.slnx -c Release --no-build --nologo -v quiet \
-  --logger "console;verbosity=normal" 2>&1 | tee "$log" | grep -E "^\s+Failed |^(Passed|Failed)!|error" || true
-test_rc=${PIPESTATUS[0]}
-# Sum the per-assembly summaries: "Passed!  - Failed:     0, Passed:    12, Skipped: ..."
-while read -r f p; do passed=$((passed + p)); failed=$((failed + f)); done < <(
-  grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$log" |
-  sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+).*/\1 \2/')
-if [ "$test_rc" -ne 0 ]; then status=1; fi
-if ! grep -qE "^(Passed|Failed)! " "$log"; then echo "no .NET test summary found"; status=1; fi
+  --logger "console;verbosity=minimal" --logger "trx" --results-directory "$results" || status=1
+shopt -s nullglob
+trx=("$results"/*.trx)
+if [ ${#trx[@]} -eq 0 ]; then echo "no .NET test results found"; status=1; fi
+for f in "${trx[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+  p=$(echo "$counters" | sed -E 's/.* passed="([0-9]+)".*/\1/')
+  fl=$(echo "$counters" | sed -E 's/.* failed="([0-9]+)".*/\1/')
+  passed=$((passed + p)); failed=$((failed + fl))
+done
+echo ".NET: $passed passed, $failed failed"
 
 echo "== conformance (official @hubspot/api-client against the emulator)"
 if [ -x tests/conformance/run.sh ]; then
