@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+
+namespace Spoke.Cli.Tests.Emulator;
+
+public sealed class EmulatorCommandTests
+{
+    [Fact]
+    public async Task Prints_where_it_listens_and_a_generated_token_that_works()
+    {
+        await using var spoke = SpokeProcess.Start("emulator", "--port", "0");
+        var uri = await spoke.ListeningUriAsync();
+        Assert.Equal("127.0.0.1", uri.Host);
+        var output = await spoke.WaitForAsync("Access token (all scopes): ");
+        var token = output.Split('\n').First(l => l.StartsWith("Access token", StringComparison.Ordinal)).Split(": ")[1].Trim();
+
+        using var http = new HttpClient { BaseAddress = uri };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.GetAsync("crm/v3/objects/contacts");
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_tokens_are_accepted_and_never_printed()
+    {
+        var token = $"pat-test-{Guid.NewGuid()}";
+        await using var spoke = SpokeProcess.Start("emulator", "--port", "0", "--token", token, "--rate-limits", "professional", "--portal-id", "777");
+        var uri = await spoke.ListeningUriAsync();
+        using var http = new HttpClient { BaseAddress = uri };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.GetAsync("crm/v3/objects/contacts");
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("190", response.Headers.GetValues("X-HubSpot-RateLimit-Max").Single());
+        using var health = await http.GetAsync("_emulator/health");
+        Assert.Contains("\"portalId\":777", await health.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(token, spoke.Output);
+    }
+
+    [Fact]
+    public async Task Sigterm_shuts_down_cleanly()
+    {
+        await using var spoke = SpokeProcess.Start("emulator", "--port", "0");
+        await spoke.ListeningUriAsync();
+        spoke.Signal("TERM");
+        var code = await spoke.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, code);
+        Assert.Contains("HubSpot emulator stopped.", spoke.Output);
+    }
+
+    [Theory]
+    [InlineData("--port", "70000", "--port must be between 0 and 65535")]
+    [InlineData("--rate-limits", "platinum", "platinum")]
+    public async Task Bad_options_fail_with_a_message_that_names_them(string option, string value, string expected)
+    {
+        await using var spoke = SpokeProcess.Start("emulator", option, value);
+        var code = await spoke.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, code);
+        Assert.Contains(expected, spoke.Output);
+    }
+}
