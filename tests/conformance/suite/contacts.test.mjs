@@ -194,3 +194,32 @@ test('contacts batchApi.upsert by email creates new contacts and updates existin
   assert.equal(read.id, created.id);
   assert.equal(read.properties.email, newEmail);
 });
+
+test('contacts basicApi.getById with propertiesWithHistory returns every value a property held', async () => {
+  const client = sdk();
+  const { id } = await client.crm.contacts.basicApi.create({ properties: { email: uniqueEmail('hist'), firstname: 'One' } });
+  await client.crm.contacts.basicApi.update(id, { properties: { firstname: 'Two' } });
+  const read = await client.crm.contacts.basicApi.getById(id, ['firstname'], ['firstname']);
+  assert.equal(read.properties.firstname, 'Two');
+  const history = read.propertiesWithHistory?.firstname;
+  assert.ok(Array.isArray(history), 'propertiesWithHistory.firstname is an array');
+  assert.deepEqual(new Set(history.map((h) => h.value)), new Set(['One', 'Two']));
+  history.forEach((h) => assert.ok(h.timestamp instanceof Date && !Number.isNaN(h.timestamp.getTime())));
+});
+
+test('contacts basicApi.update with "" clears a value', async () => {
+  const client = sdk();
+  const { id } = await client.crm.contacts.basicApi.create({ properties: { email: uniqueEmail('clear'), jobtitle: 'Temporary' } });
+  await client.crm.contacts.basicApi.update(id, { properties: { jobtitle: '' } });
+  const read = await client.crm.contacts.basicApi.getById(id, ['jobtitle']);
+  assert.ok(!read.properties.jobtitle, `jobtitle is cleared (got ${JSON.stringify(read.properties.jobtitle)})`);
+});
+
+test('contacts batchApi.create rejects more than 100 inputs with a 400', async () => {
+  const client = sdk();
+  const inputs = Array.from({ length: 101 }, () => ({ properties: { email: uniqueEmail('many') }, associations: [] }));
+  const e = await apiError(client.crm.contacts.batchApi.create({ inputs }), 400);
+  assertErrorBody(e.body, 'VALIDATION_ERROR');
+  const page = await client.crm.contacts.basicApi.getPage(10);
+  assert.equal(page.results.length, 0, 'nothing was created');
+});
