@@ -87,7 +87,7 @@ public static class PropertiesApi
         Scopes.Require(ctx, PropertyScopes.Write(type));
         var catalog = portal.Catalog(type);
         var property = Find(catalog, type, propertyName, archived: false);
-        PropertyRules.ApplyUpdate(property, doc.RootElement, catalog, portal.Store(type), portal.Now);
+        PropertyRules.ApplyUpdate(property, doc.RootElement, catalog, portal.Store(type), portal.Now, portal.Fidelity.PropertyPatchCanEnableUniqueValue);
         portal.TouchMetadata();
         return JsonIO.Json(w => PropertyJson.Write(w, property));
     }

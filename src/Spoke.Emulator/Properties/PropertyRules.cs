@@ -126,7 +126,8 @@ public static partial class PropertyRules
     /// Validates a <c>PropertyUpdate</c> against <paramref name="def"/> and applies it, all or nothing.
     /// Turning on <c>hasUniqueValue</c> starts the store's unique index and fails when records already share a value.
     /// </summary>
-    public static void ApplyUpdate(PropertyDefinition def, JsonElement input, PropertyCatalog catalog, ObjectStore store, DateTimeOffset now)
+    public static void ApplyUpdate(PropertyDefinition def, JsonElement input, PropertyCatalog catalog, ObjectStore store, DateTimeOffset now,
+        bool canEnableUniqueValue = true)
     {
         if (def.ReadOnlyDefinition)
         {
@@ -157,7 +158,7 @@ public static partial class PropertyRules
         var displayOrder = Int(input, "displayOrder", problems) ?? def.DisplayOrder;
         var hidden = Bool(input, "hidden", problems) ?? def.Hidden;
         var formField = Bool(input, "formField", problems) ?? def.FormField;
-        var hasUniqueValue = Bool(input, "hasUniqueValue", problems) ?? def.HasUniqueValue;
+        var hasUniqueValue = (canEnableUniqueValue ? Bool(input, "hasUniqueValue", problems) : null) ?? def.HasUniqueValue;
         if (def.HasUniqueValue && !hasUniqueValue)
         {
             problems.Add(new ErrorDetail($"hasUniqueValue can't be turned off once set ({def.Name}).", "INVALID_UNIQUE_PROPERTY", "hasUniqueValue"));

@@ -185,20 +185,7 @@ public static class SchemasApi
             UpdatedAt = now,
         };
         layout.ApplyTo(schema);
-        var type = new ObjectType
-        {
-            IsCustom = true,
-            TypeId = typeId,
-            Name = schema.Name,
-            Singular = schema.Name,
-            FullyQualifiedName = schema.FullyQualifiedName,
-            ReadScopes = ["crm.objects.custom.read"],
-            WriteScopes = ["crm.objects.custom.write"],
-            DefaultProperties = DefaultPropertiesOf(schema),
-            SearchableProperties = [.. schema.SearchableProperties],
-            // Ids differ per custom type so a client mixing types up notices; large so no one assumes int32.
-            FirstId = 80_000_000_001 + ((number % 1000) * 10_000_000),
-        };
+        var type = CustomObjectTypes.Create(schema);
         portal.AddType(type, catalog.Properties.Values);
         portal.Catalog(type).Groups[group].Label = $"{schema.SingularLabel} information";
         foreach (var target in targets)
@@ -258,8 +245,7 @@ public static class SchemasApi
         }
 
         layout.ApplyTo(schema);
-        type.DefaultProperties = DefaultPropertiesOf(schema);
-        type.SearchableProperties = [.. schema.SearchableProperties];
+        CustomObjectTypes.ApplyLayout(schema, type);
         schema.UpdatedAt = portal.Now;
         portal.TouchMetadata();
         return JsonIO.Json(w => SchemaJson.WriteDefinition(w, schema, portal.PortalId));
@@ -385,15 +371,6 @@ public static class SchemasApi
         Query.Bool(q, "includePropertyDefinitions") ?? true,
         Query.Bool(q, "includeAssociationDefinitions") ?? true,
         Query.Bool(q, "includeAuditMetadata") ?? true);
-
-    /// <summary>Properties a record answers with by default: display properties first, then the system three.</summary>
-    private static List<string> DefaultPropertiesOf(CustomObjectSchema schema) =>
-    [
-        .. new[] { schema.PrimaryDisplayProperty }.OfType<string>()
-            .Concat(schema.SecondaryDisplayProperties)
-            .Concat(["hs_createdate", "hs_lastmodifieddate", "hs_object_id"])
-            .Distinct(StringComparer.Ordinal),
-    ];
 
     private static List<ObjectType> ReadAssociatedObjects(PortalState portal, JsonElement associated, List<ErrorDetail> problems)
     {

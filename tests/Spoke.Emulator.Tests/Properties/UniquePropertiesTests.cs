@@ -112,6 +112,20 @@ public sealed class UniquePropertiesTests(EmulatorFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task With_the_switch_off_patch_ignores_hasUniqueValue()
+    {
+        var options = new HubSpotEmulatorOptions();
+        options.Fidelity.PropertyPatchCanEnableUniqueValue = false;
+        await using var emulator = await HubSpotEmulator.StartAsync(options);
+        using var api = new Api(emulator.BaseUri, emulator.Token);
+        (await api.Post("/crm/v3/properties/deals", new { name = "ref_code", label = "Ref", type = "string", fieldType = "text", groupName = "dealinformation" })).Expect(201);
+        var reply = (await api.Patch("/crm/v3/properties/deals/ref_code", new { hasUniqueValue = true, label = "Reference" })).Expect(200);
+        Assert.False(reply["hasUniqueValue"].GetValue<bool>());
+        Assert.Equal("Reference", Str(reply["label"]));
+        (await api.Get("/crm/v3/objects/deals/x?idProperty=ref_code")).Expect(400);
+    }
+
+    [Fact]
     public async Task At_most_ten_unique_properties_per_object()
     {
         for (var i = 0; i < 10; i++)
