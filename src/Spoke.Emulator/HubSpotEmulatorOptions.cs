@@ -90,4 +90,10 @@ public sealed class FidelityOptions
 
     /// <summary>Professional daily budget: 625,000 (docs) or 650,000 (changelog). CONFLICT; default docs.</summary>
     public int ProfessionalDailyLimit { get; set; } = 625_000;
+
+    /// <summary>
+    /// Properties PATCH: true lets <c>hasUniqueValue: true</c> make an existing property unique (refused when records
+    /// already share a value); false ignores the field, as the spec's <c>PropertyUpdate</c> has no such field. UNVERIFIED.
+    /// </summary>
+    public bool PropertyPatchCanEnableUniqueValue { get; set; } = true;
 }

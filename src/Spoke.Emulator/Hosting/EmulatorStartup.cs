@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Spoke.Emulator.Portal;
+using Spoke.Emulator.Properties;
+using Spoke.Emulator.Schemas;
 
 namespace Spoke.Emulator.Hosting;
 
@@ -16,5 +18,14 @@ internal static class EmulatorStartup
 
     public static void MapFeatureApis(WebApplication app)
     {
+        foreach (var prefix in PropertiesApi.Prefixes)
+        {
+            app.MapPropertiesApi(prefix);
+        }
+
+        foreach (var prefix in SchemasApi.Prefixes)
+        {
+            app.MapSchemasApi(prefix);
+        }
     }
 }

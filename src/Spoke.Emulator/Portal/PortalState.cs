@@ -74,8 +74,12 @@ public sealed class PortalState
     /// <summary>Marks definitions (properties, schemas, pipelines, owners, tokens) as changed.</summary>
     public void TouchMetadata() => _metadataDirty = true;
 
-    /// <summary>Resolves a path segment to an object type: name, type id, <c>p_name</c> or <c>p{portal}_name</c>.</summary>
-    public ObjectType? FindType(string key) => _typesByKey.GetValueOrDefault(key);
+    /// <summary>Resolves a path segment to an object type: name, type id, <c>p_name</c> or <c>p{portal}_name</c>.
+    /// Custom object types whose schema is archived resolve to nothing.</summary>
+    public ObjectType? FindType(string key) =>
+        _typesByKey.GetValueOrDefault(key) is { } type && !(type.IsCustom && Schemas.Exists(s => s.Archived && s.ObjectTypeId == type.TypeId))
+            ? type
+            : null;
 
     /// <summary>Like <see cref="FindType"/> but answers HubSpot's 400 for an unknown type.</summary>
     public ObjectType ResolveType(string key) => FindType(key) ?? throw ApiError.UnknownObjectType(key);
