@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Spoke.Emulator.Owners;
+using Spoke.Emulator.Pipelines;
 using Spoke.Emulator.Portal;
 using Spoke.Emulator.Properties;
 using Spoke.Emulator.Schemas;
@@ -27,5 +29,15 @@ internal static class EmulatorStartup
         {
             app.MapSchemasApi(prefix);
         }
+
+        app.MapPipelinesApi("/crm/v3/pipelines", validateReferencesByDefault: false);
+        app.MapPipelinesApi("/crm/pipelines/2026-03", validateReferencesByDefault: false);
+        app.MapPipelinesApi("/crm/pipelines/2026-09", validateReferencesByDefault: true);
+        foreach (var prefix in new[] { "/crm/v3/owners", "/crm/owners/2026-03", "/crm/owners/2026-09" })
+        {
+            app.MapOwnersApi(prefix);
+        }
+
+        app.MapOwnersAdminApi();
     }
 }

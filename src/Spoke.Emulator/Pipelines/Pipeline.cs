@@ -26,8 +26,17 @@ public sealed class Pipeline
     public bool Archived { get; set; }
     public DateTimeOffset? ArchivedAt { get; set; }
 
+    /// <summary>Changes made through the pipelines API, oldest first (kept in memory only; served by the audit endpoints).</summary>
+    public List<PipelineAuditEntry> Audit { get; } = [];
+
     public PipelineStage? FindStage(string stageId) => Stages.Find(s => s.Id == stageId && !s.Archived);
 }
+
+/// <summary>
+/// One change to a pipeline or, when <see cref="StageId"/> is set, to one of its stages (<c>PublicAuditInfo</c>).
+/// <see cref="RawObject"/> is the JSON snapshot of the pipeline or stage after the change, as a string (as HubSpot sends it).
+/// </summary>
+public sealed record PipelineAuditEntry(string? StageId, string Action, DateTimeOffset Timestamp, string Message, string RawObject);
 
 /// <summary>The pipelines a new portal has (docs §10).</summary>
 public static class DefaultPipelines
