@@ -31,7 +31,7 @@ test('schemas coreApi.create returns the object type id and fully qualified name
   assert.match(schema.objectTypeId, /^2-\d+$/);
   assert.equal(schema.name, 'projects');
   assert.equal(schema.fullyQualifiedName, `p${await portalId()}_projects`);
-  assert.deepEqual(schema.labels, { singular: 'Project', plural: 'Projects' });
+  assert.deepEqual({ ...schema.labels }, { singular: 'Project', plural: 'Projects' });
   assert.equal(schema.primaryDisplayProperty, 'project_name');
   assert.deepEqual(schema.requiredProperties, ['project_name']);
   const names = schema.properties.map((p) => p.name);
