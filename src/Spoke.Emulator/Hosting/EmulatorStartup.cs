@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Spoke.Emulator.Portal;
+using Spoke.Emulator.Search;
 
 namespace Spoke.Emulator.Hosting;
 
@@ -16,5 +17,6 @@ internal static class EmulatorStartup
 
     public static void MapFeatureApis(WebApplication app)
     {
+        foreach (var prefix in new[] { "/crm/v3/objects", "/crm/objects/2026-03", "/crm/objects/2026-09" }) { app.MapSearchApi(prefix); }
     }
 }
