@@ -137,7 +137,7 @@ internal static class SearchExecutor
 
     private static SearchResult Sorted(SearchPlan plan, IEnumerable<CrmRecord> source, int after, int limit)
     {
-        var order = new EntryOrder(plan.SortKind is ValueKind.Number or ValueKind.Instant, plan.Descending);
+        var order = new EntryOrder(plan.SortKind, plan.Descending);
         var keep = after + limit;
         // The heap's top is the worst entry kept, so a better one replaces it in O(log k).
         var heap = new PriorityQueue<Entry, Entry>(Comparer<Entry>.Create((a, b) => order.Compare(b, a)));
@@ -193,15 +193,13 @@ internal static class SearchExecutor
                     return SearchValues.TryNumber(value, out var d) ? new(record, false, (double)d, null) : new(record, true, 0, null);
                 case ValueKind.Instant:
                     return SearchValues.TryInstant(value, out var ms) ? new(record, false, ms, null) : new(record, true, 0, null);
-                case ValueKind.Enumeration:
-                    return new(record, false, 0, value);
                 default:
-                    return new(record, false, 0, value.ToLowerInvariant());
+                    return new(record, false, 0, value);
             }
         }
     }
 
-    private sealed class EntryOrder(bool numeric, bool descending) : IComparer<Entry>
+    private sealed class EntryOrder(ValueKind kind, bool descending) : IComparer<Entry>
     {
         public int Compare(Entry a, Entry b)
         {
@@ -211,13 +209,34 @@ internal static class SearchExecutor
                 return a.Missing ? 1 : -1;
             }
 
-            var c = a.Missing ? 0 : numeric ? a.Number.CompareTo(b.Number) : string.CompareOrdinal(a.Text, b.Text);
+            var c = a.Missing ? 0 : kind switch
+            {
+                ValueKind.Number or ValueKind.Instant => a.Number.CompareTo(b.Number),
+                ValueKind.Enumeration => string.CompareOrdinal(a.Text, b.Text),
+                _ => CompareLowercase(a.Text!, b.Text!),
+            };
             if (c == 0)
             {
                 c = a.Record.Id.CompareTo(b.Record.Id);
             }
 
             return descending ? -c : c;
+        }
+
+        // Text sorts case-insensitively, in the same order the range filters use (lowercase ordinal), without allocating.
+        private static int CompareLowercase(string a, string b)
+        {
+            var n = Math.Min(a.Length, b.Length);
+            for (var i = 0; i < n; i++)
+            {
+                var c = char.ToLowerInvariant(a[i]).CompareTo(char.ToLowerInvariant(b[i]));
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+
+            return a.Length.CompareTo(b.Length);
         }
     }
 }

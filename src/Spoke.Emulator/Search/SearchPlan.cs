@@ -58,12 +58,36 @@ internal sealed class SearchPlan
             return false;
         }
 
-        if (Groups.Count > 0 && !Groups.Any(g => g.All(f => f.Matches(record))))
+        if (Groups.Count > 0 && !AnyGroupMatches(record))
         {
             return false;
         }
 
         return _queryTerms.Length == 0 || MatchesQuery(record);
+    }
+
+    // Plain loops: this runs once per record on a full scan.
+    private bool AnyGroupMatches(CrmRecord record)
+    {
+        foreach (var group in Groups)
+        {
+            var all = true;
+            foreach (var filter in group)
+            {
+                if (!filter.Matches(record))
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            if (all)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Every term must prefix a word of some searchable property, case-insensitively.
