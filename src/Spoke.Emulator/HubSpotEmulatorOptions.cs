@@ -68,6 +68,12 @@ public sealed class FidelityOptions
     /// <summary>Search: requests per second per token when rate limits are on.</summary>
     public int SearchRequestsPerSecond { get; set; } = 5;
 
+    /// <summary>
+    /// Search: NEQ, NOT_IN and NOT_CONTAINS_TOKEN also match records that have no value for the property (true, as
+    /// a "must not" query does), or only records that have one (false). UNVERIFIED.
+    /// </summary>
+    public bool SearchNegativeOperatorsMatchMissing { get; set; } = true;
+
     /// <summary>GET list: largest accepted <c>limit</c> (UNVERIFIED as a server cap; larger values are clamped).</summary>
     public int ListMaxLimit { get; set; } = 100;
 
