@@ -99,7 +99,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs §1a).</summary>
     private static void MapApis(WebApplication app)
     {
-        foreach (var prefix in new[] { "/crm/v3/objects", "/crm/objects/2026-03", "/crm/objects/2026-09" })
+        foreach (var prefix in ObjectsApi.Prefixes)
         {
             app.MapObjectsApi(prefix);
         }

@@ -14,6 +14,9 @@ namespace Spoke.Emulator.Objects;
 /// <summary>CRM objects v3: list, get, create, update, archive and batch (docs §3.1, §4).</summary>
 public static class ObjectsApi
 {
+    /// <summary>The classic path and the dated aliases (docs §1a).</summary>
+    public static readonly string[] Prefixes = ["/crm/v3/objects", "/crm/objects/2026-03", "/crm/objects/2026-09"];
+
     /// <summary>Maps the object routes under a prefix such as <c>/crm/v3/objects</c> or <c>/crm/objects/2026-09</c>.</summary>
     public static void MapObjectsApi(this IEndpointRouteBuilder app, string prefix)
     {
