@@ -72,8 +72,8 @@ public sealed class SearchIndexTests(EmulatorFixture fixture) : IClassFixture<Em
         using (portal.Write())
         {
             var store = portal.Store(portal.ResolveType("contacts"));
-            var record = new Objects.CrmRecord(store.NextId++) { CreatedAt = portal.Now, UpdatedAt = portal.Now };
-            record.Properties["email"] = new Objects.PropertyValue("restored@example.com", portal.Now, "API", null, null);
+            var record = new Spoke.Emulator.Objects.CrmRecord(store.NextId++) { CreatedAt = portal.Now, UpdatedAt = portal.Now };
+            record.Properties["email"] = new Spoke.Emulator.Objects.PropertyValue("restored@example.com", portal.Now, "API", null, null);
             store.Add(record);
             restoredId = record.Id;
         }
