@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Spoke.Emulator.Persistence;
 using Spoke.Emulator.Portal;
+using Spoke.Emulator.Seeding;
 
 namespace Spoke.Emulator.Hosting;
 
@@ -12,6 +14,8 @@ internal static class EmulatorStartup
     /// <summary>Loads persisted state and seeds demo data before the first request.</summary>
     public static void Prepare(PortalState portal, HubSpotEmulatorOptions options)
     {
+        PortalPersistence.Attach(portal, options);
+        DemoSeeding.SeedIfEmpty(portal, options);
     }
 
     public static void MapFeatureApis(WebApplication app)
