@@ -111,7 +111,6 @@ public static class DemoSeeder
                 if (employed)
                 {
                     Put("company", company.Name);
-                    Put("website", "https://www." + company.Domain);
                 }
 
                 Owner();
