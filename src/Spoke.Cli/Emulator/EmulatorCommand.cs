@@ -62,6 +62,17 @@ internal static class EmulatorCommand
                 options.Tokens.Add(t);
             }
 
+            // Large data files and seeds take seconds: say what is happening before the first line a client waits for.
+            if (options.DataFile is { } file && File.Exists(file))
+            {
+                Console.WriteLine($"Loading {file}...");
+            }
+
+            if (options.Seed == SeedKind.Demo && options.SeedSize > 0)
+            {
+                Console.WriteLine($"Seeding demo data ({options.SeedSize} contacts) if the portal holds no records...");
+            }
+
             await using var emulator = await HubSpotEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
             var url = emulator.BaseUri.ToString().TrimEnd('/');
             Console.WriteLine($"HubSpot emulator listening on {url}");

@@ -15,16 +15,24 @@ internal sealed class RecordCodec
 {
     private const byte Format = 1;
     private const int MaxInternedLength = 40;
-    private const int MaxInternedStrings = 1 << 20;
+    private const int MaxInternedStrings = 1 << 16;
 
     private readonly Dictionary<string, int> _written = new(StringComparer.Ordinal);
     private readonly List<string> _read = [];
     private readonly List<(string Value, long Ticks, string Source, string? SourceId)> _versions = [];
     // Decoded strings are shared across records (property names, enumeration values, cities): a loaded portal
     // then costs about what the same portal costs when built by writes.
-    private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _pool;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly char[] _chars = new char[MaxInternedLength];
     private byte[] _buffer = new byte[4096];
     private int _length;
+
+    public RecordCodec()
+    {
+        _pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public byte[] Encode(CrmRecord record)
     {
@@ -141,25 +149,19 @@ internal sealed class RecordCodec
 
     private string Intern(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length > MaxInternedLength * 3)
+        // A UTF-8 string has at most as many chars as bytes, so short byte strings fit the char buffer.
+        if (utf8.Length > MaxInternedLength)
         {
             return Encoding.UTF8.GetString(utf8);
         }
 
-        Span<char> chars = stackalloc char[MaxInternedLength * 3];
-        var n = Encoding.UTF8.GetChars(utf8, chars);
-        if (n > MaxInternedLength)
-        {
-            return new string(chars[..n]);
-        }
-
-        var lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(chars[..n], out var pooled))
+        var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
+        if (_lookup.TryGetValue(chars, out var pooled))
         {
             return pooled;
         }
 
-        var text = new string(chars[..n]);
+        var text = new string(chars);
         if (_pool.Count < MaxInternedStrings)
         {
             _pool[text] = text;
