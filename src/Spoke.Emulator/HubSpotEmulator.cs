@@ -66,10 +66,30 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         var portal = new PortalState(options.PortalId, clock, options.Fidelity);
         var limiter = new RateLimiter(clock, options.Fidelity) { Tier = options.RateLimits };
         EmulatorStartup.Prepare(portal, options);
-        var token = options.Tokens.Count > 0 ? options.Tokens[0] : TokenStore.NewToken();
-        foreach (var t in options.Tokens.DefaultIfEmpty(token))
+        try
         {
-            portal.Tokens.AddAllScopes(t!);
+            return await StartPreparedAsync(options, portal, limiter, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A host that never started must not keep the data file open.
+            portal.Journal?.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<HubSpotEmulator> StartPreparedAsync(HubSpotEmulatorOptions options, PortalState portal, RateLimiter limiter, CancellationToken cancellationToken)
+    {
+        var token = options.Tokens.Count > 0 ? options.Tokens[0] : TokenStore.NewToken();
+        using (portal.Write())
+        {
+            foreach (var t in options.Tokens.DefaultIfEmpty(token))
+            {
+                portal.Tokens.AddAllScopes(t!);
+            }
+
+            // Tokens are definitions: with a data file, every token the portal accepted stays accepted.
+            portal.TouchMetadata();
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Spoke.Emulator" });
@@ -108,7 +128,12 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     }
 
     /// <summary>Creates a private-app token holding exactly <paramref name="scopes"/>.</summary>
-    public string CreateToken(params string[] scopes) => Portal.Tokens.Create(scopes).Token;
+    public string CreateToken(params string[] scopes)
+    {
+        using var _ = Portal.Write();
+        Portal.TouchMetadata();
+        return Portal.Tokens.Create(scopes).Token;
+    }
 
     /// <summary>Empties the portal back to a fresh one; tokens and the clock survive, rate-limit usage does not.</summary>
     public void Reset()
@@ -125,6 +150,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Portal.Journal?.Dispose();
+        Portal.Journal = null;
     }
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;

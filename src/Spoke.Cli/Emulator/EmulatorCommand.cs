@@ -19,6 +19,7 @@ internal static class EmulatorCommand
         var data = new Option<FileInfo?>("--data") { Description = "SQLite file that keeps state across restarts (default: in memory)" };
         var seed = new Option<SeedKind>("--seed") { Description = "Data to start with: none or demo", DefaultValueFactory = _ => SeedKind.None };
         var seedSize = new Option<int>("--seed-size") { Description = "Contacts the demo seed creates (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 100 };
+        var seedValue = new Option<int>("--seed-value") { Description = "Seed for the demo data: the same value gives the same records", DefaultValueFactory = _ => 42 };
         var rateLimits = new Option<RateLimitTier>("--rate-limits")
         {
             Description = "Rate-limit profile: off, free, starter, professional or enterprise",
@@ -41,7 +42,7 @@ internal static class EmulatorCommand
 
         var command = new Command("emulator", "Run a local HubSpot (API, errors, limits) that any HubSpot client can point at")
         {
-            port, host, token, portalId, data, seed, seedSize, rateLimits,
+            port, host, token, portalId, data, seed, seedSize, seedValue, rateLimits,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,11 +54,23 @@ internal static class EmulatorCommand
                 DataFile = parse.GetValue(data)?.FullName,
                 Seed = parse.GetValue(seed),
                 SeedSize = parse.GetValue(seedSize),
+                SeedValue = parse.GetValue(seedValue),
                 RateLimits = parse.GetValue(rateLimits),
             };
             foreach (var t in parse.GetValue(token) ?? [])
             {
                 options.Tokens.Add(t);
+            }
+
+            // Large data files and seeds take seconds: say what is happening before the first line a client waits for.
+            if (options.DataFile is { } file && File.Exists(file))
+            {
+                Console.WriteLine($"Loading {file}...");
+            }
+
+            if (options.Seed == SeedKind.Demo && options.SeedSize > 0)
+            {
+                Console.WriteLine($"Seeding demo data ({options.SeedSize} contacts) if the portal holds no records...");
             }
 
             await using var emulator = await HubSpotEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Owners;
+using Spoke.Emulator.Persistence;
 using Spoke.Emulator.Pipelines;
 using Spoke.Emulator.Portal;
 using Spoke.Emulator.Properties;
 using Spoke.Emulator.Schemas;
 using Spoke.Emulator.Search;
+using Spoke.Emulator.Seeding;
 
 namespace Spoke.Emulator.Hosting;
 
@@ -18,6 +20,8 @@ internal static class EmulatorStartup
     /// <summary>Loads persisted state and seeds demo data before the first request.</summary>
     public static void Prepare(PortalState portal, HubSpotEmulatorOptions options)
     {
+        PortalPersistence.Attach(portal, options);
+        DemoSeeding.SeedIfEmpty(portal, options);
     }
 
     public static void MapFeatureApis(WebApplication app)
