@@ -114,7 +114,7 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
                 // Stored in the form a write would store: validation changes nothing.
                 Assert.Equal(writable.OrderBy(kv => kv.Key), accepted.OrderBy(kv => kv.Key));
                 Assert.Equal(record.Id.ToString(CultureInfo.InvariantCulture), record.Get("hs_object_id"));
-                Assert.Equal(record.Get("createdate"), Objects.RecordJson.Time(record.CreatedAt));
+                Assert.Equal(record.Get("createdate"), Spoke.Emulator.Objects.RecordJson.Time(record.CreatedAt));
             }
         }
 
@@ -130,7 +130,7 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
         using var _ = Portal.Read();
         var emails = Live("contacts").Select(c => c.Get("email")!.ToLowerInvariant()).ToList();
         Assert.Equal(emails.Count, emails.Distinct().Count());
-        Assert.All(emails, e => Assert.True(Properties.PropertyValues.IsValidEmail(e), e));
+        Assert.All(emails, e => Assert.True(Spoke.Emulator.Properties.PropertyValues.IsValidEmail(e), e));
         var domains = Live("companies").Select(c => c.Get("domain")!).ToList();
         Assert.Equal(domains.Count, domains.Distinct().Count());
     }
