@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Spoke.Emulator.Associations;
 using Spoke.Emulator.Portal;
 using Spoke.Emulator.Properties;
 using Spoke.Emulator.Schemas;
@@ -27,5 +28,7 @@ internal static class EmulatorStartup
         {
             app.MapSchemasApi(prefix);
         }
+
+        AssociationsApi.Map(app);
     }
 }
