@@ -135,6 +135,29 @@ public sealed class AssociationRulesTests(EmulatorFixture fixture) : IClassFixtu
         Assert.Contains("can't be associated", Str(reply["message"]));
     }
 
+    [Fact]
+    public async Task Reset_clears_associations_and_the_rules_keep_working_afterwards()
+    {
+        var contact = await Contact(_api);
+        var company = await Company(_api);
+        (await _api.Put($"/crm/v4/objects/contacts/{contact}/associations/default/companies/{company}", null)).Expect(200);
+        Assert.NotEqual(0, fixture.Emulator.Portal.Associations.Count);
+
+        fixture.Emulator.Reset();
+
+        Assert.Equal(0, fixture.Emulator.Portal.Associations.Count);
+        var a = await Contact(_api);
+        var b = await Contact(_api);
+        var c = await Company(_api);
+        foreach (var x in new[] { a, b })
+        {
+            (await _api.Put($"/crm/v4/objects/contacts/{x}/associations/default/companies/{c}", null)).Expect(200);
+        }
+
+        (await _api.Delete($"/crm/v3/objects/contacts/{a}")).Expect(204);
+        Assert.Equal("1", await Property(_api, "companies", c, "num_associated_contacts"));
+    }
+
     private async Task<string> Ticket() =>
         Str((await _api.Post("/crm/v3/objects/tickets", new { properties = new { subject = "Help", hs_pipeline = "0", hs_pipeline_stage = "1" } })).Expect(201)["id"]);
 }
