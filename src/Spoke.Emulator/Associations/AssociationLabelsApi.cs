@@ -320,7 +320,7 @@ public static class AssociationLabelsApi
         }
 
         portal.TouchMetadata();
-        return Batch.Result(ctx, started, portal.Now, 200, results, errors, (w, l) => WriteLimit(w, portal, l, withLabel: create, withTypes: false));
+        return Batch.Result(ctx, started, portal.Now, create ? 201 : 200, results, errors, (w, l) => WriteLimit(w, portal, l, withLabel: create, withTypes: false));
     }
 
     private static async Task<IResult> PurgeLimits(HttpContext ctx, string fromType, string toType)

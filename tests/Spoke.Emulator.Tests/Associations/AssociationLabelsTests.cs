@@ -69,7 +69,7 @@ public sealed class AssociationLabelsTests(EmulatorFixture fixture) : IClassFixt
     {
         // Deals → companies 341 gets a limit of 1 (tests in this class share a portal, so use a fresh pair of types' records).
         var create = (await _api.Post("/crm/associations/v4/definitions/configurations/deals/companies/batch/create",
-            new { inputs = new[] { new { category = "HUBSPOT_DEFINED", typeId = 341, maxToObjectIds = 1 } } })).Expect(200);
+            new { inputs = new[] { new { category = "HUBSPOT_DEFINED", typeId = 341, maxToObjectIds = 1 } } })).Expect(201);
         Assert.Equal(1, create["results"]![0]!["userEnforcedMaxToObjectIds"]!.GetValue<int>());
         var listed = (await _api.Get("/crm/associations/v4/definitions/configurations/deals/companies")).Expect(200);
         Assert.Equal(341, listed["results"]![0]!["typeId"]!.GetValue<int>());
