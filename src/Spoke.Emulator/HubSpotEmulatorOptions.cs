@@ -102,4 +102,16 @@ public sealed class FidelityOptions
     /// already share a value); false ignores the field, as the spec's <c>PropertyUpdate</c> has no such field. UNVERIFIED.
     /// </summary>
     public bool PropertyPatchCanEnableUniqueValue { get; set; } = true;
+
+    /// <summary>
+    /// Associations: most records of the other type one record may hold with one association type, when no
+    /// <c>userEnforcedMaxToObjectIds</c> is configured. HubSpot's default is "very large"; 10,000 is UNVERIFIED.
+    /// </summary>
+    public int AssociationMaxPerRecordPerType { get; set; } = 10_000;
+
+    /// <summary>
+    /// Associations: a labelled create (v4 PUT and batch/create) replaces the pair's labels, so callers send old and new
+    /// labels to keep both (docs §3.2). False makes labelled creates additive.
+    /// </summary>
+    public bool LabelledCreateReplacesLabels { get; set; } = true;
 }

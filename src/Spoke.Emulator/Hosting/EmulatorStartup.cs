@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Spoke.Emulator.Associations;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Persistence;
@@ -49,5 +50,7 @@ internal static class EmulatorStartup
         {
             app.MapSearchApi(prefix);
         }
+
+        AssociationsApi.Map(app);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Spoke.Emulator.Associations;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -50,6 +51,7 @@ public static class ObjectsApi
         var archived = Query.Bool(q, "archived") ?? false;
         var store = portal.Store(type);
         var catalog = portal.Catalog(type);
+        var associations = RecordAssociations.Parse(ctx, portal, q["associations"]);
         var page = new List<CrmRecord>(limit);
         CrmRecord? next = null;
         foreach (var r in store.After(afterId - 1))
@@ -75,7 +77,7 @@ public static class ObjectsApi
             w.WriteStartArray("results");
             foreach (var r in page)
             {
-                RecordJson.Write(w, r, selection, catalog);
+                RecordJson.Write(w, r, selection, catalog, RecordAssociations.Writer(portal, type, r, associations));
             }
 
             w.WriteEndArray();
@@ -99,7 +101,8 @@ public static class ObjectsApi
         var record = Lookup.Find(portal, type, objectId, q["idProperty"], archived) ?? throw Lookup.NotFound(objectId);
         var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
         var catalog = portal.Catalog(type);
-        return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog));
+        var associations = RecordAssociations.Writer(portal, type, record, RecordAssociations.Parse(ctx, portal, q["associations"]));
+        return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog, associations));
     }
 
     private static async Task<IResult> Create(HttpContext ctx, string objectType)
@@ -107,11 +110,15 @@ public static class ObjectsApi
         var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = RecordWriter.ReadProperties(doc.RootElement.Field("properties"));
-        RejectAssociations(doc.RootElement);
+        var associationInputs = RecordAssociations.ReadCreateInputs(doc.RootElement);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
         Scopes.Require(ctx, type.WriteScopes);
-        var record = new RecordWriter(portal).Create(type, input);
+        var writer = new RecordWriter(portal);
+        var values = writer.PrepareCreate(type, input);
+        var associate = RecordAssociations.Prepare(ctx, portal, type, associationInputs);
+        var record = writer.CommitCreate(type, values);
+        associate(record);
         var selection = PropertySelection.DefaultsPlus(type, input.Keys, false);
         var catalog = portal.Catalog(type);
         return JsonIO.Json(201, w => RecordJson.Write(w, record, selection, catalog));
@@ -202,11 +209,10 @@ public static class ObjectsApi
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
-        var parsed = inputs.Select(i => (Properties: RecordWriter.ReadProperties(i.Field("properties")), TraceId: i.String("objectWriteTraceId"))).ToList();
-        foreach (var i in inputs)
-        {
-            RejectAssociations(i);
-        }
+        var parsed = inputs.Select(i => (
+            Properties: RecordWriter.ReadProperties(i.Field("properties")),
+            TraceId: i.String("objectWriteTraceId"),
+            Associations: RecordAssociations.ReadCreateInputs(i))).ToList();
 
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
@@ -214,11 +220,25 @@ public static class ObjectsApi
         var writer = new RecordWriter(portal);
         var catalog = portal.Catalog(type);
         var guard = new UniqueGuard(portal.Store(type));
-        var outcome = Batch.Apply(parsed, p => p.TraceId, p => writer.Create(type, p.Properties), p =>
+        // Associations are validated with their input, before anything is written, so all-or-nothing holds for them too.
+        var outcome = Batch.Apply(parsed, p => p.TraceId, p =>
+        {
+            var values = writer.PrepareCreate(type, p.Properties);
+            var associate = RecordAssociations.Prepare(ctx, portal, type, p.Associations);
+            var record = writer.CommitCreate(type, values);
+            associate(record);
+            return record;
+        }, p =>
         {
             var values = writer.PrepareCreate(type, p.Properties);
             guard.Check(values);
-            return () => writer.CommitCreate(type, values);
+            var associate = RecordAssociations.Prepare(ctx, portal, type, p.Associations);
+            return () =>
+            {
+                var record = writer.CommitCreate(type, values);
+                associate(record);
+                return record;
+            };
         });
         var names = parsed.SelectMany(p => p.Properties.Keys).ToList();
         var selection = PropertySelection.DefaultsPlus(type, names, false);
@@ -357,16 +377,6 @@ public static class ObjectsApi
         }
 
         return JsonIO.NoContent();
-    }
-
-    /// <summary>Associations on create arrive with the associations feature; until then say so rather than drop them.</summary>
-    private static void RejectAssociations(JsonElement input)
-    {
-        var associations = input.Field("associations");
-        if (associations.ValueKind == JsonValueKind.Array && associations.GetArrayLength() > 0)
-        {
-            throw ApiError.Validation("This emulator does not support \"associations\" on create yet; create the record, then associate it with the associations API.");
-        }
     }
 }
 

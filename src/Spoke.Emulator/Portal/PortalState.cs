@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Spoke.Emulator.Associations;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Objects;
@@ -52,6 +54,9 @@ public sealed class PortalState
     public Dictionary<string, List<Pipeline>> Pipelines { get; } = new(StringComparer.Ordinal);
     public List<Owner> Owners { get; } = [];
     public List<CustomObjectSchema> Schemas { get; } = [];
+
+    /// <summary>Associations between records, labels and limits (replaced on reset).</summary>
+    public AssociationStore Associations { get; private set; }
 
     /// <summary>Next number for custom object type ids (<c>2-N</c>).</summary>
     public long NextCustomTypeNumber { get; set; } = 1_000_001;
@@ -167,8 +172,10 @@ public sealed class PortalState
         WasReset?.Invoke();
     }
 
+    [MemberNotNull(nameof(Associations))]
     private void Initialize()
     {
+        Associations = new AssociationStore(this);
         Types.Clear();
         Stores.Clear();
         Catalogs.Clear();

@@ -1,0 +1,225 @@
+using Spoke.Emulator.Objects;
+using Spoke.Emulator.Portal;
+
+namespace Spoke.Emulator.Associations;
+
+/// <summary>One stored direction of an association: what persistence writes and reads back.</summary>
+public sealed record AssociationEdge(string FromTypeId, long FromId, string ToTypeId, long ToId, string Category, int TypeId);
+
+/// <summary>
+/// A USER_DEFINED label between two object types (v4 labels API). <see cref="TypeId"/> serves from → to and
+/// <see cref="InverseTypeId"/> to → from; a same-type label without an inverse label uses one id both ways.
+/// </summary>
+public sealed class AssociationLabel
+{
+    public required string FromTypeId { get; init; }
+    public required string ToTypeId { get; init; }
+    public required int TypeId { get; init; }
+    public required int InverseTypeId { get; init; }
+    public required string Name { get; init; }
+    public required string Label { get; set; }
+    /// <summary>The label seen from the other side; null means the same label both ways.</summary>
+    public string? InverseLabel { get; set; }
+}
+
+/// <summary>A per-type limit set through the definitions/configurations API (<c>userEnforcedMaxToObjectIds</c>).</summary>
+public sealed class AssociationLimit
+{
+    public required string FromTypeId { get; init; }
+    public required string ToTypeId { get; init; }
+    public required string Category { get; init; }
+    public required int TypeId { get; init; }
+    public int MaxToObjectIds { get; set; }
+}
+
+/// <summary>
+/// The portal's associations: directed edges (both directions of every association are stored), user-defined
+/// labels, custom-pair inverse ids and per-type limits. Plain data and simple shapes so persistence can write it with
+/// the portal's metadata (<see cref="Edges"/>, <see cref="Restore"/>, <see cref="Labels"/>, <see cref="Limits"/>,
+/// <see cref="CustomInverseIds"/>, <see cref="NextTypeId"/>). Not thread-safe: callers hold the portal lock.
+/// The rules (defaults, primary, limits, counts) live in <see cref="Associator"/>.
+/// </summary>
+public sealed class AssociationStore
+{
+    /// <summary>
+    /// First id of the portal-wide counter for USER_DEFINED labels and custom-pair inverse ids. The schemas API
+    /// numbers custom association definitions from 1001 upward, so this range stays clear of them.
+    /// </summary>
+    public const int FirstUserTypeId = 10_001;
+
+    private readonly PortalState _portal;
+    // (type, id) -> other type -> other id (ordered, for paging) -> type id -> category
+    private readonly Dictionary<(string Type, long Id), Dictionary<string, SortedDictionary<long, SortedDictionary<int, string>>>> _out = [];
+
+    public AssociationStore(PortalState portal)
+    {
+        _portal = portal;
+        portal.StoreAdded += Attach;
+    }
+
+    public List<AssociationLabel> Labels { get; } = [];
+    public List<AssociationLimit> Limits { get; } = [];
+
+    /// <summary>Schema association id (the custom pair's forward type id) → the id of the opposite direction.</summary>
+    public Dictionary<int, int> CustomInverseIds { get; } = [];
+
+    public int NextTypeId { get; set; } = FirstUserTypeId;
+
+    /// <summary>Every stored direction of every association.</summary>
+    public IEnumerable<AssociationEdge> Edges()
+    {
+        foreach (var ((fromType, fromId), byType) in _out)
+        {
+            foreach (var (toType, targets) in byType)
+            {
+                foreach (var (toId, types) in targets)
+                {
+                    foreach (var (typeId, category) in types)
+                    {
+                        yield return new AssociationEdge(fromType, fromId, toType, toId, category, typeId);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Re-adds one stored direction (persistence); no rules run.</summary>
+    public void Restore(AssociationEdge edge) => Add(edge.FromTypeId, edge.FromId, edge.ToTypeId, edge.ToId, edge.TypeId, edge.Category);
+
+    public int Count => _out.Values.Sum(t => t.Values.Sum(x => x.Values.Sum(y => y.Count)));
+
+    /// <summary>Adds one direction; false when it was already there.</summary>
+    public bool Add(string fromType, long fromId, string toType, long toId, int typeId, string category)
+    {
+        if (!_out.TryGetValue((fromType, fromId), out var byType))
+        {
+            _out[(fromType, fromId)] = byType = new(StringComparer.Ordinal);
+        }
+
+        if (!byType.TryGetValue(toType, out var targets))
+        {
+            byType[toType] = targets = [];
+        }
+
+        if (!targets.TryGetValue(toId, out var types))
+        {
+            targets[toId] = types = [];
+        }
+
+        return types.TryAdd(typeId, category);
+    }
+
+    /// <summary>Removes one type of one direction; drops the pair when no type is left.</summary>
+    public bool Remove(string fromType, long fromId, string toType, long toId, int typeId)
+    {
+        if (Targets(fromType, fromId, toType) is not { } targets || !targets.TryGetValue(toId, out var types) || !types.Remove(typeId))
+        {
+            return false;
+        }
+
+        if (types.Count == 0)
+        {
+            targets.Remove(toId);
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes every type of one direction.</summary>
+    public bool RemoveAll(string fromType, long fromId, string toType, long toId) =>
+        Targets(fromType, fromId, toType) is { } targets && targets.Remove(toId);
+
+    /// <summary>The types stored from one record to another (one direction), or null.</summary>
+    public IReadOnlyDictionary<int, string>? Types(string fromType, long fromId, string toType, long toId) =>
+        Targets(fromType, fromId, toType) is { } targets && targets.TryGetValue(toId, out var types) ? types : null;
+
+    /// <summary>A record's targets of one type, in id order (archived ones included: callers filter).</summary>
+    public SortedDictionary<long, SortedDictionary<int, string>>? Targets(string fromType, long fromId, string toType) =>
+        _out.TryGetValue((fromType, fromId), out var byType) && byType.TryGetValue(toType, out var targets) ? targets : null;
+
+    /// <summary>Every record this one is associated with, whatever the type.</summary>
+    public List<(string TypeId, long Id)> Neighbors(string fromType, long fromId) =>
+        _out.TryGetValue((fromType, fromId), out var byType)
+            ? [.. byType.SelectMany(kv => kv.Value.Keys.Select(id => (kv.Key, id)))]
+            : [];
+
+    /// <summary>Drops every association of a record, both directions (GDPR delete).</summary>
+    public List<(string TypeId, long Id)> Forget(string type, long id)
+    {
+        var neighbors = Neighbors(type, id);
+        foreach (var (otherType, otherId) in neighbors)
+        {
+            RemoveAll(otherType, otherId, type, id);
+        }
+
+        _out.Remove((type, id));
+        return neighbors;
+    }
+
+    /// <summary>Drops one type id between two object types everywhere (a deleted label); returns the records touched.</summary>
+    public List<(string TypeId, long Id)> RemoveTypeEverywhere(string fromType, string toType, int typeId)
+    {
+        var touched = new List<(string, long)>();
+        foreach (var ((type, id), byType) in _out)
+        {
+            if (type != fromType || !byType.TryGetValue(toType, out var targets))
+            {
+                continue;
+            }
+
+            foreach (var toId in targets.Where(kv => kv.Value.ContainsKey(typeId)).Select(kv => kv.Key).ToList())
+            {
+                Remove(type, id, toType, toId, typeId);
+                touched.Add((type, id));
+                touched.Add((toType, toId));
+            }
+        }
+
+        return touched;
+    }
+
+    /// <summary>The id of the to → from direction of a custom pair whose from → to id the schemas API assigned.</summary>
+    public int CustomInverseId(int schemaAssociationId)
+    {
+        if (!CustomInverseIds.TryGetValue(schemaAssociationId, out var inverse))
+        {
+            inverse = AllocateTypeId();
+            CustomInverseIds[schemaAssociationId] = inverse;
+        }
+
+        return inverse;
+    }
+
+    /// <summary>Next id from the portal-wide counter, skipping any id a schema association already holds.</summary>
+    public int AllocateTypeId()
+    {
+        var taken = _portal.Schemas.SelectMany(s => s.Associations)
+            .Select(a => int.TryParse(a.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .ToHashSet();
+        while (taken.Contains(NextTypeId))
+        {
+            NextTypeId++;
+        }
+
+        _portal.TouchMetadata();
+        return NextTypeId++;
+    }
+
+    private void Attach(ObjectStore store)
+    {
+        if (!ReferenceEquals(_portal.Associations, this) && _portal.Associations is not null)
+        {
+            // A reset replaced this store; stop listening.
+            _portal.StoreAdded -= Attach;
+            return;
+        }
+
+        store.LivenessChanged += record =>
+        {
+            if (ReferenceEquals(_portal.Associations, this))
+            {
+                new Associator(_portal).OnLivenessChanged(store.Type, record);
+            }
+        };
+    }
+}
