@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Spoke.Emulator.Faults;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Pipelines;
 using Spoke.Emulator.Portal;
@@ -39,5 +40,6 @@ internal static class EmulatorStartup
         }
 
         app.MapOwnersAdminApi();
+        app.MapFaultsAdminApi();
     }
 }

@@ -64,7 +64,7 @@ public sealed class RecordWriter(PortalState portal)
     public CrmRecord CommitCreate(ObjectType type, Dictionary<string, string> values)
     {
         var store = portal.Store(type);
-        var now = portal.Now;
+        var now = portal.WriteNow;
         var record = store.Create(now);
         var id = RecordJson.Id(record.Id);
         var stamp = PropertyValues.FormatInstant(now);
@@ -118,7 +118,7 @@ public sealed class RecordWriter(PortalState portal)
     public void CommitUpdate(ObjectType type, CrmRecord record, Dictionary<string, string> values)
     {
         var store = portal.Store(type);
-        var now = portal.Now;
+        var now = portal.WriteNow;
         foreach (var (name, value) in values)
         {
             store.Set(record, name, value, now, ApiSource);
