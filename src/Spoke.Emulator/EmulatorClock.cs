@@ -29,6 +29,18 @@ public sealed class EmulatorClock : TimeProvider
         }
     }
 
+    /// <summary>True while the clock stands still (it moves only when advanced).</summary>
+    public bool IsFrozen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _frozenAt is not null;
+            }
+        }
+    }
+
     /// <summary>Moves time forward by <paramref name="delta"/> (never backwards).</summary>
     public void Advance(TimeSpan delta)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spoke.Emulator.Admin;
 using Spoke.Emulator.Auth;
+using Spoke.Emulator.Faults;
 using Spoke.Emulator.Hosting;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Portal;
@@ -26,9 +27,10 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly RateLimiter _limiter;
 
-    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, Uri baseUri, string token)
+    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, Uri baseUri, string token)
     {
         _app = app;
+        Faults = faults;
         Portal = portal;
         _limiter = limiter;
         BaseUri = baseUri;
@@ -45,6 +47,9 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     public EmulatorClock Clock => Portal.Clock;
 
     public long PortalId => Portal.PortalId;
+
+    /// <summary>Fault injection (latency, 5xx, 429, drops, timeouts, shared timestamps); cleared by <see cref="Reset"/>.</summary>
+    public FaultInjector Faults { get; }
 
     internal PortalState Portal { get; }
 
@@ -66,9 +71,12 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         var portal = new PortalState(options.PortalId, clock, options.Fidelity);
         var limiter = new RateLimiter(clock, options.Fidelity) { Tier = options.RateLimits };
         EmulatorStartup.Prepare(portal, options);
+        var faults = new FaultInjector(clock);
+        portal.WriteTimestampOverride = faults.CurrentWriteTimestamp;
+        portal.WasReset += faults.Clear;
         try
         {
-            return await StartPreparedAsync(options, portal, limiter, cancellationToken).ConfigureAwait(false);
+            return await StartPreparedAsync(options, portal, limiter, faults, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -78,7 +86,8 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         }
     }
 
-    private static async Task<HubSpotEmulator> StartPreparedAsync(HubSpotEmulatorOptions options, PortalState portal, RateLimiter limiter, CancellationToken cancellationToken)
+    private static async Task<HubSpotEmulator> StartPreparedAsync(HubSpotEmulatorOptions options, PortalState portal, RateLimiter limiter,
+        FaultInjector faults, CancellationToken cancellationToken)
     {
         var token = options.Tokens.Count > 0 ? options.Tokens[0] : TokenStore.NewToken();
         using (portal.Write())
@@ -104,6 +113,8 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         builder.Services.AddSingleton(portal);
         builder.Services.AddSingleton(limiter);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(faults);
+        builder.Services.AddSingleton(new ArchiveRetention(portal));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         app.UseEmulatorPipeline();
@@ -113,7 +124,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
-        return new HubSpotEmulator(app, portal, limiter, uri, token);
+        return new HubSpotEmulator(app, portal, limiter, faults, uri, token);
     }
 
     /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs §1a).</summary>

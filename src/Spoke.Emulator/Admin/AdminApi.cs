@@ -82,14 +82,33 @@ public static class AdminApi
             }
 
             portal.Clock.Advance(TimeSpan.FromMilliseconds(delta));
-            return JsonIO.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("now", Objects.RecordJson.Time(portal.Now));
-                w.WriteEndObject();
-            });
+            return ClockBody(portal.Clock);
+        });
+
+        g.MapGet("/clock", (PortalState portal) => ClockBody(portal.Clock));
+
+        // Freezing may move the clock backwards (to replay a given instant); advancing never does.
+        g.MapPost("/clock/freeze", async (HttpContext ctx, PortalState portal) =>
+        {
+            using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
+            portal.Clock.Freeze(Faults.FaultRuleJson.Instant(doc.RootElement.Field("at")) ?? portal.Now);
+            return ClockBody(portal.Clock);
+        });
+
+        g.MapPost("/clock/unfreeze", (PortalState portal) =>
+        {
+            portal.Clock.Unfreeze();
+            return ClockBody(portal.Clock);
         });
     }
+
+    private static IResult ClockBody(EmulatorClock clock) => JsonIO.Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("now", Objects.RecordJson.Time(clock.GetUtcNow()));
+        w.WriteBoolean("frozen", clock.IsFrozen);
+        w.WriteEndObject();
+    });
 
     private static IResult RateLimitBody(RateLimiter limiter) => JsonIO.Json(w =>
     {

@@ -5,13 +5,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
+using Spoke.Emulator.Faults;
 using Spoke.Emulator.Portal;
 using Spoke.Emulator.RateLimits;
 
 namespace Spoke.Emulator.Hosting;
 
 /// <summary>
-/// The request pipeline in HubSpot's order: correlation id → errors as HubSpot bodies → auth → rate limits → API.
+/// The request pipeline in HubSpot's order: correlation id → errors as HubSpot bodies → auth → rate limits →
+/// archive retention → injected faults → API.
 /// </summary>
 internal static partial class EmulatorPipeline
 {
@@ -79,6 +81,9 @@ internal static partial class EmulatorPipeline
 
             await next(ctx).ConfigureAwait(false);
         });
+
+        app.UseArchiveRetention();
+        app.UseFaultInjection();
     }
 
     /// <summary>Anything no endpoint claims answers like HubSpot: a 404 body.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Spoke.Emulator.Associations;
+using Spoke.Emulator.Faults;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Persistence;
@@ -52,5 +53,6 @@ internal static class EmulatorStartup
         }
 
         AssociationsApi.Map(app);
+        app.MapFaultsAdminApi();
     }
 }

@@ -61,7 +61,7 @@ public sealed class RecordWriter(PortalState portal)
     }
 
     /// <summary>Creates a record from values that <see cref="PrepareCreate"/> accepted.</summary>
-    public CrmRecord CommitCreate(ObjectType type, Dictionary<string, string> values) => CommitCreate(type, values, portal.Now);
+    public CrmRecord CommitCreate(ObjectType type, Dictionary<string, string> values) => CommitCreate(type, values, portal.WriteNow);
 
     /// <summary>
     /// Creates a record as of <paramref name="now"/> (the demo seed backdates records) with the system properties
@@ -125,7 +125,7 @@ public sealed class RecordWriter(PortalState portal)
     public void CommitUpdate(ObjectType type, CrmRecord record, Dictionary<string, string> values)
     {
         var store = portal.Store(type);
-        var now = portal.Now;
+        var now = portal.WriteNow;
         foreach (var (name, value) in values)
         {
             store.Set(record, name, value, now, ApiSource);

@@ -69,6 +69,13 @@ public sealed class PortalState
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
+    /// <summary>When set and returning a value, record writes are stamped with it instead of <see cref="Now"/>
+    /// (fault injection's sameTimestamp: many records sharing one lastmodifieddate).</summary>
+    public Func<DateTimeOffset?>? WriteTimestampOverride { get; set; }
+
+    /// <summary>The timestamp a record write carries (createdate, lastmodifieddate, updatedAt, history).</summary>
+    public DateTimeOffset WriteNow => WriteTimestampOverride?.Invoke() ?? Now;
+
     public ReadScope Read() => new(this, write: false);
 
     public ReadScope Write() => new(this, write: true);

@@ -121,9 +121,22 @@ public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
     private static long RetrySeconds(Queue<long> window, long nowMs, long lengthMs) =>
         Math.Max(1, (long)Math.Ceiling((window.Peek() + lengthMs - nowMs) / 1000.0));
 
-    private ApiError Reject(string message, string policy, long retryAfterSeconds)
+    private ApiError Reject(string message, string policy, long retryAfterSeconds) =>
+        Rejection(policy, retryAfterSeconds, fidelity.SendRetryAfterOn429, message);
+
+    /// <summary>
+    /// HubSpot's 429 for <paramref name="policy"/> (<c>TEN_SECONDLY_ROLLING</c>, <c>SECONDLY</c>, <c>DAILY</c>): the body the
+    /// limiter answers with, also used by fault injection.
+    /// </summary>
+    public static ApiError Rejection(string policy, long retryAfterSeconds, bool sendRetryAfter, string? message = null)
     {
-        var headers = fidelity.SendRetryAfterOn429
+        message ??= policy switch
+        {
+            "DAILY" => "You have reached your daily limit.",
+            "SECONDLY" => "You have reached your secondly limit.",
+            _ => "You have reached your ten_secondly_rolling limit.",
+        };
+        var headers = sendRetryAfter
             ? new Dictionary<string, string> { ["Retry-After"] = I(retryAfterSeconds) }
             : null;
         return new ApiError(429, "RATE_LIMITS", message)
