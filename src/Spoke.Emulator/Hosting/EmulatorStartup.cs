@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Builder;
+using Spoke.Emulator.Lists;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Pipelines;
 using Spoke.Emulator.Portal;
 using Spoke.Emulator.Properties;
 using Spoke.Emulator.Schemas;
+using Spoke.Emulator.Timeline;
 
 namespace Spoke.Emulator.Hosting;
 
@@ -39,5 +41,11 @@ internal static class EmulatorStartup
         }
 
         app.MapOwnersAdminApi();
+        foreach (var prefix in ListsApi.Prefixes)
+        {
+            app.MapListsApi(prefix);
+        }
+
+        app.MapTimelineApi();
     }
 }
