@@ -62,7 +62,7 @@ internal static partial class EmulatorPipeline
             }
 
             var portal = ctx.RequestServices.GetRequiredService<PortalState>();
-            var grant = Authenticate(ctx, portal);
+            var grant = DeveloperKey.Authenticate(ctx, portal) ?? Authenticate(ctx, portal);
             ctx.Items[Scopes.GrantItem] = grant;
             var limiter = ctx.RequestServices.GetRequiredService<RateLimiter>();
             var decision = limiter.Check(grant.Token, IsSearch(ctx.Request));

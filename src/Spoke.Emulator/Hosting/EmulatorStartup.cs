@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Faults;
+using Spoke.Emulator.Lists;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Persistence;
@@ -10,6 +11,7 @@ using Spoke.Emulator.Properties;
 using Spoke.Emulator.Schemas;
 using Spoke.Emulator.Search;
 using Spoke.Emulator.Seeding;
+using Spoke.Emulator.Timeline;
 
 namespace Spoke.Emulator.Hosting;
 
@@ -54,5 +56,12 @@ internal static class EmulatorStartup
 
         AssociationsApi.Map(app);
         app.MapFaultsAdminApi();
+
+        foreach (var prefix in ListsApi.Prefixes)
+        {
+            app.MapListsApi(prefix);
+        }
+
+        app.MapTimelineApi();
     }
 }

@@ -2,11 +2,13 @@ using System.Diagnostics.CodeAnalysis;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
+using Spoke.Emulator.Lists;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Pipelines;
 using Spoke.Emulator.Properties;
 using Spoke.Emulator.Schemas;
+using Spoke.Emulator.Timeline;
 
 namespace Spoke.Emulator.Portal;
 
@@ -57,6 +59,19 @@ public sealed class PortalState
 
     /// <summary>Associations between records, labels and limits (replaced on reset).</summary>
     public AssociationStore Associations { get; private set; }
+
+    /// <summary>CRM lists and their memberships (Lists feature).</summary>
+    public ListStore Lists { get; } = new();
+
+    /// <summary>Timeline event templates and events (Timeline feature).</summary>
+    public TimelineStore Timeline { get; } = new();
+
+    /// <summary>The app this emulator stands in for: its id, and the developer API key (<c>hapikey</c>) of its
+    /// developer account, which app-level APIs (timeline templates, webhooks settings) authenticate with.
+    /// Both survive a reset, like tokens.</summary>
+    public long AppId { get; set; } = 1234567;
+
+    public string DeveloperApiKey { get; set; } = Guid.NewGuid().ToString();
 
     /// <summary>Next number for custom object type ids (<c>2-N</c>).</summary>
     public long NextCustomTypeNumber { get; set; } = 1_000_001;
@@ -189,6 +204,8 @@ public sealed class PortalState
         Pipelines.Clear();
         Owners.Clear();
         Schemas.Clear();
+        Lists.Clear();
+        Timeline.Clear();
         _typesByKey.Clear();
         NextCustomTypeNumber = 1_000_001;
         var at = Now;

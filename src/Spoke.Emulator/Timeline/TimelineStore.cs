@@ -1,0 +1,113 @@
+namespace Spoke.Emulator.Timeline;
+
+/// <summary>The data types a template token can hold (docs §3.8).</summary>
+public static class TokenTypes
+{
+    public const string Date = "date";
+    public const string Enumeration = "enumeration";
+    public const string Number = "number";
+    public const string String = "string";
+
+    public static readonly IReadOnlyList<string> All = [Date, Enumeration, Number, String];
+}
+
+/// <summary>An app's timeline event template: what its events look like and which tokens they carry.</summary>
+public sealed class EventTemplate
+{
+    public long Id { get; set; }
+    public long AppId { get; set; }
+    public string Name { get; set; } = "";
+
+    /// <summary>The object type id the template's events land on (<c>0-1</c>, <c>2-N</c>).</summary>
+    public string ObjectTypeId { get; set; } = "";
+
+    /// <summary>The object type as the caller named it and HubSpot echoes it (<c>contacts</c>, <c>p123_cars</c>).</summary>
+    public string ObjectType { get; set; } = "";
+    public string? HeaderTemplate { get; set; }
+    public string? DetailTemplate { get; set; }
+    public List<TemplateToken> Tokens { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public TemplateToken? FindToken(string name) => Tokens.Find(t => t.Name == name);
+}
+
+/// <summary>A token of a template: a typed value each event carries, optionally stamped onto a record property.</summary>
+public sealed class TemplateToken
+{
+    public string Name { get; set; } = "";
+    public string Label { get; set; } = "";
+    public string Type { get; set; } = TokenTypes.String;
+    public List<TokenOption> Options { get; set; } = [];
+    public string? ObjectPropertyName { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public sealed record TokenOption(string Label, string Value);
+
+/// <summary>One event on a record's timeline.</summary>
+public sealed class TimelineEvent
+{
+    public string Id { get; set; } = "";
+    public long EventTemplateId { get; set; }
+    public string ObjectType { get; set; } = "";
+    public long ObjectId { get; set; }
+    public string? Email { get; set; }
+    public string? Utk { get; set; }
+    public string? Domain { get; set; }
+    public Dictionary<string, string> Tokens { get; set; } = new(StringComparer.Ordinal);
+    public DateTimeOffset Timestamp { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary><c>extraData</c> and <c>timelineIFrame</c> as the JSON text the caller sent.</summary>
+    public string? ExtraDataJson { get; set; }
+    public string? TimelineIFrameJson { get; set; }
+}
+
+/// <summary>Templates by id and events by (template, event id). Callers hold the portal lock; persistence uses
+/// <see cref="Templates"/>, <see cref="Events"/>, <see cref="AddTemplate"/> and <see cref="AddEvent"/>.</summary>
+public sealed class TimelineStore
+{
+    private readonly SortedDictionary<long, EventTemplate> _templates = [];
+    private readonly Dictionary<(long TemplateId, string EventId), TimelineEvent> _events = [];
+
+    /// <summary>Next template id (HubSpot's are numbers serialized as strings).</summary>
+    public long NextTemplateId { get; set; } = 1_000_001;
+
+    public IEnumerable<EventTemplate> Templates => _templates.Values;
+
+    public IEnumerable<TimelineEvent> Events => _events.Values;
+
+    public EventTemplate? FindTemplate(long id) => _templates.GetValueOrDefault(id);
+
+    public TimelineEvent? FindEvent(long templateId, string eventId) => _events.GetValueOrDefault((templateId, eventId));
+
+    public void AddTemplate(EventTemplate template)
+    {
+        _templates[template.Id] = template;
+        if (template.Id >= NextTemplateId)
+        {
+            NextTemplateId = template.Id + 1;
+        }
+    }
+
+    /// <summary>Removes a template and its events (HubSpot drops them from timelines too).</summary>
+    public void RemoveTemplate(long id)
+    {
+        _templates.Remove(id);
+        foreach (var key in _events.Keys.Where(k => k.TemplateId == id).ToList())
+        {
+            _events.Remove(key);
+        }
+    }
+
+    public void AddEvent(TimelineEvent e) => _events[(e.EventTemplateId, e.Id)] = e;
+
+    public void Clear()
+    {
+        _templates.Clear();
+        _events.Clear();
+        NextTemplateId = 1_000_001;
+    }
+}
