@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using Spoke.Http;
+using Spoke.Json;
+using Spoke.Paging;
+
+namespace Spoke.Crm;
+
+/// <summary>What to read: properties, their history, associations, archived records.</summary>
+public sealed class CrmReadOptions
+{
+    public IList<string> Properties { get; init; } = [];
+    public IList<string> PropertiesWithHistory { get; init; } = [];
+    public IList<string> Associations { get; init; } = [];
+    public bool Archived { get; init; }
+
+    /// <summary>Look records up by this unique property (e.g. <c>email</c>) instead of the record id.</summary>
+    public string? IdProperty { get; init; }
+}
+
+/// <summary>One CRM object type: contacts, companies, …, or a custom object (<c>p_machines</c>, <c>2-1234</c>).</summary>
+public class CrmObjectsClient
+{
+    private readonly HubSpotHttp _http = null!;
+
+    /// <summary>For mocking.</summary>
+    protected CrmObjectsClient()
+    {
+        ObjectType = "";
+    }
+
+    internal CrmObjectsClient(HubSpotHttp http, string objectType)
+    {
+        _http = http;
+        ObjectType = objectType;
+    }
+
+    /// <summary>The type as given: a name, a type id, or a custom object's <c>p_name</c>.</summary>
+    public string ObjectType { get; }
+
+    private string Root => $"{_http.Options.ObjectsPrefix}/{Uri.EscapeDataString(ObjectType)}";
+
+    /// <summary>Reads one record; a missing record throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
+    public virtual async Task<CrmObject> GetAsync(string id, CrmReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}/{Uri.EscapeDataString(id)}{Query(options, null, null)}",
+            SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
+        return WireMapping.ToCrmObject(dto);
+    }
+
+    /// <summary>Every record, in pages of up to 100, streamed: nothing beyond one page is held in memory.</summary>
+    public virtual AsyncPageable<CrmObject> ListAsync(CrmReadOptions? options = null, CancellationToken cancellationToken = default) =>
+        new(async (after, pageSize, ct) =>
+        {
+            var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}{Query(options, after, pageSize ?? 100)}",
+                SpokeJsonContext.Default.CollectionResponseDto, ct).ConfigureAwait(false);
+            return new Page<CrmObject>([.. dto.Results.Select(WireMapping.ToCrmObject)], dto.Paging?.Next?.After);
+        }, cancellationToken);
+
+    public virtual async Task<CrmObject> CreateAsync(PropertyBag properties, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var dto = await _http.SendAsync(HttpMethod.Post, Root, new ObjectInputDto { Properties = properties },
+            SpokeJsonContext.Default.ObjectInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
+        return WireMapping.ToCrmObject(dto);
+    }
+
+    /// <summary>Updates the given values (<see cref="PropertyBag.Clear"/> empties one); others are left as they are.</summary>
+    public virtual async Task<CrmObject> UpdateAsync(string id, PropertyBag properties, string? idProperty = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(properties);
+        var query = idProperty is null ? "" : $"?idProperty={Uri.EscapeDataString(idProperty)}";
+        var dto = await _http.SendAsync(HttpMethod.Patch, $"{Root}/{Uri.EscapeDataString(id)}{query}", new ObjectInputDto { Properties = properties },
+            SpokeJsonContext.Default.ObjectInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
+        return WireMapping.ToCrmObject(dto);
+    }
+
+    /// <summary>Archives a record (HubSpot keeps it restorable for 90 days). Archiving a missing record succeeds.</summary>
+    public virtual Task ArchiveAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return _http.SendAsync(HttpMethod.Delete, $"{Root}/{Uri.EscapeDataString(id)}", cancellationToken);
+    }
+
+    private static string Query(CrmReadOptions? options, string? after, int? limit)
+    {
+        var q = new StringBuilder();
+        void Add(string name, string value) => q.Append(q.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        if (limit is { } l)
+        {
+            Add("limit", l.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (after is not null)
+        {
+            Add("after", after);
+        }
+
+        if (options is not null)
+        {
+            if (options.Properties.Count > 0)
+            {
+                Add("properties", string.Join(',', options.Properties));
+            }
+
+            if (options.PropertiesWithHistory.Count > 0)
+            {
+                Add("propertiesWithHistory", string.Join(',', options.PropertiesWithHistory));
+            }
+
+            if (options.Associations.Count > 0)
+            {
+                Add("associations", string.Join(',', options.Associations));
+            }
+
+            if (options.Archived)
+            {
+                Add("archived", "true");
+            }
+
+            if (options.IdProperty is not null)
+            {
+                Add("idProperty", options.IdProperty);
+            }
+        }
+
+        return q.ToString();
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Spoke.Errors;
+
+/// <summary>One entry of an error's <c>errors[]</c>: what was wrong with which input.</summary>
+public sealed record HubSpotErrorDetail(string Message, string? Code, string? In, string? SubCategory,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Context);
+
+/// <summary>
+/// Every failure HubSpot answers with, in one type: status, category, sub-category, message, correlation id and
+/// per-error context. Subtypes exist only where callers act differently: <see cref="HubSpotRateLimitException"/> and
+/// <see cref="HubSpotAuthenticationException"/>.
+/// </summary>
+public class HubSpotApiException : Exception
+{
+    public HubSpotApiException(HttpStatusCode status, string message, string? category = null, string? subCategory = null,
+        string? correlationId = null, IReadOnlyList<HubSpotErrorDetail>? errors = null,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? context = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Status = status;
+        Category = category;
+        SubCategory = subCategory;
+        CorrelationId = correlationId;
+        Errors = errors ?? [];
+        Context = context ?? new Dictionary<string, IReadOnlyList<string>>();
+    }
+
+    public HttpStatusCode Status { get; }
+
+    /// <summary>HubSpot's category, e.g. <c>VALIDATION_ERROR</c>, <c>OBJECT_NOT_FOUND</c>, <c>CONFLICT</c>.</summary>
+    public string? Category { get; }
+
+    public string? SubCategory { get; }
+
+    /// <summary>Quote this to HubSpot support; it is safe to log.</summary>
+    public string? CorrelationId { get; }
+
+    public IReadOnlyList<HubSpotErrorDetail> Errors { get; }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Context { get; }
+
+    /// <summary>Builds the right exception from a non-success answer; non-JSON and empty bodies are handled.</summary>
+    public static HubSpotApiException FromResponse(HttpStatusCode status, string? body, TimeSpan? retryAfter)
+    {
+        var parsed = ErrorBody.Parse(body);
+        var message = parsed.Message ?? (string.IsNullOrWhiteSpace(body)
+            ? $"HubSpot answered {(int)status} {status} with no body."
+            : $"HubSpot answered {(int)status} {status} with a body that is not HubSpot's error JSON.");
+        return (int)status switch
+        {
+            429 => new HubSpotRateLimitException(message, parsed.PolicyName, retryAfter, parsed.CorrelationId, parsed.Category ?? parsed.ErrorType),
+            401 or 403 => new HubSpotAuthenticationException(status, message, parsed.Category, parsed.CorrelationId, parsed.Errors),
+            _ => new HubSpotApiException(status, message, parsed.Category, parsed.SubCategory, parsed.CorrelationId, parsed.Errors, parsed.Context),
+        };
+    }
+}
+
+/// <summary>A 429: which policy was hit and when to try again. Spoke's gate and retries handle these for you.</summary>
+public sealed class HubSpotRateLimitException(string message, string? policyName, TimeSpan? retryAfter, string? correlationId, string? category)
+    : HubSpotApiException((HttpStatusCode)429, message, category ?? "RATE_LIMITS", null, correlationId)
+{
+    /// <summary><c>TEN_SECONDLY_ROLLING</c>, <c>SECONDLY</c> (search) or <c>DAILY</c>.</summary>
+    public string? PolicyName { get; } = policyName;
+
+    /// <summary>From <c>Retry-After</c> when HubSpot sent one; else the policy's window.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>A 401 (bad or expired token) or 403 (missing scopes: see <see cref="RequiredScopes"/>).</summary>
+public sealed class HubSpotAuthenticationException(HttpStatusCode status, string message, string? category, string? correlationId,
+    IReadOnlyList<HubSpotErrorDetail> errors) : HubSpotApiException(status, message, category, null, correlationId, errors)
+{
+    /// <summary>The scopes HubSpot said the call needs (403 <c>MISSING_SCOPES</c>).</summary>
+    public IReadOnlyList<string> RequiredScopes { get; } =
+        [.. errors.SelectMany(e => e.Context.TryGetValue("requiredGranularScopes", out var s) ? s : [])];
+}
+
+/// <summary>HubSpot's error JSON, read leniently: every field is optional.</summary>
+internal sealed record ErrorBody(string? Message, string? Category, string? SubCategory, string? CorrelationId, string? PolicyName,
+    string? ErrorType, IReadOnlyList<HubSpotErrorDetail> Errors, IReadOnlyDictionary<string, IReadOnlyList<string>> Context)
+{
+    private static readonly ErrorBody Empty = new(null, null, null, null, null, null, [], new Dictionary<string, IReadOnlyList<string>>());
+
+    public static ErrorBody Parse(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return Empty;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return FromElement(doc.RootElement);
+        }
+        catch (JsonException)
+        {
+            return Empty;
+        }
+    }
+
+    public static ErrorBody FromElement(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Empty;
+        }
+
+        string? S(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) ? v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Object or JsonValueKind.Array => v.GetRawText(),
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                _ => v.GetRawText(),
+            } : null;
+
+        var errors = new List<HubSpotErrorDetail>();
+        if (root.TryGetProperty("errors", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var e in list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
+            {
+                errors.Add(new HubSpotErrorDetail(S(e, "message") ?? "", S(e, "code"), S(e, "in"), S(e, "subCategory"), ReadContext(e)));
+            }
+        }
+
+        return new ErrorBody(S(root, "message"), S(root, "category"), S(root, "subCategory"), S(root, "correlationId"),
+            S(root, "policyName"), S(root, "errorType"), errors, ReadContext(root));
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadContext(JsonElement e)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (e.TryGetProperty("context", out var ctx) && ctx.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in ctx.EnumerateObject())
+            {
+                result[p.Name] = p.Value.ValueKind == JsonValueKind.Array
+                    ? [.. p.Value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText())]
+                    : [p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()];
+            }
+        }
+
+        return result;
+    }
+}
