@@ -23,6 +23,15 @@ public static class AdminApi
             w.WriteEndObject();
         }));
 
+        // The app the emulator stands in for, so SDK users can build a developer-key client (timeline templates).
+        g.MapGet("/app", (PortalState portal) => JsonIO.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("appId", portal.AppId);
+            w.WriteString("developerApiKey", portal.DeveloperApiKey);
+            w.WriteEndObject();
+        }));
+
         g.MapPost("/tokens", async (HttpContext ctx, PortalState portal) =>
         {
             using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);

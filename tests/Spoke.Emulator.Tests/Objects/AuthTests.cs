@@ -43,4 +43,16 @@ public sealed class AuthTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
         (await deals.Get("/crm/v3/objects/deals")).Expect(200);
         (await deals.Get("/crm/v3/objects/contacts")).Expect(403);
     }
+
+    [Fact]
+    public async Task Admin_api_tells_the_app_id_and_the_developer_key_app_apis_accept()
+    {
+        using var anonymous = fixture.Api.WithToken(null);
+        var app = (await anonymous.Get("/_emulator/app")).Expect(200);
+        var appId = app["appId"].GetValue<long>();
+        var key = app["developerApiKey"].GetValue<string>();
+        Assert.Equal(fixture.Emulator.Portal.AppId, appId);
+        Assert.Equal(fixture.Emulator.Portal.DeveloperApiKey, key);
+        (await anonymous.Get($"/integrators/timeline/v3/{appId}/event-templates?hapikey={key}")).Expect(200);
+    }
 }

@@ -34,10 +34,25 @@ export async function admin(method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
-/** Back to a fresh portal with rate limits off, so each case starts from the same state. */
+/** Back to a fresh portal with rate limits off and no fault rules, so each case starts from the same state. */
 export async function freshPortal() {
   await admin('POST', '/reset');
   await admin('PUT', '/rate-limits', { tier: 'off' });
+  // Fault rules survive a reset; a case that failed half-way must not leave its faults to the next one.
+  await admin('DELETE', '/faults');
+}
+
+/**
+ * The app the emulator stands in for: `{ appId, developerApiKey }`. App-level APIs (timeline event templates)
+ * authenticate with the developer API key (`?hapikey=`), not a private-app token.
+ */
+export async function developerApp() {
+  return admin('GET', '/app');
+}
+
+/** An SDK client holding only the developer API key, as an app developer builds one for timeline templates. */
+export function developerSdk(developerApiKey) {
+  return new Client({ developerApiKey, basePath: url });
 }
 
 /** A token holding exactly these scopes. */
