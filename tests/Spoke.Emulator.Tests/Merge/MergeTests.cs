@@ -109,6 +109,27 @@ public sealed class MergeTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
+    public async Task With_the_alias_switch_off_a_merged_id_answers_404()
+    {
+        var primary = await Create("contacts", new { email = Email("strict-p") });
+        var other = await Create("contacts", new { email = Email("strict-m") });
+        (await Merge("contacts", primary, other)).Expect(200);
+        var fidelity = fixture.Emulator.Portal.Fidelity;
+        fidelity.MergedIdsResolveToSurvivor = false;
+        try
+        {
+            (await _api.Get($"/crm/v3/objects/contacts/{other}")).Expect(404);
+            (await _api.Patch($"/crm/v3/objects/contacts/{other}", new { properties = new { firstname = "No" } })).Expect(404);
+        }
+        finally
+        {
+            fidelity.MergedIdsResolveToSurvivor = true;
+        }
+
+        (await _api.Get($"/crm/v3/objects/contacts/{other}")).Expect(200);
+    }
+
+    [Fact]
     public async Task The_merged_email_becomes_an_additional_email_that_stays_unique_and_finds_the_survivor()
     {
         var keptEmail = Email("kept");
@@ -216,6 +237,26 @@ public sealed class MergeTests(EmulatorFixture fixture) : IClassFixture<Emulator
 
         var members = (await _api.Get($"/crm/v3/lists/{list}/memberships")).Expect(200)["results"].AsArray();
         Assert.Equal([primary], members.Select(m => Str(m!["recordId"])).ToArray());
+    }
+
+    [Fact]
+    public async Task Timeline_events_move_to_the_survivor()
+    {
+        var portal = fixture.Emulator.Portal;
+        using var developer = _api.WithToken(null);
+        var template = (await developer.Post($"/integrators/timeline/v3/{portal.AppId}/event-templates?hapikey={portal.DeveloperApiKey}", new
+        {
+            name = $"Merge {Guid.NewGuid():N}"[..16], objectType = "contacts", headerTemplate = "Hello", detailTemplate = "World",
+            tokens = new[] { new { name = "note", label = "Note", type = "string" } },
+        })).Expect(201);
+        var templateId = Str(template["id"]);
+        var primary = await Create("contacts", new { email = Email("tl-p") });
+        var other = await Create("contacts", new { email = Email("tl-m") });
+        (await _api.Post("/integrators/timeline/v3/events", new { id = "merge-evt", eventTemplateId = templateId, objectId = other })).Expect(201);
+
+        (await Merge("contacts", primary, other)).Expect(200);
+
+        Assert.Equal(primary, Str((await _api.Get($"/integrators/timeline/v3/events/{templateId}/merge-evt")).Expect(200)["objectId"]));
     }
 
     [Fact]
