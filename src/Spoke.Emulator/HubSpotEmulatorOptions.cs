@@ -114,4 +114,11 @@ public sealed class FidelityOptions
     /// labels to keep both (docs §3.2). False makes labelled creates additive.
     /// </summary>
     public bool LabelledCreateReplacesLabels { get; set; } = true;
+
+    /// <summary>
+    /// Merge: the id of a merged-away record stays an alias of the record that absorbed it, so GET, PATCH, batch
+    /// read/update and merge answer for the survivor (response <c>id</c> is the survivor's), as HubSpot does for
+    /// merged contact ids. False answers 404 for merged ids. See src/Spoke.Emulator/README.md.
+    /// </summary>
+    public bool MergedIdsResolveToSurvivor { get; set; } = true;
 }

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Faults;
+using Spoke.Emulator.Gdpr;
 using Spoke.Emulator.Lists;
+using Spoke.Emulator.Merge;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Persistence;
@@ -52,6 +54,8 @@ internal static class EmulatorStartup
         foreach (var prefix in ObjectsApi.Prefixes)
         {
             app.MapSearchApi(prefix);
+            app.MapMergeApi(prefix);
+            app.MapGdprApi(prefix);
         }
 
         AssociationsApi.Map(app);

@@ -150,15 +150,19 @@ public sealed class ObjectStore
         LivenessChanged?.Invoke(record);
     }
 
-    /// <summary>Permanently removes a record (GDPR delete) or marks it merged away.</summary>
+    /// <summary>
+    /// Permanently removes a record (GDPR delete) or marks it merged away. A merged-away record can still be
+    /// removed for good (a GDPR delete of the record that absorbed it).
+    /// </summary>
     public void Delete(CrmRecord record, long? mergedInto = null)
     {
-        if (record.Deleted)
+        var purgeMerged = record is { Deleted: true, MergedInto: not null } && mergedInto is null;
+        if (record.Deleted && !purgeMerged)
         {
             return;
         }
 
-        if (!record.Archived)
+        if (!record.Deleted && !record.Archived)
         {
             ReleaseUnique(record);
             LiveCount--;

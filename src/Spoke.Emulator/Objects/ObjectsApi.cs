@@ -8,6 +8,7 @@ using Spoke.Emulator.Associations;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
+using Spoke.Emulator.Merge;
 using Spoke.Emulator.Portal;
 
 namespace Spoke.Emulator.Objects;
@@ -146,7 +147,8 @@ public static class ObjectsApi
         var type = portal.ResolveType(objectType);
         Scopes.Require(ctx, type.WriteScopes);
         // HubSpot answers 204 whether or not the record existed.
-        if (Lookup.Find(portal, type, objectId, null, archived: false) is { } record)
+        // A merged-away id is not an alias here: deleting it must not archive the record that absorbed it.
+        if (Lookup.Find(portal, type, objectId, null, archived: false, followMerged: false) is { } record)
         {
             ArchiveRecord(portal, type, record);
         }
@@ -370,7 +372,7 @@ public static class ObjectsApi
         Scopes.Require(ctx, type.WriteScopes);
         foreach (var id in ids)
         {
-            if (Lookup.Find(portal, type, id, null, archived: false) is { } record)
+            if (Lookup.Find(portal, type, id, null, archived: false, followMerged: false) is { } record)
             {
                 ArchiveRecord(portal, type, record);
             }
@@ -401,13 +403,21 @@ internal sealed class UniqueGuard(ObjectStore store)
 /// <summary>Finding records by id or by a unique <c>idProperty</c>.</summary>
 public static class Lookup
 {
-    public static CrmRecord? Find(PortalState portal, ObjectType type, string id, string? idProperty, bool archived)
+    /// <summary>
+    /// The record <paramref name="id"/> names. A merged-away id answers for the record that absorbed it and a contact's
+    /// additional email for its contact (Merge feature), unless <paramref name="followMerged"/> is false.
+    /// </summary>
+    public static CrmRecord? Find(PortalState portal, ObjectType type, string id, string? idProperty, bool archived, bool followMerged = true)
     {
         var store = portal.Store(type);
         CrmRecord? record;
         if (string.IsNullOrEmpty(idProperty) || idProperty == "hs_object_id")
         {
             record = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? store.Find(n) : null;
+            if (followMerged)
+            {
+                record = MergedIds.Resolve(portal, store, record);
+            }
         }
         else
         {
@@ -421,6 +431,10 @@ public static class Lookup
             record = archived
                 ? store.All().FirstOrDefault(r => r.Archived && string.Equals(r.Get(idProperty), id, StringComparison.OrdinalIgnoreCase))
                 : store.FindByUnique(idProperty, id);
+            if (record is null && followMerged && !archived && type.TypeId == "0-1" && idProperty == "email")
+            {
+                record = ContactEmailAliases.FindHolder(store, id);
+            }
         }
 
         return record is null || record.Deleted || record.Archived != archived ? null : record;

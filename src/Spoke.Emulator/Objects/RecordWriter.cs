@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Spoke.Emulator.Errors;
+using Spoke.Emulator.Gdpr;
+using Spoke.Emulator.Merge;
 using Spoke.Emulator.Pipelines;
 using Spoke.Emulator.Portal;
 using Spoke.Emulator.Properties;
@@ -57,6 +59,8 @@ public sealed class RecordWriter(PortalState portal)
         var values = Validate(type, null, input);
         ApplyCreateRules(type, values);
         CheckUnique(type, portal.Store(type), null, values);
+        ContactEmailAliases.CheckUnique(portal, type, null, values);
+        EmailBlocklist.Check(portal, type, values);
         return values;
     }
 
@@ -118,6 +122,8 @@ public sealed class RecordWriter(PortalState portal)
         var values = Validate(type, record, input);
         CheckStage(type, record, values);
         CheckUnique(type, portal.Store(type), record, values);
+        ContactEmailAliases.CheckUnique(portal, type, record, values);
+        EmailBlocklist.Check(portal, type, values);
         return values;
     }
 

@@ -29,6 +29,9 @@ internal sealed class PortalMetadataDocument
     public List<CustomObjectSchema> Schemas { get; set; } = [];
     public List<TokenDocument> Tokens { get; set; } = [];
 
+    /// <summary>GDPR-blocklisted emails (Gdpr feature).</summary>
+    public List<string> BlockedEmails { get; set; } = [];
+
     public static PortalMetadataDocument Capture(PortalState portal) => new()
     {
         PortalId = portal.PortalId,
@@ -44,6 +47,7 @@ internal sealed class PortalMetadataDocument
         Schemas = [.. portal.Schemas],
         Tokens = [.. portal.Tokens.All.OrderBy(t => t.Token, StringComparer.Ordinal)
             .Select(t => new TokenDocument(t.Token, [.. t.Scopes.Order(StringComparer.Ordinal)], t.AllScopes, t.ExpiresAt))],
+        BlockedEmails = [.. portal.BlockedEmails.Order(StringComparer.Ordinal)],
     };
 
     public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, PersistenceJsonContext.Default.PortalMetadataDocument);
@@ -93,6 +97,8 @@ internal sealed class PortalMetadataDocument
         {
             portal.Tokens.Add(new TokenGrant(t.Token, new HashSet<string>(t.Scopes, StringComparer.Ordinal), t.AllScopes, t.ExpiresAt));
         }
+
+        portal.BlockedEmails.UnionWith(BlockedEmails);
     }
 
     private static void ApplyCatalog(PortalState portal, ObjectType type, CatalogDocument document)

@@ -73,6 +73,10 @@ public sealed class PortalState
 
     public string DeveloperApiKey { get; set; } = Guid.NewGuid().ToString();
 
+    /// <summary>Emails (normalized, <see cref="ObjectStore.UniqueKey"/>) that a GDPR delete blocklisted: no contact
+    /// may be created or updated with them again (Gdpr feature; docs §13). Cleared on reset.</summary>
+    public HashSet<string> BlockedEmails { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Next number for custom object type ids (<c>2-N</c>).</summary>
     public long NextCustomTypeNumber { get; set; } = 1_000_001;
 
@@ -206,6 +210,7 @@ public sealed class PortalState
         Schemas.Clear();
         Lists.Clear();
         Timeline.Clear();
+        BlockedEmails.Clear();
         _typesByKey.Clear();
         NextCustomTypeNumber = 1_000_001;
         var at = Now;

@@ -104,6 +104,18 @@ public sealed class TimelineStore
 
     public void AddEvent(TimelineEvent e) => _events[(e.EventTemplateId, e.Id)] = e;
 
+    /// <summary>Removes the events that match (a GDPR delete takes a contact's timeline with it); returns how many.</summary>
+    public int RemoveEvents(Func<TimelineEvent, bool> match)
+    {
+        var keys = _events.Where(kv => match(kv.Value)).Select(kv => kv.Key).ToList();
+        foreach (var key in keys)
+        {
+            _events.Remove(key);
+        }
+
+        return keys.Count;
+    }
+
     public void Clear()
     {
         _templates.Clear();
