@@ -194,18 +194,7 @@ public static class AssociationLabelsApi
         };
     }
 
-    private static IResult WriteResults(List<AssociationDefinition> definitions) => JsonIO.Json(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("results");
-        foreach (var d in definitions)
-        {
-            WriteSpecWithLabel(w, d);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+    private static IResult WriteResults(List<AssociationDefinition> definitions) => JsonIO.Results(definitions, (w, d) => WriteSpecWithLabel(w, d));
 
     private static IResult ListAllLimits(HttpContext ctx)
     {
@@ -226,18 +215,7 @@ public static class AssociationLabelsApi
         return WriteLimits(portal, limits, withTypes: false);
     }
 
-    private static IResult WriteLimits(PortalState portal, List<AssociationLimit> limits, bool withTypes) => JsonIO.Json(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("results");
-        foreach (var l in limits)
-        {
-            WriteLimit(w, portal, l, withLabel: true, withTypes);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+    private static IResult WriteLimits(PortalState portal, List<AssociationLimit> limits, bool withTypes) => JsonIO.Results(limits, (w, l) => WriteLimit(w, portal, l, withLabel: true, withTypes));
 
     private static void WriteLimit(Utf8JsonWriter w, PortalState portal, AssociationLimit l, bool withLabel, bool withTypes)
     {

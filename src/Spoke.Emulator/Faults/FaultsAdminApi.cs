@@ -23,18 +23,7 @@ public static class FaultsAdminApi
         g.MapGet("", (FaultInjector faults) =>
         {
             var rules = faults.List();
-            return JsonIO.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("results");
-                foreach (var status in rules)
-                {
-                    FaultRuleJson.Write(w, status);
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            return JsonIO.Results(rules, (w, status) => FaultRuleJson.Write(w, status));
         });
 
         g.MapDelete("", (FaultInjector faults) =>

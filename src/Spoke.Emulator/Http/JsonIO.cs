@@ -59,7 +59,21 @@ public static class JsonIO
 
     public static IResult Json(Action<Utf8JsonWriter> write) => new JsonWriterResult(200, write, null);
 
-    public static IResult NoContent() => Results.StatusCode(204);
+    public static IResult NoContent() => Microsoft.AspNetCore.Http.Results.StatusCode(204);
+
+    /// <summary>HubSpot's unpaged collection body: <c>{"results":[…]}</c>.</summary>
+    public static IResult Results<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> writeItem) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("results");
+        foreach (var item in items)
+        {
+            writeItem(w, item);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 
     /// <summary>Reads an optional string field.</summary>
     public static string? String(this JsonElement element, string name) =>

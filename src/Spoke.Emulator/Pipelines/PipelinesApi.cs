@@ -73,18 +73,7 @@ public static class PipelinesApi
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
         Scopes.Require(ctx, type.ReadScopes);
         var pipelines = PipelineJson.ActivePipelines(PipelinesOf(portal, type)).ToList();
-        return JsonIO.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("results");
-            foreach (var p in pipelines)
-            {
-                PipelineJson.WritePipeline(w, p);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        return JsonIO.Results(pipelines, (w, p) => PipelineJson.WritePipeline(w, p));
     }
 
     private static IResult Get(HttpContext ctx, string objectType, string pipelineId)
@@ -352,18 +341,7 @@ public static class PipelinesApi
     private static IResult AuditResult(PortalState portal, Pipeline pipeline, Func<PipelineAuditEntry, bool> filter)
     {
         var entries = pipeline.Audit.Where(filter).Reverse().ToList();
-        return JsonIO.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("results");
-            foreach (var e in entries)
-            {
-                PipelineJson.WriteAudit(w, portal.PortalId, pipeline, e);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        return JsonIO.Results(entries, (w, e) => PipelineJson.WriteAudit(w, portal.PortalId, pipeline, e));
     }
 
     private static IResult ListStages(HttpContext ctx, string objectType, string pipelineId)
@@ -373,18 +351,7 @@ public static class PipelinesApi
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
         Scopes.Require(ctx, type.ReadScopes);
         var stages = PipelineJson.ActiveStages(FindActive(portal, type, pipelineId)).ToList();
-        return JsonIO.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("results");
-            foreach (var s in stages)
-            {
-                PipelineJson.WriteStage(w, s);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        return JsonIO.Results(stages, (w, s) => PipelineJson.WriteStage(w, s));
     }
 
     private static IResult GetStage(HttpContext ctx, string objectType, string pipelineId, string stageId)

@@ -52,7 +52,7 @@ public static class PropertiesApi
             .Where(p => names.Count == 0 || names.Contains(p.Name))
             .Where(p => p.DataSensitivity == (sensitivity.Length > 0 ? sensitivity : "non_sensitive"))
             .ToList();
-        return JsonIO.Json(w => WriteResults(w, selected, PropertyJson.Write));
+        return JsonIO.Results(selected, PropertyJson.Write);
     }
 
     private static IResult Get(HttpContext ctx, string objectType, string propertyName)
@@ -191,7 +191,7 @@ public static class PropertiesApi
         var type = portal.ResolveType(objectType);
         Scopes.Require(ctx, PropertyScopes.Read(type));
         var groups = portal.Catalog(type).Groups.Values.Where(g => !g.Archived).ToList();
-        return JsonIO.Json(w => WriteResults(w, groups, PropertyJson.WriteGroup));
+        return JsonIO.Results(groups, PropertyJson.WriteGroup);
     }
 
     private static async Task<IResult> CreateGroup(HttpContext ctx, string objectType)
@@ -375,19 +375,6 @@ public static class PropertiesApi
 
     private static List<string> Names(List<JsonElement> inputs) =>
         [.. inputs.Select(i => i.String("name") ?? throw ApiError.Validation("Each input needs a \"name\"."))];
-
-    private static void WriteResults<T>(Utf8JsonWriter w, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("results");
-        foreach (var item in items)
-        {
-            write(w, item);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
 }
 
 /// <summary>

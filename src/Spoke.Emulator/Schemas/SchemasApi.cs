@@ -50,18 +50,7 @@ public static class SchemasApi
         using var _ = portal.Read();
         Scopes.Require(ctx, ReadScopes);
         var schemas = portal.Schemas.Where(s => s.Archived == archived).ToList();
-        return JsonIO.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("results");
-            foreach (var s in schemas)
-            {
-                SchemaJson.Write(w, s, portal.Catalogs.GetValueOrDefault(s.ObjectTypeId), include);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        return JsonIO.Results(schemas, (w, s) => SchemaJson.Write(w, s, portal.Catalogs.GetValueOrDefault(s.ObjectTypeId), include));
     }
 
     private static IResult Get(HttpContext ctx, string objectType)
@@ -89,18 +78,7 @@ public static class SchemasApi
         using var _ = portal.Read();
         Scopes.Require(ctx, ReadScopes);
         var found = keys.Select(k => FindOrNull(portal, k)).OfType<CustomObjectSchema>().Where(s => !s.Archived).Distinct().ToList();
-        return JsonIO.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("results");
-            foreach (var s in found)
-            {
-                SchemaJson.Write(w, s, portal.Catalogs.GetValueOrDefault(s.ObjectTypeId), include);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        return JsonIO.Results(found, (w, s) => SchemaJson.Write(w, s, portal.Catalogs.GetValueOrDefault(s.ObjectTypeId), include));
     }
 
     private static async Task<IResult> Create(HttpContext ctx)

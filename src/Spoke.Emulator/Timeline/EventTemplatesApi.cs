@@ -49,18 +49,7 @@ public static partial class EventTemplatesApi
         using var _ = portal.Read();
         var app = App(ctx, portal, appId);
         var templates = portal.Timeline.Templates.Where(t => t.AppId == app).ToList();
-        return JsonIO.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("results");
-            foreach (var t in templates)
-            {
-                TimelineJson.WriteTemplate(w, t);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        return JsonIO.Results(templates, (w, t) => TimelineJson.WriteTemplate(w, t));
     }
 
     private static IResult Get(HttpContext ctx, string appId, string eventTemplateId)
