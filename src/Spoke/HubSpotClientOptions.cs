@@ -33,6 +33,9 @@ public sealed class HubSpotClientOptions
     /// <summary>Attempts after the first for 429, 5xx, transport errors and timeouts.</summary>
     public int MaxRetries { get; set; } = 5;
 
+    /// <summary>Batch calls larger than one HubSpot request run this many chunks at once (the rate-limit gate paces them).</summary>
+    public int MaxBatchConcurrency { get; set; } = 4;
+
     /// <summary>Clock for rate-limit windows, backoff and token expiry; fake it in tests.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

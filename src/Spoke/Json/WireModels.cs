@@ -17,6 +17,9 @@ internal sealed class SimplePublicObjectDto
 
     /// <summary>Upsert results only.</summary>
     public bool? New { get; set; }
+
+    /// <summary>Batch write results: the trace id of the input that produced this record, when HubSpot echoes it.</summary>
+    public string? ObjectWriteTraceId { get; set; }
 }
 
 internal sealed class PropertyHistoryDto

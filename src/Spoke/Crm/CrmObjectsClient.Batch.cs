@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http;
+using Spoke.Errors;
+using Spoke.Json;
+
+namespace Spoke.Crm;
+
+// Batch operations of any size: chunked by HubSpot's limits, run concurrently, merged, partial failures kept per input.
+public partial class CrmObjectsClient
+{
+    /// <summary>HubSpot's inputs per batch request (docs §3.1).</summary>
+    internal const int BatchChunkSize = 100;
+
+    /// <summary>Inputs per batch read when property history is asked for (HubSpot lowers the cap; 50 is the usual figure).</summary>
+    internal const int BatchChunkSizeWithHistory = 50;
+
+    /// <summary>
+    /// Creates any number of records. Inputs are sent 100 per request, several requests at once, each input with its own
+    /// <c>objectWriteTraceId</c> so one invalid input fails alone (207) instead of failing its whole request.
+    /// </summary>
+    public virtual Task<BatchResult<CrmObject>> BatchCreateAsync(IEnumerable<PropertyBag> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var list = inputs.ToList();
+        return RunBatchAsync(list.Count, BatchChunkSize, _ => null, async (chunk, ct) =>
+        {
+            var body = new BatchInputDto<BatchCreateItemDto>
+            {
+                Inputs = [.. chunk.Select(i => new BatchCreateItemDto { Properties = list[i], ObjectWriteTraceId = Trace(i) })],
+            };
+            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/create", body,
+                BatchSearchJsonContext.Default.BatchInputDtoBatchCreateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
+            return new BatchResponseMapper<CrmObject>(chunk, _ => null, _ => null, WireMapping.ToCrmObject, false).Map(response, Answered(response));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Updates any number of records by id (or by <paramref name="idProperty"/>, e.g. <c>email</c>). Missing records and
+    /// invalid values come back in <see cref="BatchResult{T}.Failed"/> naming their input.
+    /// </summary>
+    public virtual Task<BatchResult<CrmObject>> BatchUpdateAsync(IEnumerable<(string Id, PropertyBag Properties)> inputs, string? idProperty = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var list = inputs.ToList();
+        ValidateIds(list.Select(i => i.Id));
+        return RunBatchAsync(list.Count, BatchChunkSize, i => list[i].Id, async (chunk, ct) =>
+        {
+            var body = new BatchInputDto<BatchUpdateItemDto>
+            {
+                Inputs = [.. chunk.Select(i => new BatchUpdateItemDto
+                {
+                    Id = list[i].Id, IdProperty = idProperty, Properties = list[i].Properties, ObjectWriteTraceId = Trace(i),
+                })],
+            };
+            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/update", body,
+                BatchSearchJsonContext.Default.BatchInputDtoBatchUpdateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
+            return new BatchResponseMapper<CrmObject>(chunk, i => list[i].Id, r => KeyOf(r, idProperty), WireMapping.ToCrmObject, false)
+                .Map(response, Answered(response));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates or updates any number of records identified by a unique property (<paramref name="idProperty"/>, e.g.
+    /// <c>email</c> or a custom unique property): each input's id is that property's value. Results say whether the
+    /// record was created (<see cref="CrmUpsertResult.IsNew"/>).
+    /// </summary>
+    public virtual Task<BatchResult<CrmUpsertResult>> BatchUpsertAsync(string idProperty, IEnumerable<(string Id, PropertyBag Properties)> inputs,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idProperty);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var list = inputs.ToList();
+        ValidateIds(list.Select(i => i.Id));
+        return RunBatchAsync(list.Count, BatchChunkSize, i => list[i].Id, async (chunk, ct) =>
+        {
+            var body = new BatchInputDto<BatchUpdateItemDto>
+            {
+                Inputs = [.. chunk.Select(i => new BatchUpdateItemDto
+                {
+                    Id = list[i].Id, IdProperty = idProperty, Properties = list[i].Properties, ObjectWriteTraceId = Trace(i),
+                })],
+            };
+            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/upsert", body,
+                BatchSearchJsonContext.Default.BatchInputDtoBatchUpdateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
+            return new BatchResponseMapper<CrmUpsertResult>(chunk, i => list[i].Id, r => KeyOf(r, idProperty),
+                r => new CrmUpsertResult(WireMapping.ToCrmObject(r), r.New ?? false), false).Map(response, Answered(response));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads any number of records by id (or by <see cref="CrmReadOptions.IdProperty"/>): 100 per request, 50 when
+    /// property history is asked for. Ids that match no record come back as failures naming them.
+    /// Batch read cannot return associations (a HubSpot limit): <see cref="CrmReadOptions.Associations"/> is refused.
+    /// </summary>
+    public virtual Task<BatchResult<CrmObject>> BatchReadAsync(IEnumerable<string> ids, CrmReadOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var list = ids.ToList();
+        ValidateIds(list);
+        if (options?.Associations.Count > 0)
+        {
+            throw new ArgumentException("HubSpot's batch read cannot return associations; read them with the associations API.", nameof(options));
+        }
+
+        var withHistory = options?.PropertiesWithHistory.Count > 0;
+        var query = options?.Archived == true ? "?archived=true" : "";
+        return RunBatchAsync(list.Count, withHistory ? BatchChunkSizeWithHistory : BatchChunkSize, i => list[i], async (chunk, ct) =>
+        {
+            var body = new BatchReadInputDto
+            {
+                Inputs = [.. chunk.Select(i => new BatchIdDto { Id = list[i] })],
+                Properties = options?.Properties.Count > 0 ? [.. options.Properties] : null,
+                PropertiesWithHistory = withHistory ? [.. options!.PropertiesWithHistory] : null,
+                IdProperty = options?.IdProperty,
+            };
+            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/read{query}", body,
+                BatchSearchJsonContext.Default.BatchReadInputDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
+            return new BatchResponseMapper<CrmObject>(chunk, i => list[i], r => KeyOf(r, options?.IdProperty), WireMapping.ToCrmObject, true)
+                .Map(response, Answered(response));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Archives any number of records by id. HubSpot answers 204 per request without per-input detail (archiving a
+    /// missing id succeeds), so failures are whole requests: every id of a refused request is reported failed.
+    /// </summary>
+    public virtual Task<BatchResult<string>> BatchArchiveAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var list = ids.ToList();
+        ValidateIds(list);
+        return RunBatchAsync(list.Count, BatchChunkSize, i => list[i], async (chunk, ct) =>
+        {
+            var body = new BatchInputDto<BatchIdDto> { Inputs = [.. chunk.Select(i => new BatchIdDto { Id = list[i] })] };
+            await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/archive", body,
+                BatchSearchJsonContext.Default.BatchInputDtoBatchIdDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
+            return (chunk.Select(i => new BatchItem<string>(i, list[i])).ToList(), new List<BatchItemError>());
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Splits <paramref name="count"/> inputs into chunks, runs up to <see cref="HubSpotClientOptions.MaxBatchConcurrency"/>
+    /// at once, and merges their outcomes in input order. A chunk HubSpot refuses as a whole (a 400 it could not map to
+    /// inputs, a 5xx after retries, a broken connection) fails its own inputs only. Authentication failures and
+    /// cancellation are thrown: no chunk could succeed.
+    /// </summary>
+    private async Task<BatchResult<T>> RunBatchAsync<T>(int count, int chunkSize, Func<int, string?> inputId,
+        Func<IReadOnlyList<int>, CancellationToken, Task<(List<BatchItem<T>> Succeeded, List<BatchItemError> Failed)>> sendChunk,
+        CancellationToken cancellationToken)
+    {
+        var chunks = Enumerable.Range(0, (count + chunkSize - 1) / chunkSize)
+            .Select(c => (IReadOnlyList<int>)[.. Enumerable.Range(c * chunkSize, Math.Min(chunkSize, count - (c * chunkSize)))])
+            .ToList();
+        var outcomes = new (List<BatchItem<T>> Succeeded, List<BatchItemError> Failed)[chunks.Count];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, _http.Options.MaxBatchConcurrency),
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), parallel, async (c, ct) =>
+        {
+            var chunk = chunks[c];
+            try
+            {
+                outcomes[c] = await sendChunk(chunk, ct).ConfigureAwait(false);
+            }
+            catch (HubSpotAuthenticationException)
+            {
+                throw;
+            }
+            catch (HubSpotApiException error)
+            {
+                outcomes[c] = ([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), error.Status, error.Category, error.SubCategory,
+                    error.Message, error.CorrelationId, error.Context, error.Errors) { ChunkFailed = true })]);
+            }
+            catch (Exception error) when (error is HttpRequestException or TimeoutException
+                || (error is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                outcomes[c] = ([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), default, "NETWORK_ERROR", null,
+                    $"The request carrying this input failed before HubSpot answered: {error.Message}", null,
+                    new Dictionary<string, IReadOnlyList<string>>(), []) { ChunkFailed = true })]);
+            }
+        }).ConfigureAwait(false);
+
+        return new BatchResult<T>([.. outcomes.SelectMany(o => o.Succeeded).OrderBy(s => s.InputIndex)],
+            [.. outcomes.SelectMany(o => o.Failed).OrderBy(f => f.InputIndex)]);
+    }
+
+    private static string Trace(int index) => BatchResponseMapper<object>.Trace(index);
+
+    private static HttpStatusCode Answered(BatchResponseDto response) =>
+        response.Errors is { Count: > 0 } ? HttpStatusCode.MultiStatus : HttpStatusCode.OK;
+
+    /// <summary>The value a result is matched to its input by: its id, or its <c>idProperty</c> value.</summary>
+    private static string? KeyOf(SimplePublicObjectDto result, string? idProperty) =>
+        idProperty is null or "hs_object_id" ? result.Id : result.Properties.GetValueOrDefault(idProperty);
+
+    private static void ValidateIds(IEnumerable<string> ids)
+    {
+        if (ids.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("Every batch input needs an id.", nameof(ids));
+        }
+    }
+}

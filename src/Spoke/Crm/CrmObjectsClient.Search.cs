@@ -1,0 +1,28 @@
+using Spoke.Json;
+using Spoke.Paging;
+
+namespace Spoke.Crm;
+
+// CRM search, streamed, without HubSpot's 10,000-result ceiling.
+public partial class CrmObjectsClient
+{
+    /// <summary>
+    /// Every record matching <paramref name="request"/>, streamed in pages (one page in memory at a time), in sort order,
+    /// however many there are: past 10,000 results the search continues in keyset windows (see <c>SearchWindows</c>),
+    /// each record exactly once. <see cref="AsyncPageable{T}.AsPages"/> exposes opaque continuation tokens that resume
+    /// exactly after a page. Search reflects writes after a short delay on HubSpot and never returns archived records.
+    /// </summary>
+    public virtual AsyncPageable<CrmObject> SearchAsync(CrmSearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var windows = new SearchWindows(request);
+        return new(async (token, pageSize, ct) =>
+        {
+            var cursor = token is null ? new SearchCursorDto() : SearchWindows.Decode(token);
+            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/search", windows.Build(cursor, pageSize),
+                BatchSearchJsonContext.Default.SearchRequestDto, BatchSearchJsonContext.Default.CollectionResponseDto, ct).ConfigureAwait(false);
+            var next = windows.Next(cursor, response);
+            return new Page<CrmObject>([.. response.Results.Select(WireMapping.ToCrmObject)], next is null ? null : SearchWindows.Encode(next));
+        }, cancellationToken);
+    }
+}
