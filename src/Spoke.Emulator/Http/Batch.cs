@@ -6,7 +6,11 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Http;
 
 /// <summary>What a batch produced: the records it wrote or read, and the errors of the inputs that failed.</summary>
-public sealed record BatchOutcome<T>(List<T> Results, List<ApiError> Errors);
+public sealed record BatchOutcome<T>(List<T> Results, List<ApiError> Errors, List<string?> TraceIds)
+{
+    /// <summary>Each result with the <c>objectWriteTraceId</c> of the input that produced it (null when none was sent).</summary>
+    public IEnumerable<(T Result, string? TraceId)> Traced => Results.Zip(TraceIds);
+}
 
 /// <summary>HubSpot's batch conventions: input limits, all-or-nothing vs multi-status, and the response shape (docs §4.3).</summary>
 public static class Batch
@@ -50,18 +54,20 @@ public static class Batch
         Func<TInput, TResult> apply, Func<TInput, Func<TResult>>? prepare = null)
     {
         var results = new List<TResult>(inputs.Count);
+        var traces = new List<string?>(inputs.Count);
         var errors = new List<ApiError>();
         var traced = inputs.Count > 0 && inputs.All(i => !string.IsNullOrEmpty(traceId(i)));
         if (!traced && prepare is not null)
         {
             // Validate everything first: nothing is written when any input is refused.
-            var commits = inputs.Select(prepare).ToList();
-            foreach (var commit in commits)
+            var commits = inputs.Select(i => (Commit: prepare(i), Trace: traceId(i))).ToList();
+            foreach (var (commit, trace) in commits)
             {
                 results.Add(commit());
+                traces.Add(trace);
             }
 
-            return new(results, errors);
+            return new(results, errors, traces);
         }
 
         foreach (var input in inputs)
@@ -69,6 +75,7 @@ public static class Batch
             try
             {
                 results.Add(apply(input));
+                traces.Add(traceId(input));
             }
             catch (ApiError error) when (traced)
             {
@@ -81,7 +88,7 @@ public static class Batch
             }
         }
 
-        return new(results, errors);
+        return new(results, errors, traces);
     }
 
     /// <summary>Writes <c>{status, results, [numErrors, errors], startedAt, completedAt}</c>: 207 when any input failed.</summary>

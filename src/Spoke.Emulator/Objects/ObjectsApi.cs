@@ -156,6 +156,10 @@ public static class ObjectsApi
         return JsonIO.NoContent();
     }
 
+    /// <summary>Echoes an input's <c>objectWriteTraceId</c> on its result, as HubSpot's batch responses may.</summary>
+    private static Action<System.Text.Json.Utf8JsonWriter>? TraceWriter(string? traceId) =>
+        traceId is null ? null : w => w.WriteString("objectWriteTraceId", traceId);
+
     internal static void ArchiveRecord(PortalState portal, ObjectType type, CrmRecord record)
     {
         var store = portal.Store(type);
@@ -244,7 +248,7 @@ public static class ObjectsApi
         });
         var names = parsed.SelectMany(p => p.Properties.Keys).ToList();
         var selection = PropertySelection.DefaultsPlus(type, names, false);
-        return Batch.Result(ctx, started, portal.Now, 201, outcome.Results, outcome.Errors, (w, r) => RecordJson.Write(w, r, selection, catalog));
+        return Batch.Result(ctx, started, portal.Now, 201, [.. outcome.Traced], outcome.Errors, (w, r) => RecordJson.Write(w, r.Result, selection, catalog, TraceWriter(r.TraceId)));
     }
 
     private static async Task<IResult> BatchUpdate(HttpContext ctx, string objectType)
@@ -302,7 +306,7 @@ public static class ObjectsApi
         }
 
         var selection = PropertySelection.DefaultsPlus(type, parsed.SelectMany(p => p.Properties.Keys), false);
-        return Batch.Result(ctx, started, portal.Now, 200, outcome.Results, outcome.Errors, (w, r) => RecordJson.Write(w, r, selection, catalog));
+        return Batch.Result(ctx, started, portal.Now, 200, [.. outcome.Traced], outcome.Errors, (w, r) => RecordJson.Write(w, r.Result, selection, catalog, TraceWriter(r.TraceId)));
     }
 
     private static async Task<IResult> BatchUpsert(HttpContext ctx, string objectType)
@@ -357,8 +361,12 @@ public static class ObjectsApi
 
         var outcome = Batch.Apply(parsed, p => p.TraceId, p => Prepare(p)(), Prepare);
         var selection = PropertySelection.DefaultsPlus(type, parsed.SelectMany(p => p.Properties.Keys), false);
-        return Batch.Result(ctx, started, portal.Now, 200, outcome.Results, outcome.Errors,
-            (w, r) => RecordJson.Write(w, r, selection, catalog, x => x.WriteBoolean("new", created.Contains(r.Id))));
+        return Batch.Result(ctx, started, portal.Now, 200, [.. outcome.Traced], outcome.Errors,
+            (w, r) => RecordJson.Write(w, r.Result, selection, catalog, x =>
+            {
+                x.WriteBoolean("new", created.Contains(r.Result.Id));
+                TraceWriter(r.TraceId)?.Invoke(x);
+            }));
     }
 
     private static async Task<IResult> BatchArchive(HttpContext ctx, string objectType)

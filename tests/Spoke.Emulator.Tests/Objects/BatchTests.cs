@@ -72,6 +72,14 @@ public sealed class BatchTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
+    public async Task Results_echo_the_trace_id_of_their_input()
+    {
+        var reply = (await _api.Post("/crm/v3/objects/contacts/batch/create",
+            Inputs([ContactInput(Email(), "first"), ContactInput(Email(), "second")]))).Expect(201);
+        Assert.Equal(["first", "second"], reply["results"].AsArray().Select(r => r!["objectWriteTraceId"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Two_inputs_with_one_email_are_refused()
     {
         var email = Email();
