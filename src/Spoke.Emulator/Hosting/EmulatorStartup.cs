@@ -54,6 +54,8 @@ internal static class EmulatorStartup
             app.MapSearchApi(prefix);
         }
 
+        app.MapSearchLagAdminApi();
+
         AssociationsApi.Map(app);
         app.MapFaultsAdminApi();
 
