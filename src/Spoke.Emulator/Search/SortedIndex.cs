@@ -99,17 +99,14 @@ internal sealed class SortedIndex(ObjectStore store, string property, ValueKind 
             }
             else
             {
-                present.Add(new IndexEntry(key.Number, key.Text, record.Id));
+                // Text is held lowercased so the sort compares ordinally (the same order as case-insensitively).
+                var text = Kind is ValueKind.Text or ValueKind.Bool ? key.Text!.ToLowerInvariant() : key.Text;
+                present.Add(new IndexEntry(key.Number, text, record.Id));
             }
         }
 
         var array = present.ToArray();
-        var kindOrder = Kind;
-        Array.Sort(array, (a, b) =>
-        {
-            var c = SortKey.Compare(a.Key, b.Key, kindOrder);
-            return c != 0 ? c : a.Id.CompareTo(b.Id);
-        });
+        array.AsSpan().Sort(new EntryComparer(Kind));
         _present = array;
         _missing = [.. missing];
         _changed.Clear();
@@ -272,5 +269,15 @@ internal sealed class SortedIndex(ObjectStore store, string property, ValueKind 
     private readonly record struct IndexEntry(decimal Number, string? Text, long Id)
     {
         public SortKey Key => new(false, Number, Text);
+    }
+
+    // A struct comparer lets the sort specialize and inline it: building over 1M records is mostly this.
+    private readonly struct EntryComparer(ValueKind kind) : IComparer<IndexEntry>
+    {
+        public int Compare(IndexEntry a, IndexEntry b)
+        {
+            var c = kind is ValueKind.Number or ValueKind.Instant ? a.Number.CompareTo(b.Number) : string.CompareOrdinal(a.Text, b.Text);
+            return c != 0 ? c : a.Id.CompareTo(b.Id);
+        }
     }
 }
