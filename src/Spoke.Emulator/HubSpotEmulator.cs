@@ -53,6 +53,25 @@ public sealed class HubSpotEmulator : IAsyncDisposable
 
     internal PortalState Portal { get; }
 
+    /// <summary>
+    /// How long (emulator clock) a write stays invisible to search: until then search sees the record as it was.
+    /// Zero (the default, or <see cref="FidelityOptions.SearchIndexLagMilliseconds"/>) makes writes searchable at once.
+    /// </summary>
+    public TimeSpan SearchLag
+    {
+        get
+        {
+            using var _ = Portal.Read();
+            return TimeSpan.FromMilliseconds(Search.SearchIndexes.For(Portal).LagMilliseconds);
+        }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            using var _ = Portal.Read();
+            Search.SearchIndexes.For(Portal).LagMilliseconds = (long)value.TotalMilliseconds;
+        }
+    }
+
     /// <summary>The active rate-limit profile; switching clears the usage counters.</summary>
     public RateLimitTier RateLimits
     {

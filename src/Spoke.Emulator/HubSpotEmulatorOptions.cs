@@ -74,6 +74,19 @@ public sealed class FidelityOptions
     /// </summary>
     public bool SearchNegativeOperatorsMatchMissing { get; set; } = true;
 
+    /// <summary>
+    /// Search: writes become searchable this many milliseconds (emulator clock) after they are acknowledged; until
+    /// then search sees each record as it was before the write ("may take a few moments", docs §6). 0 = at once.
+    /// Changeable at runtime: <c>HubSpotEmulator.SearchLag</c> or <c>PUT /_emulator/search-lag</c>.
+    /// </summary>
+    public int SearchIndexLagMilliseconds { get; set; }
+
+    /// <summary>
+    /// Search: the <c>associations.{type}</c> filter also works when the searched or the associated type is a custom
+    /// object. HubSpot documents it as unsupported there (docs §6), so by default such a filter is a 400.
+    /// </summary>
+    public bool SearchAssociationFiltersOnCustomObjects { get; set; }
+
     /// <summary>GET list: largest accepted <c>limit</c> (UNVERIFIED as a server cap; larger values are clamped).</summary>
     public int ListMaxLimit { get; set; } = 100;
 

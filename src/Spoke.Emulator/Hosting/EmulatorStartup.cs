@@ -58,6 +58,8 @@ internal static class EmulatorStartup
             app.MapGdprApi(prefix);
         }
 
+        app.MapSearchLagAdminApi();
+
         AssociationsApi.Map(app);
         app.MapFaultsAdminApi();
 

@@ -27,6 +27,9 @@ public sealed class ObjectStore
     /// <summary>Raised when a record enters or leaves the live set (archive, restore, delete).</summary>
     public event Action<CrmRecord>? LivenessChanged;
 
+    /// <summary>Raised after a record joins the store (create, or restore from storage through <see cref="Add"/>).</summary>
+    public event Action<CrmRecord>? RecordAdded;
+
     /// <summary>Increases on every change; lets caches know they are stale.</summary>
     public long Version { get; private set; }
 
@@ -91,6 +94,7 @@ public sealed class ObjectStore
         }
 
         Version++;
+        RecordAdded?.Invoke(record);
     }
 
     /// <summary>Sets (or with <c>""</c> clears) a value, chaining history and keeping indexes true.</summary>

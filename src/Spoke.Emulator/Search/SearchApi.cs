@@ -37,7 +37,7 @@ public static class SearchApi
             var type = portal.ResolveType(objectType);
             Scopes.Require(ctx, type.ReadScopes);
             var catalog = portal.Catalog(type);
-            var plan = SearchPlan.Build(request, type, catalog, portal.Fidelity);
+            var plan = SearchPlan.Build(request, type, catalog, portal);
             var store = portal.Store(type);
             var result = SearchExecutor.Run(plan, store, SearchIndexes.For(portal).Of(store), request.After, request.Limit);
             var selection = PropertySelection.From(type, request.Properties ?? [], [], portal.Fidelity.ReturnNullForEmptyRequestedProperties);

@@ -1,12 +1,16 @@
+using System.Globalization;
+using Spoke.Emulator.Associations;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Objects;
+using Spoke.Emulator.Portal;
 using Spoke.Emulator.Properties;
 
 namespace Spoke.Emulator.Search;
 
 /// <summary>
 /// One filter checked against the property's catalog type and ready to evaluate: filter values are parsed once,
-/// stored values are normalized the same way (docs §6 operators and case rules, §12 formats).
+/// stored values are normalized the same way (docs §6 operators and case rules, §12 formats). An
+/// <c>associations.{type}</c> filter is resolved to the set of associated ids when compiled.
 /// </summary>
 internal sealed class SearchFilter
 {
@@ -16,33 +20,91 @@ internal sealed class SearchFilter
     private long _lowInstant, _highInstant;
     private string _lowText = "", _highText = "";
     private string _pattern = "";
+    private HashSet<long>? _associated;
 
-    private SearchFilter(PropertyDefinition def, string op, bool negativeMatchesMissing)
+    private SearchFilter(PropertyDefinition? def, string property, string op, bool negativeMatchesMissing)
     {
         Definition = def;
-        Property = def.Name;
-        Kind = SearchValues.KindOf(def);
+        Property = property;
+        Kind = def is null ? ValueKind.Number : SearchValues.KindOf(def);
         Operator = op;
         _negativeMatchesMissing = negativeMatchesMissing;
     }
 
-    public PropertyDefinition Definition { get; }
+    /// <summary>The property filtered on; null for an <c>associations.{type}</c> filter.</summary>
+    public PropertyDefinition? Definition { get; }
     public string Property { get; }
     public ValueKind Kind { get; }
     public string Operator { get; }
 
-    /// <summary>True for EQ and IN: the value index can list every record this filter can match.</summary>
+    /// <summary>True for EQ and IN: the value index (or the association set) lists every record this filter can match.</summary>
     public bool UsesIndex => Operator is "EQ" or "IN";
+
+    /// <summary>True for LT, LTE, GT, GTE and BETWEEN on a property: a sorted index holds its matches as one slice.</summary>
+    public bool IsRange => Definition is not null && Operator is "LT" or "LTE" or "GT" or "GTE" or "BETWEEN";
+
+    /// <summary>The range a matching value lies in (for <see cref="IsRange"/> filters).</summary>
+    public (RangeBound? Low, RangeBound? High) Bounds { get; private set; }
 
     /// <summary>The index keys a matching record holds one of (EQ and IN).</summary>
     public IReadOnlyCollection<string> Keys => _keys;
 
-    public static SearchFilter Compile(FilterInput input, PropertyCatalog catalog, ObjectType type, bool negativeMatchesMissing)
+    /// <summary>For an <c>associations.{type}</c> filter: the ids of the associated records; otherwise null.</summary>
+    public IReadOnlyCollection<long>? AssociatedIds => _associated;
+
+    public static SearchFilter Compile(FilterInput input, PortalState portal, PropertyCatalog catalog, ObjectType type)
     {
+        var negativeMatchesMissing = portal.Fidelity.SearchNegativeOperatorsMatchMissing;
+        if (input.PropertyName.StartsWith(AssociationsPrefix, StringComparison.Ordinal))
+        {
+            var association = new SearchFilter(null, input.PropertyName, input.Operator, negativeMatchesMissing);
+            association.PrepareAssociation(input, portal, type);
+            return association;
+        }
+
         var def = catalog.Find(input.PropertyName) ?? throw UnknownProperty(input.PropertyName, type);
-        var filter = new SearchFilter(def, input.Operator, negativeMatchesMissing);
+        var filter = new SearchFilter(def, def.Name, input.Operator, negativeMatchesMissing);
         filter.Prepare(input);
         return filter;
+    }
+
+    private const string AssociationsPrefix = "associations.";
+
+    // associations.contact EQ 123: the searched records associated with contact 123 (docs §6). Resolved now, under
+    // the portal lock the search holds, into a set of ids that serves both as candidates and as the matcher.
+    private void PrepareAssociation(FilterInput input, PortalState portal, ObjectType searched)
+    {
+        var name = Property[AssociationsPrefix.Length..];
+        var other = portal.FindTypeLenient(name);
+        if (other is null)
+        {
+            throw ApiError.Validation($"\"{Property}\" is not a valid association filter: \"{name}\" is not an object type.",
+                context: ApiError.Ctx("propertyName", Property));
+        }
+
+        if ((other.IsCustom || searched.IsCustom) && !portal.Fidelity.SearchAssociationFiltersOnCustomObjects)
+        {
+            throw ApiError.Validation(
+                $"Filtering on \"{Property}\" is not supported: association filters do not work with custom objects.",
+                context: ApiError.Ctx("propertyName", Property));
+        }
+
+        IEnumerable<string> values = Operator switch
+        {
+            "EQ" => [Require(input.Value, "value")],
+            "IN" => input.Values is { Count: > 0 } v ? v : throw Invalid($"Operator IN needs a non-empty \"values\" array (filter on \"{Property}\")."),
+            _ => throw Invalid($"Operator {Operator} is not supported on \"{Property}\": association filters take EQ or IN."),
+        };
+        _associated = [];
+        foreach (var value in values)
+        {
+            if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                throw Invalid($"\"{value}\" is not a valid record id for \"{Property}\".");
+            }
+
+            _associated.UnionWith(AssociationIndex.RecordsAssociatedWith(portal, searched, other, id));
+        }
     }
 
     public static ApiError UnknownProperty(string name, ObjectType type) =>
@@ -78,11 +140,19 @@ internal sealed class SearchFilter
                 _pattern = Kind == ValueKind.Enumeration ? pattern : pattern.ToLowerInvariant();
                 break;
             case "BETWEEN":
-                SetBound(Require(input.Value, "value"), low: true);
-                SetBound(Require(input.HighValue, "highValue"), low: false);
+                var lowKey = SetBound(Require(input.Value, "value"), low: true);
+                var highKey = SetBound(Require(input.HighValue, "highValue"), low: false);
+                Bounds = (new RangeBound(lowKey, true), new RangeBound(highKey, true));
                 break;
             default: // LT, LTE, GT, GTE
-                SetBound(Require(input.Value, "value"), low: true);
+                var key = SetBound(Require(input.Value, "value"), low: true);
+                Bounds = Operator switch
+                {
+                    "LT" => (null, new RangeBound(key, false)),
+                    "LTE" => (null, new RangeBound(key, true)),
+                    "GT" => (new RangeBound(key, false), null),
+                    _ => (new RangeBound(key, true), null),
+                };
                 break;
         }
     }
@@ -104,7 +174,7 @@ internal sealed class SearchFilter
         _ => "string",
     };
 
-    private void SetBound(string value, bool low)
+    private SortKey SetBound(string value, bool low)
     {
         switch (Kind)
         {
@@ -123,7 +193,7 @@ internal sealed class SearchFilter
                     _highNumber = d;
                 }
 
-                break;
+                return new SortKey(false, d, null);
             case ValueKind.Instant:
                 if (!SearchValues.TryInstant(value, out var ms))
                 {
@@ -139,7 +209,7 @@ internal sealed class SearchFilter
                     _highInstant = ms;
                 }
 
-                break;
+                return new SortKey(false, ms, null);
             default:
                 var text = Kind == ValueKind.Enumeration ? value : value.ToLowerInvariant();
                 if (low)
@@ -151,12 +221,17 @@ internal sealed class SearchFilter
                     _highText = text;
                 }
 
-                break;
+                return new SortKey(false, 0, text);
         }
     }
 
     public bool Matches(CrmRecord record)
     {
+        if (_associated is not null)
+        {
+            return _associated.Contains(record.Id);
+        }
+
         var value = record.Get(Property);
         switch (Operator)
         {

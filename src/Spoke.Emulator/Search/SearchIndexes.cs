@@ -21,6 +21,7 @@ internal sealed class SearchIndexes
     private SearchIndexes(PortalState portal)
     {
         _portal = portal;
+        LagMilliseconds = Math.Max(0, portal.Fidelity.SearchIndexLagMilliseconds);
         portal.StoreAdded += Attach;
         portal.WasReset += OnReset;
         using var _ = portal.Read();
@@ -29,6 +30,12 @@ internal sealed class SearchIndexes
             Attach(store);
         }
     }
+
+    /// <summary>
+    /// How long (emulator-clock milliseconds) a write stays invisible to search; 0 = at once. Applies to writes made
+    /// after it is set; survives a reset, like the rate-limit tier.
+    /// </summary>
+    public long LagMilliseconds { get; set; }
 
     /// <summary>The indexes of <paramref name="portal"/>, attached to its stores on first call.</summary>
     public static SearchIndexes For(PortalState portal) => ByPortal.GetValue(portal, p => new SearchIndexes(p));
@@ -49,7 +56,7 @@ internal sealed class SearchIndexes
     {
         if (!_stores.ContainsKey(store))
         {
-            _stores[store] = new StoreIndex(store);
+            _stores[store] = new StoreIndex(store, new SearchView(store, _portal.Clock, () => LagMilliseconds));
         }
     }
 
@@ -72,31 +79,69 @@ internal sealed class SearchIndexes
 }
 
 /// <summary>
-/// The value indexes of one store. They only ever need to be a superset of the truth for the live records: every
+/// The indexes of one store: value hashes for EQ/IN, sorted orders for ranges and sorts, and the lag view. Value
+/// indexes only ever need to be a superset of the truth for the live records: every
 /// candidate is re-checked against the full filter, so an id left behind (a GDPR delete clears values before it
-/// tells us) costs nothing but a lookup. A change the store made without an event (a record restored through
-/// <see cref="ObjectStore.Add"/>) shows as a version gap, and the indexes are rebuilt on next use.
+/// tells us) costs nothing but a lookup. Every store change raises an event; should one ever change without (a
+/// version gap), the indexes are rebuilt on next use.
 /// </summary>
 internal sealed class StoreIndex
 {
     private readonly ObjectStore _store;
     private readonly Dictionary<string, ValueIndex> _byProperty = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedIndex> _sorted = new(StringComparer.Ordinal);
     private readonly List<string> _keys = [];
     private long _syncedVersion;
 
-    public StoreIndex(ObjectStore store)
+    public StoreIndex(ObjectStore store, SearchView view)
     {
         _store = store;
+        View = view;
         _syncedVersion = store.Version;
         store.PropertyChanged += OnPropertyChanged;
         store.LivenessChanged += OnLivenessChanged;
+        store.RecordAdded += OnRecordAdded;
     }
+
+    /// <summary>What search sees of the store's records (their earlier state while a write lags).</summary>
+    public SearchView View { get; }
 
     public void Detach()
     {
         _store.PropertyChanged -= OnPropertyChanged;
         _store.LivenessChanged -= OnLivenessChanged;
+        _store.RecordAdded -= OnRecordAdded;
         _byProperty.Clear();
+        _sorted.Clear();
+    }
+
+    /// <summary>The sorted index for <paramref name="def"/>, built (or rebuilt) now if needed.</summary>
+    public SortedIndex Sorted(PropertyDefinition def)
+    {
+        SyncVersion();
+        var kind = SearchValues.KindOf(def);
+        if (!_sorted.TryGetValue(def.Name, out var index) || index.Kind != kind)
+        {
+            index = new SortedIndex(_store, def.Name, kind);
+            _sorted[def.Name] = index;
+        }
+
+        index.EnsureBuilt();
+        return index;
+    }
+
+    private void SyncVersion()
+    {
+        if (_store.Version != _syncedVersion)
+        {
+            _byProperty.Clear();
+            foreach (var sorted in _sorted.Values)
+            {
+                sorted.Invalidate();
+            }
+
+            _syncedVersion = _store.Version;
+        }
     }
 
     /// <summary>Number of property indexes built (for tests and diagnostics).</summary>
@@ -105,11 +150,7 @@ internal sealed class StoreIndex
     /// <summary>The equality index for <paramref name="def"/>, built now if needed.</summary>
     public ValueIndex For(PropertyDefinition def)
     {
-        if (_store.Version != _syncedVersion)
-        {
-            _byProperty.Clear();
-            _syncedVersion = _store.Version;
-        }
+        SyncVersion();
 
         var kind = SearchValues.KindOf(def);
         if (_byProperty.TryGetValue(def.Name, out var index) && index.Kind == kind)
@@ -146,6 +187,12 @@ internal sealed class StoreIndex
     private void OnPropertyChanged(CrmRecord record, string name, string? oldValue, string? newValue)
     {
         Track();
+        View.OnPropertyChanged(record, name, oldValue);
+        if (_sorted.TryGetValue(name, out var sorted))
+        {
+            sorted.OnPropertyChanged(record, oldValue);
+        }
+
         if (!_byProperty.TryGetValue(name, out var index) || record.Archived || record.Deleted)
         {
             return;
@@ -173,7 +220,33 @@ internal sealed class StoreIndex
     private void OnLivenessChanged(CrmRecord record)
     {
         Track();
-        var live = !record.Archived && !record.Deleted;
+        View.OnLivenessChanged(record);
+        foreach (var sorted in _sorted.Values)
+        {
+            sorted.OnLivenessChanged(record);
+        }
+
+        IndexValues(record, !record.Archived && !record.Deleted);
+    }
+
+    // A created record holds no values yet (they follow as PropertyChanged); a restored one holds them all.
+    private void OnRecordAdded(CrmRecord record)
+    {
+        Track();
+        View.OnRecordAdded(record);
+        foreach (var sorted in _sorted.Values)
+        {
+            sorted.OnRecordAdded(record);
+        }
+
+        if (!record.Archived && !record.Deleted)
+        {
+            IndexValues(record, add: true);
+        }
+    }
+
+    private void IndexValues(CrmRecord record, bool add)
+    {
         foreach (var (name, index) in _byProperty)
         {
             if (record.Get(name) is not { } value)
@@ -184,7 +257,7 @@ internal sealed class StoreIndex
             SearchValues.Keys(index.Kind, value, _keys);
             foreach (var key in _keys)
             {
-                if (live)
+                if (add)
                 {
                     index.Add(key, record.Id);
                 }

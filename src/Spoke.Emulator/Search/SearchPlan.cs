@@ -1,4 +1,5 @@
 using Spoke.Emulator.Objects;
+using Spoke.Emulator.Portal;
 using Spoke.Emulator.Properties;
 
 namespace Spoke.Emulator.Search;
@@ -33,10 +34,14 @@ internal sealed class SearchPlan
     /// <summary>True when every live record matches (no filters, no query).</summary>
     public bool MatchesAll => Groups.Count == 0 && _queryTerms.Length == 0;
 
-    public static SearchPlan Build(SearchRequest request, ObjectType type, PropertyCatalog catalog, FidelityOptions fidelity)
+    /// <summary>True when a free-text <c>query</c> narrows the results.</summary>
+    public bool HasQuery => _queryTerms.Length > 0;
+
+    /// <summary>Compiles a request; runs under the portal lock (association filters read associations now).</summary>
+    public static SearchPlan Build(SearchRequest request, ObjectType type, PropertyCatalog catalog, PortalState portal)
     {
         var groups = request.FilterGroups
-            .Select(g => g.Select(f => SearchFilter.Compile(f, catalog, type, fidelity.SearchNegativeOperatorsMatchMissing)).ToList())
+            .Select(g => g.Select(f => SearchFilter.Compile(f, portal, catalog, type)).ToList())
             .ToList();
         PropertyDefinition? sort = null;
         if (request.Sort is { } s)

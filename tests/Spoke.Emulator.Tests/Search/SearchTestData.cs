@@ -71,7 +71,8 @@ internal static class SearchTestData
         [.. reply["results"].AsArray().Select(r => r!["id"]!.GetValue<string>())];
 
     /// <summary>Adds contacts straight into the store (fast, for volume tests): email, firstname and system values.</summary>
-    public static void AddContactsDirectly(HubSpotEmulator emulator, int count, Func<int, string> email, Func<int, string>? firstname = null)
+    /// <param name="step">When set, the clock advances this much before each contact, so createdate values differ.</param>
+    public static void AddContactsDirectly(HubSpotEmulator emulator, int count, Func<int, string> email, Func<int, string>? firstname = null, TimeSpan? step = null)
     {
         var portal = emulator.Portal;
         using var _ = portal.Write();
@@ -83,6 +84,11 @@ internal static class SearchTestData
             if (firstname is not null)
             {
                 properties["firstname"] = firstname(i);
+            }
+
+            if (step is { } by)
+            {
+                emulator.Clock.Advance(by);
             }
 
             writer.CommitCreate(type, properties);
