@@ -45,7 +45,7 @@ public sealed class ListFilterBranch
 
     /// <summary>Fields this version doesn't model, kept as sent (e.g. <c>operator</c> of association branches).</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalData { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalData { get; set; }
 
     /// <summary>The root: members match any of the <paramref name="branches"/>.</summary>
     public static ListFilterBranch AnyOf(params ListFilterBranch[] branches) => new() { FilterBranchType = "OR", FilterBranches = branches };
@@ -62,7 +62,7 @@ public sealed class ListFilter
     public ListFilterOperation? Operation { get; init; }
 
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalData { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalData { get; set; }
 
     /// <summary>A <c>PROPERTY</c> filter, e.g. <c>ListFilter.OnProperty("email", ListFilterOperation.String("ENDS_WITH", "@acme.com"))</c>.</summary>
     public static ListFilter OnProperty(string property, ListFilterOperation operation) => new() { Property = property, Operation = operation };
@@ -82,7 +82,7 @@ public sealed class ListFilterOperation
 
     /// <summary>Other fields (bounds, time points), kept as sent.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalData { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalData { get; set; }
 
     public static ListFilterOperation String(string @operator, string value) => new() { OperationType = "STRING", Operator = @operator, Value = value };
 
