@@ -1,6 +1,13 @@
+using Spoke.Associations;
 using Spoke.Auth;
 using Spoke.Crm;
 using Spoke.Http;
+using Spoke.Lists;
+using Spoke.Owners;
+using Spoke.Pipelines;
+using Spoke.Properties;
+using Spoke.Schemas;
+using Spoke.Timeline;
 
 namespace Spoke;
 
@@ -17,6 +24,13 @@ public class HubSpotClient
     protected HubSpotClient()
     {
         Crm = null!;
+        Associations = null!;
+        Properties = null!;
+        Schemas = null!;
+        Pipelines = null!;
+        Owners = null!;
+        Lists = null!;
+        Timeline = null!;
     }
 
     /// <summary>A client with its own <see cref="HttpClient"/>. In apps prefer DI (<c>services.AddHubSpotClient</c>).</summary>
@@ -34,7 +48,34 @@ public class HubSpotClient
                 : throw new ArgumentException("Set HubSpotClientOptions.AccessToken (a private-app token) or TokenProvider.", nameof(options)));
         var http = new HubSpotHttp(httpClient, options, tokens);
         Crm = new CrmClient(http);
+        Associations = new AssociationsClient(http);
+        Properties = new PropertiesClient(http);
+        Schemas = new SchemasClient(http);
+        Pipelines = new PipelinesClient(http);
+        Owners = new OwnersClient(http);
+        Lists = new ListsClient(http);
+        Timeline = new TimelineClient(http, options.DeveloperApiKey is { Length: > 0 } key ? http.WithDeveloperApiKey(key) : null);
     }
 
     public virtual CrmClient Crm { get; }
+
+    /// <summary>Associations v4: links between records, in bulk, and labels.</summary>
+    public virtual AssociationsClient Associations { get; }
+
+    /// <summary>Property definitions and groups.</summary>
+    public virtual PropertiesClient Properties { get; }
+
+    /// <summary>Custom object schemas.</summary>
+    public virtual SchemasClient Schemas { get; }
+
+    /// <summary>Pipelines and stages.</summary>
+    public virtual PipelinesClient Pipelines { get; }
+
+    public virtual OwnersClient Owners { get; }
+
+    /// <summary>Lists and their memberships.</summary>
+    public virtual ListsClient Lists { get; }
+
+    /// <summary>Timeline event templates (developer API key) and events.</summary>
+    public virtual TimelineClient Timeline { get; }
 }

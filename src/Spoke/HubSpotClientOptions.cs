@@ -22,6 +22,12 @@ public sealed class HubSpotClientOptions
     /// <summary>Supplies tokens per request (private app, OAuth). Takes precedence over <see cref="AccessToken"/>.</summary>
     public Auth.IAccessTokenProvider? TokenProvider { get; set; }
 
+    /// <summary>
+    /// The developer account's API key, for app-level calls (timeline event templates). Those calls send it as
+    /// <c>?hapikey=</c> and no bearer token; Spoke never logs it.
+    /// </summary>
+    public string? DeveloperApiKey { get; set; }
+
     public HubSpotApiVersion ApiVersion { get; set; } = HubSpotApiVersion.V2026_09;
 
     /// <summary>Longest a single attempt may take before it is abandoned (and retried when safe).</summary>

@@ -13,7 +13,18 @@ namespace Spoke.Http;
 /// </summary>
 internal sealed class HubSpotHttp(HttpClient http, HubSpotClientOptions options, IAccessTokenProvider tokens)
 {
+    /// <summary>Set on the instance for app-level APIs: they send <c>?hapikey=</c> and no bearer token.</summary>
+    private string? _developerApiKey;
+
     public HubSpotClientOptions Options => options;
+
+    /// <summary>The same pipeline, authenticated with the developer API key instead of a token (timeline templates).</summary>
+    public HubSpotHttp WithDeveloperApiKey(string developerApiKey) =>
+        new(http, options, tokens) { _developerApiKey = developerApiKey };
+
+    /// <summary>A call with a JSON body whose answer has no body worth reading (204).</summary>
+    public Task SendAsync<TBody>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken) =>
+        SendCoreAsync<object>(method, path, JsonContent.Create(body, bodyType), null, cancellationToken);
 
     public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, JsonTypeInfo<TResponse> responseType,
         CancellationToken cancellationToken) =>
@@ -30,8 +41,14 @@ internal sealed class HubSpotHttp(HttpClient http, HubSpotClientOptions options,
     private async Task<TResponse?> SendCoreAsync<TResponse>(HttpMethod method, string path, HttpContent? content,
         JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(options.BaseUri, path)) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false));
+        // The key is added only here, so paths handed around (and logged) never carry it.
+        var target = _developerApiKey is null ? path : $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}hapikey={Uri.EscapeDataString(_developerApiKey)}";
+        using var request = new HttpRequestMessage(method, new Uri(options.BaseUri, target)) { Content = content };
+        if (_developerApiKey is null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false));
+        }
+
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

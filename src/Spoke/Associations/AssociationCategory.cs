@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+using Spoke.Json;
+
+namespace Spoke.Associations;
+
+/// <summary>Who defined an association type (docs §4.1 <c>associationCategory</c>). Unknown values read and round-trip as they are.</summary>
+[JsonConverter(typeof(WireStringConverter<AssociationCategory>))]
+public readonly struct AssociationCategory : IEquatable<AssociationCategory>, IWireString<AssociationCategory>
+{
+    private readonly string? _value;
+
+    public AssociationCategory(string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value);
+        _value = value;
+    }
+
+    /// <summary><c>HUBSPOT_DEFINED</c>.</summary>
+    public static AssociationCategory HubSpotDefined { get; } = new("HUBSPOT_DEFINED");
+
+    /// <summary><c>USER_DEFINED</c>.</summary>
+    public static AssociationCategory UserDefined { get; } = new("USER_DEFINED");
+
+    /// <summary><c>INTEGRATOR_DEFINED</c>.</summary>
+    public static AssociationCategory IntegratorDefined { get; } = new("INTEGRATOR_DEFINED");
+
+    /// <summary><c>WORK</c>.</summary>
+    public static AssociationCategory Work { get; } = new("WORK");
+
+    string IWireString<AssociationCategory>.WireValue => ToString();
+
+    static AssociationCategory IWireString<AssociationCategory>.FromWire(string value) => new(value);
+
+    /// <summary>The value HubSpot sends and accepts.</summary>
+    public override string ToString() => _value ?? "";
+
+    public bool Equals(AssociationCategory other) => string.Equals(ToString(), other.ToString(), StringComparison.OrdinalIgnoreCase);
+
+    public override bool Equals(object? obj) => obj is AssociationCategory other && Equals(other);
+
+    public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(ToString());
+
+    public static bool operator ==(AssociationCategory left, AssociationCategory right) => left.Equals(right);
+
+    public static bool operator !=(AssociationCategory left, AssociationCategory right) => !left.Equals(right);
+}

@@ -1,0 +1,109 @@
+using Spoke.Http;
+using static Spoke.Http.ApiPaths;
+
+namespace Spoke.Pipelines;
+
+/// <summary>Pipelines and their stages for deals, tickets and custom objects (docs §3.5).</summary>
+public class PipelinesClient
+{
+    private static readonly PipelinesJsonContext Json = PipelinesJsonContext.Default;
+    private readonly HubSpotHttp _http = null!;
+
+    /// <summary>For mocking.</summary>
+    protected PipelinesClient()
+    {
+    }
+
+    internal PipelinesClient(HubSpotHttp http) => _http = http;
+
+    private string Root(string objectType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
+        return $"{_http.Options.PipelinesPrefix()}/{Seg(objectType)}";
+    }
+
+    private string One(string objectType, string pipelineId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipelineId);
+        return $"{Root(objectType)}/{Seg(pipelineId)}";
+    }
+
+    private string Stage(string objectType, string pipelineId, string stageId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stageId);
+        return $"{One(objectType, pipelineId)}/stages/{Seg(stageId)}";
+    }
+
+    /// <summary>The live pipelines of a type, in display order.</summary>
+    public virtual async Task<IReadOnlyList<Pipeline>> ListAsync(string objectType, CancellationToken cancellationToken = default)
+    {
+        var dto = await _http.SendAsync(HttpMethod.Get, Root(objectType), Json.PipelineResultsDto, cancellationToken).ConfigureAwait(false);
+        return dto.Results;
+    }
+
+    public virtual Task<Pipeline> GetAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default) =>
+        _http.SendAsync(HttpMethod.Get, One(objectType, pipelineId), Json.Pipeline, cancellationToken);
+
+    public virtual Task<Pipeline> CreateAsync(string objectType, PipelineInput pipeline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return _http.SendAsync(HttpMethod.Post, Root(objectType), pipeline, Json.PipelineInput, Json.Pipeline, cancellationToken);
+    }
+
+    /// <summary>Replaces a pipeline and all its stages; stages left out are removed (subject to <paramref name="validation"/>).</summary>
+    public virtual Task<Pipeline> ReplaceAsync(string objectType, string pipelineId, PipelineInput pipeline, PipelineValidation? validation = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return _http.SendAsync(HttpMethod.Put, One(objectType, pipelineId) + (validation?.Query() ?? ""), pipeline, Json.PipelineInput, Json.Pipeline, cancellationToken);
+    }
+
+    public virtual Task<Pipeline> UpdateAsync(string objectType, string pipelineId, PipelinePatch patch, PipelineValidation? validation = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        return _http.SendAsync(HttpMethod.Patch, One(objectType, pipelineId) + (validation?.Query() ?? ""), patch, Json.PipelinePatch, Json.Pipeline, cancellationToken);
+    }
+
+    /// <summary>
+    /// Archives a pipeline. With validation on (<see cref="PipelineValidation.Strict"/>, or by default in 2026-09), a
+    /// pipeline whose stages records use is refused with 400 and <c>context.stageIds</c>.
+    /// </summary>
+    public virtual Task DeleteAsync(string objectType, string pipelineId, PipelineValidation? validation = null, CancellationToken cancellationToken = default) =>
+        _http.SendAsync(HttpMethod.Delete, One(objectType, pipelineId) + (validation?.Query() ?? ""), cancellationToken);
+
+    public virtual async Task<IReadOnlyList<PipelineStage>> ListStagesAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default)
+    {
+        var dto = await _http.SendAsync(HttpMethod.Get, $"{One(objectType, pipelineId)}/stages", Json.PipelineStageResultsDto, cancellationToken).ConfigureAwait(false);
+        return dto.Results;
+    }
+
+    public virtual Task<PipelineStage> GetStageAsync(string objectType, string pipelineId, string stageId, CancellationToken cancellationToken = default) =>
+        _http.SendAsync(HttpMethod.Get, Stage(objectType, pipelineId, stageId), Json.PipelineStage, cancellationToken);
+
+    public virtual Task<PipelineStage> CreateStageAsync(string objectType, string pipelineId, PipelineStageInput stage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return _http.SendAsync(HttpMethod.Post, $"{One(objectType, pipelineId)}/stages", stage, Json.PipelineStageInput, Json.PipelineStage, cancellationToken);
+    }
+
+    public virtual Task<PipelineStage> ReplaceStageAsync(string objectType, string pipelineId, string stageId, PipelineStageInput stage,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return _http.SendAsync(HttpMethod.Put, Stage(objectType, pipelineId, stageId), stage, Json.PipelineStageInput, Json.PipelineStage, cancellationToken);
+    }
+
+    public virtual Task<PipelineStage> UpdateStageAsync(string objectType, string pipelineId, string stageId, PipelineStagePatch patch,
+        PipelineValidation? validation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        return _http.SendAsync(HttpMethod.Patch, Stage(objectType, pipelineId, stageId) + (validation?.Query() ?? ""), patch,
+            Json.PipelineStagePatch, Json.PipelineStage, cancellationToken);
+    }
+
+    /// <summary>Archives a stage; with validation on, a stage that records use is refused (400).</summary>
+    public virtual Task DeleteStageAsync(string objectType, string pipelineId, string stageId, PipelineValidation? validation = null,
+        CancellationToken cancellationToken = default) =>
+        _http.SendAsync(HttpMethod.Delete, Stage(objectType, pipelineId, stageId) + (validation?.Query() ?? ""), cancellationToken);
+}

@@ -1,0 +1,153 @@
+using Spoke.Batching;
+using Spoke.Http;
+using static Spoke.Http.ApiPaths;
+
+namespace Spoke.Properties;
+
+/// <summary>Property definitions and groups per object type (docs §3.3).</summary>
+public class PropertiesClient
+{
+    private static readonly PropertiesJsonContext Json = PropertiesJsonContext.Default;
+    private readonly HubSpotHttp _http = null!;
+
+    /// <summary>For mocking.</summary>
+    protected PropertiesClient()
+    {
+    }
+
+    internal PropertiesClient(HubSpotHttp http) => _http = http;
+
+    private string Root(string objectType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
+        return $"{_http.Options.PropertiesPrefix()}/{Seg(objectType)}";
+    }
+
+    /// <summary>Every property of the type (HubSpot doesn't page these).</summary>
+    public virtual async Task<IReadOnlyList<PropertyDefinition>> ListAsync(string objectType, PropertyListOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        if (options?.Archived == true)
+        {
+            query.Add("archived=true");
+        }
+
+        if (options?.Properties.Count > 0)
+        {
+            query.Add($"properties={Uri.EscapeDataString(string.Join(',', options.Properties))}");
+        }
+
+        if (options?.DataSensitivity is { } sensitivity)
+        {
+            query.Add($"dataSensitivity={Uri.EscapeDataString(sensitivity)}");
+        }
+
+        var path = Root(objectType) + (query.Count == 0 ? "" : "?" + string.Join('&', query));
+        var dto = await _http.SendAsync(HttpMethod.Get, path, Json.PropertyResultsDto, cancellationToken).ConfigureAwait(false);
+        return dto.Results;
+    }
+
+    /// <summary>One property; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
+    public virtual Task<PropertyDefinition> GetAsync(string objectType, string propertyName, bool archived = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
+        return _http.SendAsync(HttpMethod.Get, $"{Root(objectType)}/{Seg(propertyName)}{(archived ? "?archived=true" : "")}",
+            Json.PropertyDefinition, cancellationToken);
+    }
+
+    public virtual Task<PropertyDefinition> CreateAsync(string objectType, PropertyCreate property, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(property);
+        return _http.SendAsync(HttpMethod.Post, Root(objectType), property, Json.PropertyCreate, Json.PropertyDefinition, cancellationToken);
+    }
+
+    public virtual Task<PropertyDefinition> UpdateAsync(string objectType, string propertyName, PropertyUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
+        ArgumentNullException.ThrowIfNull(update);
+        return _http.SendAsync(HttpMethod.Patch, $"{Root(objectType)}/{Seg(propertyName)}", update, Json.PropertyUpdate, Json.PropertyDefinition, cancellationToken);
+    }
+
+    /// <summary>Moves a property to the recycling bin; HubSpot-defined properties can't be archived (400).</summary>
+    public virtual Task ArchiveAsync(string objectType, string propertyName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
+        return _http.SendAsync(HttpMethod.Delete, $"{Root(objectType)}/{Seg(propertyName)}", cancellationToken);
+    }
+
+    /// <summary>Many properties by name, 100 per request; names that don't exist come back as errors, not thrown.</summary>
+    public virtual Task<BatchOutcome<PropertyDefinition>> BatchReadAsync(string objectType, IEnumerable<string> propertyNames, bool archived = false,
+        CancellationToken cancellationToken = default)
+    {
+        var root = Root(objectType);
+        return BatchRunner.RunAsync<string, PropertyDefinition>(propertyNames, async (chunk, ct) =>
+        {
+            var body = new PropertyBatchReadDto { Archived = archived, Inputs = [.. chunk.Select(n => new PropertyNameDto { Name = n })] };
+            var dto = await _http.SendAsync(HttpMethod.Post, $"{root}/batch/read", body, Json.PropertyBatchReadDto,
+                Json.BatchResponseDtoPropertyDefinition, ct).ConfigureAwait(false);
+            return (dto.Results, BatchRunner.Errors(dto.Errors));
+        }, cancellationToken);
+    }
+
+    /// <summary>Creates many properties, 100 per request; each invalid one is reported, the others are created.</summary>
+    public virtual Task<BatchOutcome<PropertyDefinition>> BatchCreateAsync(string objectType, IEnumerable<PropertyCreate> properties,
+        CancellationToken cancellationToken = default)
+    {
+        var root = Root(objectType);
+        return BatchRunner.RunAsync<PropertyCreate, PropertyDefinition>(properties, async (chunk, ct) =>
+        {
+            var dto = await _http.SendAsync(HttpMethod.Post, $"{root}/batch/create", new BatchInputDto<PropertyCreate> { Inputs = [.. chunk] },
+                Json.BatchInputDtoPropertyCreate, Json.BatchResponseDtoPropertyDefinition, ct).ConfigureAwait(false);
+            return (dto.Results, BatchRunner.Errors(dto.Errors));
+        }, cancellationToken);
+    }
+
+    /// <summary>Archives many properties, 100 per request (names already archived or missing are fine).</summary>
+    public virtual Task<BatchOutcome<string>> BatchArchiveAsync(string objectType, IEnumerable<string> propertyNames, CancellationToken cancellationToken = default)
+    {
+        var root = Root(objectType);
+        return BatchRunner.RunAsync<string, string>(propertyNames, async (chunk, ct) =>
+        {
+            await _http.SendAsync(HttpMethod.Post, $"{root}/batch/archive", new BatchInputDto<PropertyNameDto> { Inputs = [.. chunk.Select(n => new PropertyNameDto { Name = n })] },
+                Json.BatchInputDtoPropertyNameDto, ct).ConfigureAwait(false);
+            return (chunk, []);
+        }, cancellationToken);
+    }
+
+    public virtual async Task<IReadOnlyList<PropertyGroup>> ListGroupsAsync(string objectType, CancellationToken cancellationToken = default)
+    {
+        var dto = await _http.SendAsync(HttpMethod.Get, $"{Root(objectType)}/groups", Json.PropertyGroupResultsDto, cancellationToken).ConfigureAwait(false);
+        return dto.Results;
+    }
+
+    public virtual Task<PropertyGroup> GetGroupAsync(string objectType, string groupName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
+        return _http.SendAsync(HttpMethod.Get, $"{Root(objectType)}/groups/{Seg(groupName)}", Json.PropertyGroup, cancellationToken);
+    }
+
+    public virtual Task<PropertyGroup> CreateGroupAsync(string objectType, PropertyGroup group, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return _http.SendAsync(HttpMethod.Post, $"{Root(objectType)}/groups",
+            new PropertyGroupCreateDto { Name = group.Name, Label = group.Label, DisplayOrder = group.DisplayOrder },
+            Json.PropertyGroupCreateDto, Json.PropertyGroup, cancellationToken);
+    }
+
+    /// <summary>Changes a group's label and/or display order.</summary>
+    public virtual Task<PropertyGroup> UpdateGroupAsync(string objectType, string groupName, string? label = null, int? displayOrder = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
+        return _http.SendAsync(HttpMethod.Patch, $"{Root(objectType)}/groups/{Seg(groupName)}",
+            new PropertyGroupUpdateDto { Label = label, DisplayOrder = displayOrder }, Json.PropertyGroupUpdateDto, Json.PropertyGroup, cancellationToken);
+    }
+
+    /// <summary>Archives a group; one that still holds live properties can't be archived (400).</summary>
+    public virtual Task ArchiveGroupAsync(string objectType, string groupName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
+        return _http.SendAsync(HttpMethod.Delete, $"{Root(objectType)}/groups/{Seg(groupName)}", cancellationToken);
+    }
+}

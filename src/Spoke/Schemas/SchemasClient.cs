@@ -1,0 +1,73 @@
+using Spoke.Http;
+using static Spoke.Http.ApiPaths;
+
+namespace Spoke.Schemas;
+
+/// <summary>Custom object schemas (docs §3.4). Object types are <c>2-N</c>, <c>p_name</c> or the fully qualified name.</summary>
+public class SchemasClient
+{
+    private static readonly SchemasJsonContext Json = SchemasJsonContext.Default;
+    private readonly HubSpotHttp _http = null!;
+
+    /// <summary>For mocking.</summary>
+    protected SchemasClient()
+    {
+    }
+
+    internal SchemasClient(HubSpotHttp http) => _http = http;
+
+    private string Root => _http.Options.SchemasPrefix();
+
+    private string One(string objectType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
+        return $"{Root}/{Seg(objectType)}";
+    }
+
+    /// <summary>Every custom object schema of the portal (archived ones instead, when asked).</summary>
+    public virtual async Task<IReadOnlyList<ObjectSchema>> ListAsync(bool archived = false, CancellationToken cancellationToken = default)
+    {
+        var dto = await _http.SendAsync(HttpMethod.Get, archived ? $"{Root}?archived=true" : Root, Json.ObjectSchemaResultsDto, cancellationToken).ConfigureAwait(false);
+        return dto.Results;
+    }
+
+    public virtual Task<ObjectSchema> GetAsync(string objectType, CancellationToken cancellationToken = default) =>
+        _http.SendAsync(HttpMethod.Get, One(objectType), Json.ObjectSchema, cancellationToken);
+
+    public virtual Task<ObjectSchema> CreateAsync(ObjectSchemaCreate schema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return _http.SendAsync(HttpMethod.Post, Root, schema, Json.ObjectSchemaCreate, Json.ObjectSchema, cancellationToken);
+    }
+
+    /// <summary>Changes labels, display and search properties; the answer carries no properties or associations.</summary>
+    public virtual Task<ObjectSchema> UpdateAsync(string objectType, ObjectSchemaUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return _http.SendAsync(HttpMethod.Patch, One(objectType), update, Json.ObjectSchemaUpdate, Json.ObjectSchema, cancellationToken);
+    }
+
+    /// <summary>
+    /// Archives a schema (it must have no live records). With <paramref name="purge"/> deletes an archived schema for
+    /// good, which frees its name.
+    /// </summary>
+    public virtual Task DeleteAsync(string objectType, bool purge = false, CancellationToken cancellationToken = default) =>
+        _http.SendAsync(HttpMethod.Delete, purge ? $"{One(objectType)}?archived=true" : One(objectType), cancellationToken);
+
+    /// <summary>Lets records of the schema's type be associated with another type.</summary>
+    public virtual Task<SchemaAssociation> CreateAssociationAsync(string objectType, string fromObjectTypeId, string toObjectTypeId, string? name = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fromObjectTypeId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(toObjectTypeId);
+        return _http.SendAsync(HttpMethod.Post, $"{One(objectType)}/associations",
+            new SchemaAssociationCreateDto { FromObjectTypeId = fromObjectTypeId, ToObjectTypeId = toObjectTypeId, Name = name },
+            Json.SchemaAssociationCreateDto, Json.SchemaAssociation, cancellationToken);
+    }
+
+    public virtual Task DeleteAssociationAsync(string objectType, string associationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(associationId);
+        return _http.SendAsync(HttpMethod.Delete, $"{One(objectType)}/associations/{Seg(associationId)}", cancellationToken);
+    }
+}

@@ -1,0 +1,113 @@
+using Spoke.Batching;
+using Spoke.Http;
+using static Spoke.Http.ApiPaths;
+
+namespace Spoke.Timeline;
+
+/// <summary>
+/// Timeline events (docs §3.8). Templates are app-level: they authenticate with
+/// <see cref="HubSpotClientOptions.DeveloperApiKey"/> (sent as <c>?hapikey=</c>, no bearer token). Events are
+/// portal-level and use the access token (scope <c>timeline</c>).
+/// </summary>
+public class TimelineClient
+{
+    private static readonly TimelineJsonContext Json = TimelineJsonContext.Default;
+    private readonly HubSpotHttp _http = null!;
+    private readonly HubSpotHttp? _app;
+
+    /// <summary>For mocking.</summary>
+    protected TimelineClient()
+    {
+    }
+
+    internal TimelineClient(HubSpotHttp http, HubSpotHttp? app)
+    {
+        _http = http;
+        _app = app;
+    }
+
+    private HubSpotHttp App => _app ?? throw new InvalidOperationException(
+        "Event templates are app-level: set HubSpotClientOptions.DeveloperApiKey (your developer account's API key).");
+
+    private string Templates(long appId) => _http.Options.TimelineTemplatesPrefix(appId);
+
+    private string Template(long appId, string templateId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(templateId);
+        return $"{Templates(appId)}/{Seg(templateId)}";
+    }
+
+    private string Events => _http.Options.TimelineEventsPrefix();
+
+    public virtual async Task<IReadOnlyList<TimelineEventTemplate>> ListTemplatesAsync(long appId, CancellationToken cancellationToken = default)
+    {
+        var dto = await App.SendAsync(HttpMethod.Get, Templates(appId), Json.TemplateResultsDto, cancellationToken).ConfigureAwait(false);
+        return dto.Results;
+    }
+
+    public virtual Task<TimelineEventTemplate> GetTemplateAsync(long appId, string templateId, CancellationToken cancellationToken = default) =>
+        App.SendAsync(HttpMethod.Get, Template(appId, templateId), Json.TimelineEventTemplate, cancellationToken);
+
+    public virtual Task<TimelineEventTemplate> CreateTemplateAsync(long appId, TimelineEventTemplateCreate template, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return App.SendAsync(HttpMethod.Post, Templates(appId), template, Json.TimelineEventTemplateCreate, Json.TimelineEventTemplate, cancellationToken);
+    }
+
+    public virtual Task<TimelineEventTemplate> UpdateTemplateAsync(long appId, string templateId, TimelineEventTemplateUpdate update,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var body = new TemplateUpdateDto
+        {
+            Id = templateId, Name = update.Name, HeaderTemplate = update.HeaderTemplate, DetailTemplate = update.DetailTemplate, Tokens = update.Tokens,
+        };
+        return App.SendAsync(HttpMethod.Put, Template(appId, templateId), body, Json.TemplateUpdateDto, Json.TimelineEventTemplate, cancellationToken);
+    }
+
+    public virtual Task DeleteTemplateAsync(long appId, string templateId, CancellationToken cancellationToken = default) =>
+        App.SendAsync(HttpMethod.Delete, Template(appId, templateId), cancellationToken);
+
+    public virtual Task<TimelineToken> CreateTokenAsync(long appId, string templateId, TimelineToken token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return App.SendAsync(HttpMethod.Post, $"{Template(appId, templateId)}/tokens", token, Json.TimelineToken, Json.TimelineToken, cancellationToken);
+    }
+
+    public virtual Task<TimelineToken> UpdateTokenAsync(long appId, string templateId, string tokenName, TimelineTokenUpdate update,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tokenName);
+        ArgumentNullException.ThrowIfNull(update);
+        return App.SendAsync(HttpMethod.Put, $"{Template(appId, templateId)}/tokens/{Seg(tokenName)}", update, Json.TimelineTokenUpdate, Json.TimelineToken, cancellationToken);
+    }
+
+    public virtual Task DeleteTokenAsync(long appId, string templateId, string tokenName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tokenName);
+        return App.SendAsync(HttpMethod.Delete, $"{Template(appId, templateId)}/tokens/{Seg(tokenName)}", cancellationToken);
+    }
+
+    /// <summary>Creates one event on its record; invalid tokens or a missing record throw (400/404).</summary>
+    public virtual Task<TimelineEventResult> CreateEventAsync(TimelineEvent timelineEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(timelineEvent);
+        return _http.SendAsync(HttpMethod.Post, Events, timelineEvent, Json.TimelineEvent, Json.TimelineEventResult, cancellationToken);
+    }
+
+    /// <summary>Creates many events, 100 per request; each invalid one is reported (its <c>context.id</c> names it), the others created.</summary>
+    public virtual Task<BatchOutcome<TimelineEventResult>> BatchCreateEventsAsync(IEnumerable<TimelineEvent> events, CancellationToken cancellationToken = default) =>
+        BatchRunner.RunAsync<TimelineEvent, TimelineEventResult>(events, async (chunk, ct) =>
+        {
+            var dto = await _http.SendAsync(HttpMethod.Post, $"{Events}/batch/create", new BatchInputDto<TimelineEvent> { Inputs = [.. chunk] },
+                Json.BatchInputDtoTimelineEvent, Json.BatchResponseDtoTimelineEventResult, ct).ConfigureAwait(false);
+            return (dto.Results, BatchRunner.Errors(dto.Errors));
+        }, cancellationToken);
+
+    public virtual Task<TimelineEventResult> GetEventAsync(string eventTemplateId, string eventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventTemplateId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
+        return _http.SendAsync(HttpMethod.Get, $"{Events}/{Seg(eventTemplateId)}/{Seg(eventId)}", Json.TimelineEventResult, cancellationToken);
+    }
+}
