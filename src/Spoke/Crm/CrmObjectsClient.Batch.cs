@@ -1,3 +1,4 @@
+using Spoke.Batching;
 using System.Net;
 using System.Net.Http;
 using Spoke.Errors;

@@ -1,3 +1,4 @@
+using Spoke.Batching;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -21,11 +22,6 @@ internal sealed class BatchUpdateItemDto
 internal sealed class BatchIdDto
 {
     public string Id { get; set; } = "";
-}
-
-internal sealed class BatchInputDto<T>
-{
-    public List<T> Inputs { get; set; } = [];
 }
 
 internal sealed class BatchReadInputDto
