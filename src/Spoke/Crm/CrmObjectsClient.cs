@@ -19,7 +19,7 @@ public sealed class CrmReadOptions
 }
 
 /// <summary>One CRM object type: contacts, companies, …, or a custom object (<c>p_machines</c>, <c>2-1234</c>).</summary>
-public class CrmObjectsClient
+public partial class CrmObjectsClient
 {
     private readonly HubSpotHttp _http = null!;
 
