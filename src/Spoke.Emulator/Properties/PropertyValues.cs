@@ -176,10 +176,11 @@ public static class PropertyValues
     public static string FormatInstant(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
+    // DateOnly refuses time specifiers (':' included), so the midnight time is one quoted literal.
     private static string FormatDate(DateOnly date, bool dateOnly) =>
         dateOnly
             ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-            : date.ToString("yyyy-MM-dd'T'00:00:00.000'Z'", CultureInfo.InvariantCulture);
+            : date.ToString("yyyy-MM-dd'T00:00:00.000Z'", CultureInfo.InvariantCulture);
 
     private static (string?, PropertyValueProblem?) Fail(PropertyDefinition def, string error, string message) =>
         (null, new PropertyValueProblem(def.Name, error, message));

@@ -3,7 +3,7 @@ using Spoke.Http;
 namespace Spoke.Crm;
 
 /// <summary>The CRM areas: one client per standard object type, and any custom object by name or id.</summary>
-public class CrmClient
+public partial class CrmClient
 {
     private readonly HubSpotHttp _http = null!;
 

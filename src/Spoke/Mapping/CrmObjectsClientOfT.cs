@@ -1,0 +1,91 @@
+using System.Diagnostics.CodeAnalysis;
+using Spoke.Mapping;
+using Spoke.Paging;
+
+namespace Spoke.Crm;
+
+/// <summary>
+/// One object type read and written as <typeparamref name="T"/> (see <see cref="HubSpotMapper"/>). Reads ask HubSpot
+/// for exactly the properties <typeparamref name="T"/> maps, plus any in <see cref="CrmReadOptions.Properties"/>.
+/// Every call goes through the untyped <see cref="Untyped"/> client, so mocking that one is enough.
+/// </summary>
+public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMembers)] T>
+{
+    private readonly MappingOptions? _options;
+
+    /// <summary>For mocking.</summary>
+    protected CrmObjectsClient()
+    {
+        Untyped = null!;
+    }
+
+    public CrmObjectsClient(CrmObjectsClient untyped, MappingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(untyped);
+        Untyped = untyped;
+        _options = options;
+    }
+
+    /// <summary>The same object type with plain <see cref="PropertyBag"/> values.</summary>
+    public CrmObjectsClient Untyped { get; }
+
+    public virtual async Task<T> GetAsync(string id, CrmReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var record = await Untyped.GetAsync(id, WithMappedProperties(options), cancellationToken).ConfigureAwait(false);
+        return HubSpotMapper.FromObject<T>(record);
+    }
+
+    /// <summary>Every record as <typeparamref name="T"/>, streamed page by page; <c>AsPages</c> resumes from a continuation token.</summary>
+    public virtual AsyncPageable<T> ListAsync(CrmReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var read = WithMappedProperties(options);
+        return new AsyncPageable<T>(async (after, pageSize, ct) =>
+        {
+            await foreach (var page in Untyped.ListAsync(read, ct).AsPages(after, pageSize).WithCancellation(ct).ConfigureAwait(false))
+            {
+                return new Page<T>([.. page.Values.Select(HubSpotMapper.FromObject<T>)], page.ContinuationToken);
+            }
+
+            return new Page<T>([], null);
+        }, cancellationToken);
+    }
+
+    /// <summary>Creates a record from <paramref name="value"/>'s members that hold a value; returns it as HubSpot stored it.</summary>
+    public virtual async Task<T> CreateAsync(T value, CancellationToken cancellationToken = default)
+    {
+        var record = await Untyped.CreateAsync(HubSpotMapper.ToProperties(value, _options), cancellationToken).ConfigureAwait(false);
+        return HubSpotMapper.FromObject<T>(record);
+    }
+
+    /// <summary>
+    /// Updates record <paramref name="id"/> with <paramref name="value"/>'s members that hold a value (members with no
+    /// value are left alone unless <see cref="MappingOptions.ClearUnsetValues"/>). Returns what HubSpot returned:
+    /// properties it did not send back keep their defaults.
+    /// </summary>
+    public virtual async Task<T> UpdateAsync(string id, T value, CancellationToken cancellationToken = default)
+    {
+        var record = await Untyped.UpdateAsync(id, HubSpotMapper.ToProperties(value, _options), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return HubSpotMapper.FromObject<T>(record);
+    }
+
+    /// <summary>Updates the record named by <paramref name="value"/>'s <c>Id</c> member.</summary>
+    public virtual Task<T> UpdateAsync(T value, CancellationToken cancellationToken = default) =>
+        UpdateAsync(HubSpotMapper.GetId(value)
+            ?? throw new ArgumentException($"{typeof(T).Name} has no Id member holding a record id; pass the id.", nameof(value)),
+            value, cancellationToken);
+
+    public virtual Task ArchiveAsync(string id, CancellationToken cancellationToken = default) => Untyped.ArchiveAsync(id, cancellationToken);
+
+    private static CrmReadOptions WithMappedProperties(CrmReadOptions? options)
+    {
+        var properties = HubSpotMapper.GetPropertyNames<T>().Union(options?.Properties ?? [], StringComparer.Ordinal).ToList();
+        return new CrmReadOptions
+        {
+            Properties = properties,
+            PropertiesWithHistory = options?.PropertiesWithHistory ?? [],
+            Associations = options?.Associations ?? [],
+            Archived = options?.Archived ?? false,
+            IdProperty = options?.IdProperty,
+        };
+    }
+}
