@@ -6,6 +6,9 @@ namespace Spoke.Emulator.Associations;
 /// <summary>One stored direction of an association: what persistence writes and reads back.</summary>
 public sealed record AssociationEdge(string FromTypeId, long FromId, string ToTypeId, long ToId, string Category, int TypeId);
 
+/// <summary>A direction added or removed since the last commit (<see cref="AssociationStore.PendingChanges"/>).</summary>
+public readonly record struct AssociationChange(AssociationEdge Edge, bool Added);
+
 /// <summary>
 /// A USER_DEFINED label between two object types (v4 labels API). <see cref="TypeId"/> serves from → to and
 /// <see cref="InverseTypeId"/> to → from; a same-type label without an inverse label uses one id both ways.
@@ -34,9 +37,10 @@ public sealed class AssociationLimit
 
 /// <summary>
 /// The portal's associations: directed edges (both directions of every association are stored), user-defined
-/// labels, custom-pair inverse ids and per-type limits. Plain data and simple shapes so persistence can write it with
-/// the portal's metadata (<see cref="Edges"/>, <see cref="Restore"/>, <see cref="Labels"/>, <see cref="Limits"/>,
-/// <see cref="CustomInverseIds"/>, <see cref="NextTypeId"/>). Not thread-safe: callers hold the portal lock.
+/// labels, custom-pair inverse ids and per-type limits. Plain data and simple shapes so persistence can save it: the
+/// small parts with the portal's metadata (<see cref="Labels"/>, <see cref="Limits"/>, <see cref="CustomInverseIds"/>,
+/// <see cref="NextTypeId"/>), the edges row by row from <see cref="PendingChanges"/> (there can be millions, so a write
+/// commits only what it changed) and back through <see cref="Restore"/>. Not thread-safe: callers hold the portal lock.
 /// The rules (defaults, primary, limits, counts) live in <see cref="Associator"/>.
 /// </summary>
 public sealed class AssociationStore
@@ -50,6 +54,8 @@ public sealed class AssociationStore
     private readonly PortalState _portal;
     // (type, id) -> other type -> other id (ordered, for paging) -> type id -> category
     private readonly Dictionary<(string Type, long Id), Dictionary<string, SortedDictionary<long, SortedDictionary<int, string>>>> _out = [];
+    // Net change per direction since the last commit; only kept while a journal is attached.
+    private readonly Dictionary<(string FromType, long FromId, string ToType, long ToId, int TypeId), AssociationChange> _changes = [];
 
     public AssociationStore(PortalState portal)
     {
@@ -64,6 +70,17 @@ public sealed class AssociationStore
     public Dictionary<int, int> CustomInverseIds { get; } = [];
 
     public int NextTypeId { get; set; } = FirstUserTypeId;
+
+    /// <summary>Whether edge changes are collected for the journal (set while one is attached).</summary>
+    public bool TracksChanges { get; set; }
+
+    /// <summary>Directions added or removed since the last commit, one entry per direction (the latest change wins).</summary>
+    public IReadOnlyCollection<AssociationChange> PendingChanges => _changes.Values;
+
+    public bool HasPendingChanges => _changes.Count > 0;
+
+    /// <summary>Forgets the pending changes once the write scope has committed them.</summary>
+    public void AcceptChanges() => _changes.Clear();
 
     /// <summary>Every stored direction of every association.</summary>
     public IEnumerable<AssociationEdge> Edges()
@@ -106,16 +123,24 @@ public sealed class AssociationStore
             targets[toId] = types = [];
         }
 
-        return types.TryAdd(typeId, category);
+        if (!types.TryAdd(typeId, category))
+        {
+            return false;
+        }
+
+        Track(fromType, fromId, toType, toId, typeId, category, added: true);
+        return true;
     }
 
     /// <summary>Removes one type of one direction; drops the pair when no type is left.</summary>
     public bool Remove(string fromType, long fromId, string toType, long toId, int typeId)
     {
-        if (Targets(fromType, fromId, toType) is not { } targets || !targets.TryGetValue(toId, out var types) || !types.Remove(typeId))
+        if (Targets(fromType, fromId, toType) is not { } targets || !targets.TryGetValue(toId, out var types) || !types.Remove(typeId, out var category))
         {
             return false;
         }
+
+        Track(fromType, fromId, toType, toId, typeId, category, added: false);
 
         if (types.Count == 0)
         {
@@ -126,8 +151,20 @@ public sealed class AssociationStore
     }
 
     /// <summary>Removes every type of one direction.</summary>
-    public bool RemoveAll(string fromType, long fromId, string toType, long toId) =>
-        Targets(fromType, fromId, toType) is { } targets && targets.Remove(toId);
+    public bool RemoveAll(string fromType, long fromId, string toType, long toId)
+    {
+        if (Targets(fromType, fromId, toType) is not { } targets || !targets.Remove(toId, out var types))
+        {
+            return false;
+        }
+
+        foreach (var (typeId, category) in types)
+        {
+            Track(fromType, fromId, toType, toId, typeId, category, added: false);
+        }
+
+        return true;
+    }
 
     /// <summary>The types stored from one record to another (one direction), or null.</summary>
     public IReadOnlyDictionary<int, string>? Types(string fromType, long fromId, string toType, long toId) =>
@@ -152,7 +189,20 @@ public sealed class AssociationStore
             RemoveAll(otherType, otherId, type, id);
         }
 
-        _out.Remove((type, id));
+        if (_out.Remove((type, id), out var byType) && TracksChanges)
+        {
+            foreach (var (toType, targets) in byType)
+            {
+                foreach (var (toId, types) in targets)
+                {
+                    foreach (var (typeId, category) in types)
+                    {
+                        Track(type, id, toType, toId, typeId, category, added: false);
+                    }
+                }
+            }
+        }
+
         return neighbors;
     }
 
@@ -203,6 +253,14 @@ public sealed class AssociationStore
 
         _portal.TouchMetadata();
         return NextTypeId++;
+    }
+
+    private void Track(string fromType, long fromId, string toType, long toId, int typeId, string category, bool added)
+    {
+        if (TracksChanges)
+        {
+            _changes[(fromType, fromId, toType, toId, typeId)] = new AssociationChange(new AssociationEdge(fromType, fromId, toType, toId, category, typeId), added);
+        }
     }
 
     private void Attach(ObjectStore store)

@@ -184,8 +184,8 @@ public sealed class Associator(PortalState portal)
         List<(string TypeId, long Id)> neighbors;
         if (record.Deleted && record.MergedInto is null)
         {
+            // The dropped edges are in the store's pending changes: the write scope commits them.
             neighbors = Store.Forget(type.TypeId, record.Id);
-            portal.TouchMetadata();
         }
         else
         {
@@ -321,6 +321,5 @@ public sealed class Associator(PortalState portal)
     {
         Refresh(portal.Store(from), a);
         Refresh(portal.Store(to), b);
-        portal.TouchMetadata();
     }
 }

@@ -5,17 +5,31 @@ namespace Spoke.Emulator.Lists;
 
 /// <summary>
 /// The portal's lists by id. Callers hold the portal lock. <see cref="All"/> and <see cref="Add"/> let persistence
-/// save and re-load lists; a DYNAMIC list's memberships are derived from live records whenever it is read.
+/// save and re-load list definitions; memberships (possibly many) are saved row by row from
+/// <see cref="PendingMemberships"/>. A DYNAMIC list's memberships are derived from live records whenever it is read.
 /// </summary>
 public sealed class ListStore
 {
     private readonly SortedDictionary<long, ObjectList> _lists = [];
+    // (list, record) pairs whose membership changed since the last commit; only kept while a journal is attached.
+    private readonly HashSet<(long ListId, long RecordId)> _changedMemberships = [];
 
     /// <summary>Next list id (HubSpot's ILS ids are small numbers, serialized as strings).</summary>
     public long NextListId { get; set; } = 1;
 
     /// <summary>Every list, deleted ones included, in id order.</summary>
     public IEnumerable<ObjectList> All => _lists.Values;
+
+    /// <summary>Whether membership changes are collected for the journal (set while one is attached).</summary>
+    public bool TracksChanges { get; set; }
+
+    /// <summary>(list id, record id) of every membership that changed since the last commit: its current state is what to save.</summary>
+    public IReadOnlyCollection<(long ListId, long RecordId)> PendingMemberships => _changedMemberships;
+
+    public bool HasPendingChanges => _changedMemberships.Count > 0;
+
+    /// <summary>Forgets the pending changes once the write scope has committed them.</summary>
+    public void AcceptChanges() => _changedMemberships.Clear();
 
     public ObjectList? Find(long id) => _lists.GetValueOrDefault(id);
 
@@ -27,6 +41,7 @@ public sealed class ListStore
     /// <summary>Adds a list (new, or re-loaded from storage).</summary>
     public void Add(ObjectList list)
     {
+        list.MembershipChanged = OnMembershipChanged;
         _lists[list.Id] = list;
         if (list.Id >= NextListId)
         {
@@ -37,7 +52,16 @@ public sealed class ListStore
     public void Clear()
     {
         _lists.Clear();
+        _changedMemberships.Clear();
         NextListId = 1;
+    }
+
+    private void OnMembershipChanged(ObjectList list, long recordId)
+    {
+        if (TracksChanges)
+        {
+            _changedMemberships.Add((list.Id, recordId));
+        }
     }
 
     /// <summary>The live records of the list's object type, or null when the type no longer exists.</summary>

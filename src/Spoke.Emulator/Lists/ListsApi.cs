@@ -401,7 +401,7 @@ public static class ListsApi
         RequireHandEdited(list);
         foreach (var m in list.Memberships.Values)
         {
-            m.IsMember = false;
+            list.Leave(m.RecordId);
         }
 
         list.UpdatedAt = portal.Now;

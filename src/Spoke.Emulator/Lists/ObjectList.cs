@@ -45,6 +45,9 @@ public sealed class ObjectList
     internal long EvaluatedStoreVersion { get; set; } = -1;
     internal int EvaluatedListVersion { get; set; } = -1;
 
+    /// <summary>Called with a record id whenever its membership changes (the owning <see cref="ListStore"/> collects them for the journal).</summary>
+    internal Action<ObjectList, long>? MembershipChanged { get; set; }
+
     /// <summary>Adds (or re-adds) a record; false when it already is a member.</summary>
     public bool Join(long recordId, DateTimeOffset at)
     {
@@ -58,6 +61,7 @@ public sealed class ObjectList
             existing.IsMember = true;
             existing.LastAddedAt = at;
             existing.JoinSequence = NextJoinSequence++;
+            MembershipChanged?.Invoke(this, recordId);
             return true;
         }
 
@@ -65,6 +69,7 @@ public sealed class ObjectList
         {
             RecordId = recordId, FirstAddedAt = at, LastAddedAt = at, JoinSequence = NextJoinSequence++, IsMember = true,
         };
+        MembershipChanged?.Invoke(this, recordId);
         return true;
     }
 
@@ -77,6 +82,7 @@ public sealed class ObjectList
         }
 
         existing.IsMember = false;
+        MembershipChanged?.Invoke(this, recordId);
         return true;
     }
 }

@@ -15,7 +15,7 @@ namespace Spoke.Emulator.Persistence;
 /// they are (source-generated, no reflection), so a field a feature adds to a model is persisted without touching
 /// this file; the few models that are not plain data (catalogs, tokens) get a document type here.
 /// </summary>
-internal sealed class PortalMetadataDocument
+internal sealed partial class PortalMetadataDocument
 {
     public const int CurrentFormat = 1;
 

@@ -26,7 +26,7 @@ public sealed class Pipeline
     public bool Archived { get; set; }
     public DateTimeOffset? ArchivedAt { get; set; }
 
-    /// <summary>Changes made through the pipelines API, oldest first (kept in memory only; served by the audit endpoints).</summary>
+    /// <summary>Changes made through the pipelines API, oldest first (served by the audit endpoints; persisted apart from the pipeline by the journal).</summary>
     public List<PipelineAuditEntry> Audit { get; } = [];
 
     public PipelineStage? FindStage(string stageId) => Stages.Find(s => s.Id == stageId && !s.Archived);

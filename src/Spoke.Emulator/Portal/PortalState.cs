@@ -14,7 +14,9 @@ namespace Spoke.Emulator.Portal;
 
 /// <summary>
 /// Receives every acknowledged change before the emulator answers. <see cref="Commit"/> must be durable on return:
-/// that is what makes a write survive <c>kill -9</c>.
+/// that is what makes a write survive <c>kill -9</c>. Besides the records and the metadata flag, it saves the
+/// features' pending changes (<see cref="AssociationStore.PendingChanges"/>, <see cref="ListStore.PendingMemberships"/>,
+/// <see cref="TimelineStore.PendingEvents"/>), which the portal forgets after the commit.
 /// </summary>
 public interface IPortalJournal : IDisposable
 {
@@ -35,6 +37,7 @@ public sealed class PortalState
     private readonly Dictionary<string, ObjectType> _typesByKey = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<(ObjectStore, CrmRecord)> _dirty = [];
     private bool _metadataDirty;
+    private IPortalJournal? _journal;
 
     public PortalState(long portalId, EmulatorClock clock, FidelityOptions fidelity)
     {
@@ -48,7 +51,17 @@ public sealed class PortalState
     public EmulatorClock Clock { get; }
     public FidelityOptions Fidelity { get; }
     public TokenStore Tokens { get; } = new();
-    public IPortalJournal? Journal { get; set; }
+    /// <summary>Where write scopes commit (<c>--data</c>). While one is attached, the features that journal row by row
+    /// (associations, list memberships, timeline events) collect their changes for it.</summary>
+    public IPortalJournal? Journal
+    {
+        get => _journal;
+        set
+        {
+            _journal = value;
+            Associations.TracksChanges = Lists.TracksChanges = Timeline.TracksChanges = value is not null;
+        }
+    }
 
     public List<ObjectType> Types { get; } = [];
     public Dictionary<string, ObjectStore> Stores { get; } = new(StringComparer.Ordinal);
@@ -201,7 +214,7 @@ public sealed class PortalState
     [MemberNotNull(nameof(Associations))]
     private void Initialize()
     {
-        Associations = new AssociationStore(this);
+        Associations = new AssociationStore(this) { TracksChanges = _journal is not null };
         Types.Clear();
         Stores.Clear();
         Catalogs.Clear();
@@ -233,19 +246,23 @@ public sealed class PortalState
 
     private void Flush()
     {
-        if (_dirty.Count == 0 && !_metadataDirty)
+        // A feature's pending changes are its dirty mark: an association PUT commits its edges without the metadata.
+        if (_dirty.Count == 0 && !_metadataDirty && !Associations.HasPendingChanges && !Lists.HasPendingChanges && !Timeline.HasPendingChanges)
         {
             return;
         }
 
         try
         {
-            Journal?.Commit(this, _dirty, _metadataDirty);
+            _journal?.Commit(this, _dirty, _metadataDirty);
         }
         finally
         {
             _dirty.Clear();
             _metadataDirty = false;
+            Associations.AcceptChanges();
+            Lists.AcceptChanges();
+            Timeline.AcceptChanges();
         }
     }
 

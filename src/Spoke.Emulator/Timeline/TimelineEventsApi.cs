@@ -152,8 +152,8 @@ public static class TimelineEventsApi
                 ExtraDataJson = extraData.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : TimelineJson.Compact(extraData),
                 TimelineIFrameJson = iframe.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : TimelineJson.Compact(iframe),
             };
+            // The store's pending events make the write scope commit it (a row, not the metadata document).
             portal.Timeline.AddEvent(e);
-            portal.TouchMetadata();
             return e;
         };
     }

@@ -66,11 +66,15 @@ public sealed class TimelineEvent
 }
 
 /// <summary>Templates by id and events by (template, event id). Callers hold the portal lock; persistence uses
-/// <see cref="Templates"/>, <see cref="Events"/>, <see cref="AddTemplate"/> and <see cref="AddEvent"/>.</summary>
+/// <see cref="Templates"/>, <see cref="AddTemplate"/> and <see cref="AddEvent"/>, and saves events (possibly many)
+/// row by row from <see cref="PendingEvents"/> and <see cref="PendingRemovedTemplates"/>.</summary>
 public sealed class TimelineStore
 {
     private readonly SortedDictionary<long, EventTemplate> _templates = [];
     private readonly Dictionary<(long TemplateId, string EventId), TimelineEvent> _events = [];
+    // Changes since the last commit; only kept while a journal is attached.
+    private readonly Dictionary<(long TemplateId, string EventId), TimelineEvent> _addedEvents = [];
+    private readonly HashSet<long> _removedTemplates = [];
 
     /// <summary>Next template id (HubSpot's are numbers serialized as strings).</summary>
     public long NextTemplateId { get; set; } = 1_000_001;
@@ -82,6 +86,24 @@ public sealed class TimelineStore
     public EventTemplate? FindTemplate(long id) => _templates.GetValueOrDefault(id);
 
     public TimelineEvent? FindEvent(long templateId, string eventId) => _events.GetValueOrDefault((templateId, eventId));
+
+    /// <summary>Whether event changes are collected for the journal (set while one is attached).</summary>
+    public bool TracksChanges { get; set; }
+
+    /// <summary>Events added since the last commit.</summary>
+    public IReadOnlyCollection<TimelineEvent> PendingEvents => _addedEvents.Values;
+
+    /// <summary>Templates removed since the last commit: their stored events go with them.</summary>
+    public IReadOnlyCollection<long> PendingRemovedTemplates => _removedTemplates;
+
+    public bool HasPendingChanges => _addedEvents.Count > 0 || _removedTemplates.Count > 0;
+
+    /// <summary>Forgets the pending changes once the write scope has committed them.</summary>
+    public void AcceptChanges()
+    {
+        _addedEvents.Clear();
+        _removedTemplates.Clear();
+    }
 
     public void AddTemplate(EventTemplate template)
     {
@@ -99,10 +121,23 @@ public sealed class TimelineStore
         foreach (var key in _events.Keys.Where(k => k.TemplateId == id).ToList())
         {
             _events.Remove(key);
+            _addedEvents.Remove(key);
+        }
+
+        if (TracksChanges)
+        {
+            _removedTemplates.Add(id);
         }
     }
 
-    public void AddEvent(TimelineEvent e) => _events[(e.EventTemplateId, e.Id)] = e;
+    public void AddEvent(TimelineEvent e)
+    {
+        _events[(e.EventTemplateId, e.Id)] = e;
+        if (TracksChanges)
+        {
+            _addedEvents[(e.EventTemplateId, e.Id)] = e;
+        }
+    }
 
     /// <summary>Removes the events that match (a GDPR delete takes a contact's timeline with it); returns how many.</summary>
     public int RemoveEvents(Func<TimelineEvent, bool> match)
@@ -120,6 +155,7 @@ public sealed class TimelineStore
     {
         _templates.Clear();
         _events.Clear();
+        AcceptChanges();
         NextTemplateId = 1_000_001;
     }
 }

@@ -6,7 +6,7 @@ namespace Spoke.Emulator.Tests.Persistence;
 
 /// <summary>
 /// The real <c>spoke emulator --data</c> killed with SIGKILL while clients write: every write it acknowledged is
-/// there when it comes back.
+/// there when it comes back, records and associations alike.
 /// </summary>
 public sealed class CrashSafetyTests : IDisposable
 {
@@ -21,11 +21,14 @@ public sealed class CrashSafetyTests : IDisposable
     public async Task EveryAcknowledgedWriteSurvivesKillDashNine()
     {
         var acknowledged = new ConcurrentDictionary<string, string>(); // id -> email
+        var associated = new ConcurrentDictionary<string, string>(); // contact id -> company id
         for (var cycle = 0; cycle < Cycles; cycle++)
         {
             using var emulator = await SpokeProcess.StartAsync("emulator", "--data", _file.Path, "--port", "0", "--token", DataFile.Token);
             using var api = new Api(emulator.BaseUri, DataFile.Token);
             await AssertAllPresent(api, acknowledged);
+            await AssertAllAssociated(api, associated);
+            var company = (string)(await api.Post("/crm/v3/objects/companies", new { properties = new { name = $"Crash {cycle}" } })).Expect(201)["id"]!;
 
             var acksThisCycle = 0;
             var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,7 +47,16 @@ public sealed class CrashSafetyTests : IDisposable
                 {
                     try
                     {
-                        if (n % 3 == 2)
+                        if (n % 3 == 1 && acknowledged.Keys.FirstOrDefault(id => !associated.ContainsKey(id)) is { } contact)
+                        {
+                            var reply = await api.Put($"/crm/v4/objects/contacts/{contact}/associations/default/companies/{company}", null);
+                            if (reply.Code == 200)
+                            {
+                                associated[contact] = company;
+                                Acknowledged();
+                            }
+                        }
+                        else if (n % 3 == 2)
                         {
                             var inputs = Enumerable.Range(0, 10).Select(i => new { properties = new { email = $"c{cycle}-w{worker}-n{n}-b{i}@example.com" } });
                             var reply = await api.Post("/crm/v3/objects/contacts/batch/create", new { inputs });
@@ -93,7 +105,25 @@ public sealed class CrashSafetyTests : IDisposable
         using (var api = new Api(last.BaseUri, DataFile.Token))
         {
             await AssertAllPresent(api, acknowledged);
+            await AssertAllAssociated(api, associated);
+            Assert.True(associated.Count >= Cycles, $"only {associated.Count} associations acknowledged");
             last.Kill();
+        }
+    }
+
+    private static async Task AssertAllAssociated(Api api, ConcurrentDictionary<string, string> associated)
+    {
+        foreach (var chunk in associated.Chunk(100))
+        {
+            var read = (await api.Post("/crm/v4/associations/contacts/companies/batch/read", new { inputs = chunk.Select(kv => new { id = kv.Key }) })).Expect(200);
+            var found = read["results"].AsArray().ToDictionary(
+                r => (string)r!["from"]!["id"]!,
+                r => r!["to"]!.AsArray().Select(t => t!["toObjectId"]!.ToString()).ToHashSet());
+            foreach (var (contact, company) in chunk)
+            {
+                Assert.True(found.TryGetValue(contact, out var companies) && companies.Contains(company),
+                    $"acknowledged association of contact {contact} with company {company} was lost");
+            }
         }
     }
 
