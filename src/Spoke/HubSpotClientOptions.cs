@@ -36,5 +36,35 @@ public sealed class HubSpotClientOptions
     /// <summary>Clock for rate-limit windows, backoff and token expiry; fake it in tests.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// The subscription whose documented 10-second budget the rate-limit gate starts from (default <c>Free</c>, the
+    /// lowest); the gate then learns the real budget from HubSpot's headers.
+    /// </summary>
+    public RateLimiting.HubSpotRateLimitTier RateLimitTier { get; set; } = RateLimiting.HubSpotRateLimitTier.Free;
+
+    /// <summary>Requests per 10 seconds to start from instead of the tier's figure (e.g. a budget shared with another app).</summary>
+    public int? ExpectedBurstLimit { get; set; }
+
+    /// <summary>
+    /// Share of the portal's daily budget (0..1) left to the portal's other apps: once HubSpot reports no more than this
+    /// share remaining, calls fail fast with a <c>DAILY</c> <see cref="Errors.HubSpotRateLimitException"/>. Default 5%.
+    /// </summary>
+    public double DailyBudgetReserve { get; set; } = 0.05;
+
+    /// <summary>
+    /// Pace calls ahead of HubSpot's limits (the gate). Default true; turn it off only against a server without limits,
+    /// e.g. the emulator with rate limits off. Retries of 429s stay on either way.
+    /// </summary>
+    public bool ProactiveRateLimiting { get; set; } = true;
+
+    /// <summary>First backoff delay for 5xx, transport errors and timeouts (exponential with jitter from there; capped at 30 s).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Logs from the client (never tokens, bodies or personal data). Set by DI; null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>A shallow copy (the factory gives each tenant its own token provider on a copy).</summary>
+    internal HubSpotClientOptions Clone() => (HubSpotClientOptions)MemberwiseClone();
+
     internal string ObjectsPrefix => ApiVersion == HubSpotApiVersion.Classic ? "crm/v3/objects" : "crm/objects/2026-09";
 }
