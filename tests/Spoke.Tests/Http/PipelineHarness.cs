@@ -11,6 +11,40 @@ namespace Spoke.Tests.Http;
 internal sealed partial class TestJsonContext : JsonSerializerContext;
 
 /// <summary>
+/// One warmed-up emulator on a fake clock for a test class; each test takes a fresh <see cref="PipelineHarness"/>
+/// (portal emptied, faults and limiter usage cleared, new tokens and so new budgets). The clock only moves forward.
+/// </summary>
+public sealed class PipelineFixture : IAsyncLifetime
+{
+    private static readonly string[] Scopes = ["crm.objects.contacts.read", "crm.objects.contacts.write"];
+    private PipelineHarness _warm = null!;
+
+    internal PipelineHarness Harness(RateLimitTier tier = RateLimitTier.Off)
+    {
+        var emulator = _warm.Emulator;
+        emulator.Reset();
+        emulator.RateLimits = tier;
+        return new PipelineHarness(_warm.Time, emulator, emulator.CreateToken(Scopes), emulator.CreateToken(Scopes), ownsEmulator: false);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _warm = await PipelineHarness.StartAsync();
+        // The first requests of a process pay for JIT and route building; pay it here, outside any test's clock.
+        await PipelineHarness.ListContactsAsync(_warm.Client());
+        await PipelineHarness.SearchContactsAsync(_warm.Client());
+        await _warm.Client().Crm.Contacts.CreateAsync(new Spoke.Crm.PropertyBag().Set("email", "warm@example.com"));
+        await _warm.ContactCountAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _warm.Emulator.Faults.Clear();
+        await _warm.Emulator.DisposeAsync();
+    }
+}
+
+/// <summary>
 /// An emulator whose clock and the clients' clock are one <see cref="FakeTimeProvider"/>: advancing it moves HubSpot's
 /// rate-limit windows and the client's gate, backoff and timeouts together, with no real sleeping. Each harness has its
 /// own tokens, so its clients have budgets of their own in the process-wide gate registry.
@@ -19,16 +53,20 @@ internal sealed class PipelineHarness : IAsyncDisposable
 {
     public const string ContactsPath = "crm/v3/objects/contacts";
 
-    private PipelineHarness(FakeTimeProvider time, HubSpotEmulator emulator, string secondToken)
+    private readonly bool _ownsEmulator;
+
+    internal PipelineHarness(FakeTimeProvider time, HubSpotEmulator emulator, string token, string secondToken, bool ownsEmulator)
     {
         Time = time;
         Emulator = emulator;
+        Token = token;
         SecondToken = secondToken;
+        _ownsEmulator = ownsEmulator;
     }
 
     public FakeTimeProvider Time { get; }
     public HubSpotEmulator Emulator { get; }
-    public string Token => Emulator.Token;
+    public string Token { get; }
     public string SecondToken { get; }
 
     /// <summary>Responses with status 429 that reached the clients' transport (counted below every client).</summary>
@@ -49,7 +87,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         options.Tokens.Add(first);
         options.Tokens.Add(second);
         configure?.Invoke(options);
-        return new PipelineHarness(time, await HubSpotEmulator.StartAsync(options), second);
+        return new PipelineHarness(time, await HubSpotEmulator.StartAsync(options), first, second, ownsEmulator: true);
     }
 
     public HubSpotClient Client(string? token = null, Action<HubSpotClientOptions>? configure = null, HttpMessageHandler? transport = null)
@@ -141,7 +179,17 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Assert.True(condition(), "Timed out waiting until " + what);
     }
 
-    public async ValueTask DisposeAsync() => await Emulator.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsEmulator)
+        {
+            await Emulator.DisposeAsync();
+        }
+        else
+        {
+            Emulator.Faults.Clear();
+        }
+    }
 
     private sealed class CountingHandler(PipelineHarness harness) : DelegatingHandler
     {

@@ -5,12 +5,12 @@ using Spoke.RateLimiting;
 namespace Spoke.Tests.Http;
 
 /// <summary>The proactive gate against the emulator's real limits, on one fake clock.</summary>
-public sealed class RateLimitGateTests
+public sealed class RateLimitGateTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
 {
     [Fact]
     public async Task Twenty_concurrent_callers_never_see_a_429_on_a_professional_portal()
     {
-        await using var h = await PipelineHarness.StartAsync(RateLimitTier.Professional);
+        await using var h = fixture.Harness(RateLimitTier.Professional);
         var client = h.Client(configure: o =>
         {
             o.AttemptTimeout = TimeSpan.FromMinutes(10);
@@ -38,7 +38,7 @@ public sealed class RateLimitGateTests
     [Fact]
     public async Task The_gate_learns_a_lower_budget_from_the_headers_and_holds_callers_to_it()
     {
-        await using var h = await PipelineHarness.StartAsync(RateLimitTier.Free);
+        await using var h = fixture.Harness(RateLimitTier.Free);
         var client = h.Client(configure: o => o.ExpectedBurstLimit = 250);
         await PipelineHarness.ListContactsAsync(client);
         var gate = client.Http.Gate!;
@@ -61,7 +61,7 @@ public sealed class RateLimitGateTests
     [Fact]
     public async Task Searches_keep_to_five_per_second_on_their_own_budget()
     {
-        await using var h = await PipelineHarness.StartAsync(RateLimitTier.Professional);
+        await using var h = fixture.Harness(RateLimitTier.Professional);
         var client = h.Client();
         var gate = client.Http.Gate!;
         var done = 0;
@@ -86,7 +86,7 @@ public sealed class RateLimitGateTests
     [Fact]
     public async Task Two_tokens_have_two_budgets_and_an_exhausted_one_does_not_slow_the_other()
     {
-        await using var h = await PipelineHarness.StartAsync(RateLimitTier.Free);
+        await using var h = fixture.Harness(RateLimitTier.Free);
         var first = h.Client(h.Token);
         var second = h.Client(h.SecondToken);
         Assert.NotSame(first.Http.Gate, second.Http.Gate);
@@ -106,7 +106,7 @@ public sealed class RateLimitGateTests
     [Fact]
     public async Task Clients_of_one_token_share_one_gate()
     {
-        await using var h = await PipelineHarness.StartAsync();
+        await using var h = fixture.Harness();
         Assert.Same(h.Client().Http.Gate, h.Client().Http.Gate);
     }
 
@@ -129,7 +129,7 @@ public sealed class RateLimitGateTests
     [Fact]
     public async Task Waiters_are_served_first_come_first_served()
     {
-        await using var h = await PipelineHarness.StartAsync();
+        await using var h = fixture.Harness();
         var gate = new RateLimitGate("fifo-" + Guid.NewGuid(), 2, 0, h.Time);
         var first = await gate.AcquireAsync(false, default);
         var second = await gate.AcquireAsync(false, default);
