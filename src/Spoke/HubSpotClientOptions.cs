@@ -24,13 +24,21 @@ public sealed class HubSpotClientOptions
 
     public HubSpotApiVersion ApiVersion { get; set; } = HubSpotApiVersion.V2026_09;
 
-    /// <summary>Longest a single attempt may take before it is abandoned (and retried when safe).</summary>
+    /// <summary>
+    /// Longest a single attempt may take (sending, waiting and reading the answer) before it is abandoned, and retried
+    /// when that is safe. Default 30 s. Time spent waiting for a rate-limit slot does not count.
+    /// </summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest a call may take in all, retries and rate-limit waits included. No call hangs past it.</summary>
+    /// <summary>Longest a call may take in all, retries and rate-limit waits included: default 3 minutes. No call hangs past
+    /// it; when it passes the call throws <see cref="Errors.HubSpotTransportException"/> (category <c>TIMEOUT</c>).</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>Attempts after the first for 429, 5xx, transport errors and timeouts.</summary>
+    /// <summary>
+    /// Attempts after the first (default 5) for 429s (except <c>DAILY</c>), 5xx, transport errors and attempt timeouts.
+    /// Creates and other non-idempotent POSTs are re-sent only when HubSpot provably did not run them: after a 429, or a
+    /// connection that could not be opened. A 5xx or a timeout on a create reaches the caller instead of a duplicate.
+    /// </summary>
     public int MaxRetries { get; set; } = 5;
 
     /// <summary>Clock for rate-limit windows, backoff and token expiry; fake it in tests.</summary>
