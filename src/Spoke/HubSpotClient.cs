@@ -34,10 +34,15 @@ public class HubSpotClient
     }
 
     /// <summary>A client with its own <see cref="HttpClient"/>. In apps prefer DI (<c>services.AddHubSpotClient</c>).</summary>
-    public HubSpotClient(HubSpotClientOptions options) : this(new HttpClient(), options)
+    // The client's own timeouts (AttemptTimeout, TotalTimeout) govern; HttpClient's 100 s default would cut across them.
+    public HubSpotClient(HubSpotClientOptions options) : this(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options)
     {
     }
 
+    /// <summary>
+    /// A client on a given <see cref="HttpClient"/> (e.g. from <c>IHttpClientFactory</c>). The rate-limit gate, retries,
+    /// timeouts, circuit breaker and telemetry run inside the client either way.
+    /// </summary>
     public HubSpotClient(HttpClient httpClient, HubSpotClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -47,6 +52,7 @@ public class HubSpotClient
                 ? new PrivateAppTokenProvider(token)
                 : throw new ArgumentException("Set HubSpotClientOptions.AccessToken (a private-app token) or TokenProvider.", nameof(options)));
         var http = new HubSpotHttp(httpClient, options, tokens);
+        Http = http;
         Crm = new CrmClient(http);
         Associations = new AssociationsClient(http);
         Properties = new PropertiesClient(http);
@@ -56,6 +62,9 @@ public class HubSpotClient
         Lists = new ListsClient(http);
         Timeline = new TimelineClient(http, options.DeveloperApiKey is { Length: > 0 } key ? http.WithDeveloperApiKey(key) : null);
     }
+
+    /// <summary>The send path (tests and area clients).</summary>
+    internal HubSpotHttp Http { get; } = null!;
 
     public virtual CrmClient Crm { get; }
 

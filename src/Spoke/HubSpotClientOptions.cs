@@ -30,13 +30,21 @@ public sealed class HubSpotClientOptions
 
     public HubSpotApiVersion ApiVersion { get; set; } = HubSpotApiVersion.V2026_09;
 
-    /// <summary>Longest a single attempt may take before it is abandoned (and retried when safe).</summary>
+    /// <summary>
+    /// Longest a single attempt may take (sending, waiting and reading the answer) before it is abandoned, and retried
+    /// when that is safe. Default 30 s. Time spent waiting for a rate-limit slot does not count.
+    /// </summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest a call may take in all, retries and rate-limit waits included. No call hangs past it.</summary>
+    /// <summary>Longest a call may take in all, retries and rate-limit waits included: default 3 minutes. No call hangs past
+    /// it; when it passes the call throws <see cref="Errors.HubSpotTransportException"/> (category <c>TIMEOUT</c>).</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>Attempts after the first for 429, 5xx, transport errors and timeouts.</summary>
+    /// <summary>
+    /// Attempts after the first (default 5) for 429s (except <c>DAILY</c>), 5xx, transport errors and attempt timeouts.
+    /// Creates and other non-idempotent POSTs are re-sent only when HubSpot provably did not run them: after a 429, or a
+    /// connection that could not be opened. A 5xx or a timeout on a create reaches the caller instead of a duplicate.
+    /// </summary>
     public int MaxRetries { get; set; } = 5;
 
     /// <summary>Batch calls larger than one HubSpot request run this many chunks at once (the rate-limit gate paces them).</summary>
@@ -44,6 +52,36 @@ public sealed class HubSpotClientOptions
 
     /// <summary>Clock for rate-limit windows, backoff and token expiry; fake it in tests.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// The subscription whose documented 10-second budget the rate-limit gate starts from (default <c>Free</c>, the
+    /// lowest); the gate then learns the real budget from HubSpot's headers.
+    /// </summary>
+    public RateLimiting.HubSpotRateLimitTier RateLimitTier { get; set; } = RateLimiting.HubSpotRateLimitTier.Free;
+
+    /// <summary>Requests per 10 seconds to start from instead of the tier's figure (e.g. a budget shared with another app).</summary>
+    public int? ExpectedBurstLimit { get; set; }
+
+    /// <summary>
+    /// Share of the portal's daily budget (0..1) left to the portal's other apps: once HubSpot reports no more than this
+    /// share remaining, calls fail fast with a <c>DAILY</c> <see cref="Errors.HubSpotRateLimitException"/>. Default 5%.
+    /// </summary>
+    public double DailyBudgetReserve { get; set; } = 0.05;
+
+    /// <summary>
+    /// Pace calls ahead of HubSpot's limits (the gate). Default true; turn it off only against a server without limits,
+    /// e.g. the emulator with rate limits off. Retries of 429s stay on either way.
+    /// </summary>
+    public bool ProactiveRateLimiting { get; set; } = true;
+
+    /// <summary>First backoff delay for 5xx, transport errors and timeouts (exponential with jitter from there; capped at 30 s).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Logs from the client (never tokens, bodies or personal data). Set by DI; null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>A shallow copy (the factory gives each tenant its own token provider on a copy).</summary>
+    internal HubSpotClientOptions Clone() => (HubSpotClientOptions)MemberwiseClone();
 
     internal string ObjectsPrefix => ApiVersion == HubSpotApiVersion.Classic ? "crm/v3/objects" : "crm/objects/2026-09";
 }

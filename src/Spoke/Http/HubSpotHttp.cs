@@ -1,30 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using Spoke.Auth;
 using Spoke.Errors;
+using Spoke.RateLimiting;
+using Spoke.Telemetry;
 
 namespace Spoke.Http;
 
 /// <summary>
-/// The one way every area client talks to HubSpot: token on each request, JSON through source-generated metadata,
-/// and every non-success answer turned into the <see cref="HubSpotApiException"/> family.
+/// The one way every area client talks to HubSpot. Each call runs through one pipeline, whether the client was built
+/// with <c>new</c> or by DI: total timeout → retry (429s always, except <c>DAILY</c>; 5xx, timeouts and transport errors
+/// when re-sending is safe) → circuit breaker → per attempt: rate-limit gate slot, token, per-attempt timeout, send, JSON
+/// through source-generated metadata, and every non-success answer turned into the <see cref="HubSpotApiException"/> family.
+/// One span per call and metrics per attempt (<see cref="HubSpotTelemetry"/>).
 /// </summary>
-internal sealed class HubSpotHttp(HttpClient http, HubSpotClientOptions options, IAccessTokenProvider tokens)
+internal sealed class HubSpotHttp
 {
-    /// <summary>Set on the instance for app-level APIs: they send <c>?hapikey=</c> and no bearer token.</summary>
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http;
+    private readonly HubSpotClientOptions _options;
+    private readonly IAccessTokenProvider _tokens;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger _logger;
+
+    /// <summary>Set for app-level APIs (timeline templates): they send <c>?hapikey=</c> and no bearer token.</summary>
     private string? _developerApiKey;
 
-    public HubSpotClientOptions Options => options;
+    public HubSpotHttp(HttpClient http, HubSpotClientOptions options, IAccessTokenProvider tokens)
+    {
+        _http = http;
+        _options = options;
+        _tokens = tokens;
+        _logger = options.LoggerFactory?.CreateLogger("Spoke.HubSpotClient") ?? NullLogger.Instance;
+        Gate = options.ProactiveRateLimiting ? RateLimitGateRegistry.For(tokens.BudgetKey, options) : null;
+        var gate = Gate;
+        _pipeline = HubSpotResilience.Build(options, tokens.BudgetKey,
+            () => gate?.BurstInterval ?? RateLimitGate.DefaultBurstInterval, _logger);
+    }
 
-    /// <summary>The same pipeline, authenticated with the developer API key instead of a token (timeline templates).</summary>
+    public HubSpotClientOptions Options => _options;
+
+    /// <summary>The same pipeline, authenticated with the developer API key instead of a token.</summary>
     public HubSpotHttp WithDeveloperApiKey(string developerApiKey) =>
-        new(http, options, tokens) { _developerApiKey = developerApiKey };
+        new(_http, _options, _tokens) { _developerApiKey = developerApiKey };
 
-    /// <summary>A call with a JSON body whose answer has no body worth reading (204).</summary>
-    public Task SendAsync<TBody>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken) =>
-        SendCoreAsync<object>(method, path, JsonContent.Create(body, bodyType), null, cancellationToken);
+    /// <summary>The shared gate of this client's budget; null when proactive rate limiting is off.</summary>
+    internal RateLimitGate? Gate { get; }
 
     public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, JsonTypeInfo<TResponse> responseType,
         CancellationToken cancellationToken) =>
@@ -32,44 +64,244 @@ internal sealed class HubSpotHttp(HttpClient http, HubSpotClientOptions options,
 
     public async Task<TResponse> SendAsync<TBody, TResponse>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType,
         JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
-        (await SendCoreAsync(method, path, JsonContent.Create(body, bodyType), responseType, cancellationToken).ConfigureAwait(false))!;
+        (await SendCoreAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), responseType, cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>A call whose answer has no body worth reading (204).</summary>
     public Task SendAsync(HttpMethod method, string path, CancellationToken cancellationToken) =>
         SendCoreAsync<object>(method, path, null, null, cancellationToken);
 
-    private async Task<TResponse?> SendCoreAsync<TResponse>(HttpMethod method, string path, HttpContent? content,
+    /// <summary>A call with a body whose answer has no body worth reading (204).</summary>
+    public Task SendAsync<TBody>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken) =>
+        SendCoreAsync<object>(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), null, cancellationToken);
+
+    /// <param name="body">The request body, serialized once so every attempt re-sends the same bytes.</param>
+    private async Task<TResponse?> SendCoreAsync<TResponse>(HttpMethod method, string path, byte[]? body,
         JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
     {
-        // The key is added only here, so paths handed around (and logged) never carry it.
-        var target = _developerApiKey is null ? path : $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}hapikey={Uri.EscapeDataString(_developerApiKey)}";
-        using var request = new HttpRequestMessage(method, new Uri(options.BaseUri, target)) { Content = content };
-        if (_developerApiKey is null)
+        var call = new CallState(HubSpotOperation.Classify(method, path));
+        using var activity = HubSpotTelemetry.Source.StartActivity($"HubSpot {method.Method} {call.Operation.PathTemplate}", ActivityKind.Client);
+        activity?.SetTag(HubSpotTelemetry.MethodTag, method.Method);
+        activity?.SetTag(HubSpotTelemetry.TemplateTag, call.Operation.PathTemplate);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(HubSpotResilience.CallKey, call);
+        try
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false));
+            var result = await _pipeline.ExecuteAsync(
+                static (ctx, state) => state.Self.AttemptAsync(ctx, state.Path, state.Body, state.ResponseType),
+                context, (Self: this, Path: path, Body: body, ResponseType: responseType)).ConfigureAwait(false);
+            Finish(activity, call, null);
+            return result;
         }
-
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        catch (TimeoutRejectedException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw HubSpotApiException.FromResponse(response.StatusCode, body, RetryAfter(response));
+            var error = new HubSpotTransportException(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"HubSpot {method.Method} {call.Operation.PathTemplate} did not finish within the total timeout of {_options.TotalTimeout} ({call.Attempts} attempts)."),
+                call.MayHaveReachedHubSpot, HubSpotTransportException.TimeoutCategory, call.LastError ?? ex);
+            Finish(activity, call, error);
+            throw error;
         }
-
-        if (responseType is null || response.StatusCode == HttpStatusCode.NoContent)
+        catch (BrokenCircuitException ex)
         {
-            return default;
+            var error = new HubSpotTransportException(
+                $"HubSpot {method.Method} {call.Operation.PathTemplate} was not sent: the circuit breaker is open after repeated server or network failures.",
+                call.MayHaveReachedHubSpot, HubSpotTransportException.CircuitOpenCategory, ex);
+            Finish(activity, call, error);
+            throw error;
         }
-
-        return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false);
+        catch (Exception ex)
+        {
+            Finish(activity, call, ex);
+            throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+    /// <summary>One attempt: a gate slot, a fresh request (token fetched now), the per-attempt timeout, the answer.</summary>
+    private async ValueTask<TResponse?> AttemptAsync<TResponse>(ResilienceContext context, string path, byte[]? body,
+        JsonTypeInfo<TResponse>? responseType)
+    {
+        var call = HubSpotResilience.Call(context);
+        var operation = call.Operation;
+        var lease = Gate is null ? null : await Gate.AcquireAsync(operation.IsSearch, context.CancellationToken).ConfigureAwait(false);
+        call.Attempts++;
+        using var attemptTimeout = new CancellationTokenSource(_options.AttemptTimeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, attemptTimeout.Token);
+        var started = _options.TimeProvider.GetTimestamp();
+        HttpResponseMessage? response = null;
+        Exception? failure = null;
+        try
+        {
+            // The key is added only here, so paths handed around (and logged as templates) never carry it.
+            var target = _developerApiKey is null
+                ? path
+                : $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}hapikey={Uri.EscapeDataString(_developerApiKey)}";
+            using var request = new HttpRequestMessage(operation.Method, new Uri(_options.BaseUri, target));
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonMediaType } };
+            }
+
+            if (_developerApiKey is null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetTokenAsync(linked.Token).ConfigureAwait(false));
+            }
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                var neverSent = HubSpotTransportException.NeverSent(ex);
+                call.MayHaveReachedHubSpot |= !neverSent;
+                throw new HubSpotTransportException(
+                    $"HubSpot {operation.Method.Method} {operation.PathTemplate}: {(neverSent ? "could not connect" : "the connection failed")} ({ex.HttpRequestError}).",
+                    !neverSent, HubSpotTransportException.TransportCategory, ex);
+            }
+
+            // A 429 was refused before executing; any other answer means the request reached HubSpot.
+            call.MayHaveReachedHubSpot |= response.StatusCode != HttpStatusCode.TooManyRequests;
+            call.Status = (int)response.StatusCode;
+            call.CorrelationId = response.Headers.TryGetValues("X-HubSpot-Correlation-Id", out var ids) ? ids.FirstOrDefault() : null;
+            Observe(response);
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+                var error = HubSpotApiException.FromResponse(response.StatusCode, text, RetryAfter(response));
+                call.CorrelationId = error.CorrelationId ?? call.CorrelationId;
+                if (error is HubSpotRateLimitException rateLimit)
+                {
+                    HubSpotTelemetry.RateLimited.Add(1, new KeyValuePair<string, object?>(HubSpotTelemetry.PolicyTag, rateLimit.PolicyName));
+                    lease?.Complete(response, rateLimit);
+                }
+
+                throw error;
+            }
+
+            lease?.Complete(response);
+            if (responseType is null || response.StatusCode == HttpStatusCode.NoContent)
+            {
+                return default;
+            }
+
+            return await response.Content.ReadFromJsonAsync(responseType, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (attemptTimeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            call.MayHaveReachedHubSpot = true;
+            failure = new HubSpotTransportException(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"HubSpot {operation.Method.Method} {operation.PathTemplate}: no answer within the attempt timeout of {_options.AttemptTimeout}."),
+                true, HubSpotTransportException.TimeoutCategory, ex);
+            throw failure;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            // The answer broke off mid-body.
+            call.MayHaveReachedHubSpot = true;
+            failure = new HubSpotTransportException($"HubSpot {operation.Method.Method} {operation.PathTemplate}: the answer broke off.",
+                true, HubSpotTransportException.TransportCategory, ex);
+            throw failure;
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            lease?.Dispose();
+            Record(call, response, failure, _options.TimeProvider.GetElapsedTime(started));
+            call.LastError = failure ?? call.LastError;
+            response?.Dispose();
+        }
+    }
+
+    /// <summary>Metrics and a debug line for one attempt.</summary>
+    private void Record(CallState call, HttpResponseMessage? response, Exception? failure, TimeSpan elapsed)
+    {
+        var operation = call.Operation;
+        var status = response is null ? 0 : (int)response.StatusCode;
+        var tags = new TagList
+        {
+            { HubSpotTelemetry.MethodTag, operation.Method.Method },
+            { HubSpotTelemetry.TemplateTag, operation.PathTemplate },
+            { HubSpotTelemetry.StatusTag, status },
+        };
+        HubSpotTelemetry.Requests.Add(1, tags);
+        HubSpotTelemetry.Duration.Record(elapsed.TotalSeconds, tags);
+        if (failure is not null && failure is not OperationCanceledException)
+        {
+            tags.Add(HubSpotTelemetry.CategoryTag, HubSpotResilience.Category(failure));
+            HubSpotTelemetry.Errors.Add(1, tags);
+        }
+
+        HubSpotLog.Answered(_logger, operation.Method.Method, operation.PathTemplate, status, (long)elapsed.TotalMilliseconds, call.Attempts,
+            call.CorrelationId);
+    }
+
+    private static void Observe(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("X-HubSpot-RateLimit-Remaining", out var values) &&
+            long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var remaining))
+        {
+            HubSpotTelemetry.RateLimitRemaining.Record(remaining, new KeyValuePair<string, object?>(HubSpotTelemetry.WindowTag, "burst"));
+        }
+
+        if (response.Headers.TryGetValues("X-HubSpot-RateLimit-Daily-Remaining", out var daily) &&
+            long.TryParse(daily.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var dailyRemaining))
+        {
+            HubSpotTelemetry.RateLimitRemaining.Record(dailyRemaining, new KeyValuePair<string, object?>(HubSpotTelemetry.WindowTag, "daily"));
+        }
+    }
+
+    /// <summary>Closes the call's span and logs a final failure.</summary>
+    private void Finish(Activity? activity, CallState call, Exception? error)
+    {
+        if (activity is not null)
+        {
+            activity.SetTag(HubSpotTelemetry.AttemptTag, call.Attempts);
+            if (call.Status is { } status)
+            {
+                activity.SetTag(HubSpotTelemetry.StatusTag, status);
+            }
+
+            if (call.CorrelationId is { } correlationId)
+            {
+                activity.SetTag(HubSpotTelemetry.CorrelationTag, correlationId);
+            }
+
+            if (error is not null)
+            {
+                activity.SetTag(HubSpotTelemetry.CategoryTag, HubSpotResilience.Category(error));
+                activity.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
+            }
+        }
+
+        if (error is null or OperationCanceledException)
+        {
+            return;
+        }
+
+        var operation = call.Operation;
+        var category = HubSpotResilience.Category(error);
+        if (!operation.IsIdempotent && call.MayHaveReachedHubSpot && HubSpotResilience.CountsAgainstCircuit(error))
+        {
+            HubSpotLog.NotResent(_logger, operation.Method.Method, operation.PathTemplate, category, call.CorrelationId);
+        }
+
+        HubSpotLog.Failed(_logger, operation.Method.Method, operation.PathTemplate, category, call.Status ?? 0, call.Attempts, call.CorrelationId);
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            { Date: { } date } => date - _options.TimeProvider.GetUtcNow(),
             _ => null,
         };
 }

@@ -1,0 +1,401 @@
+using System.Globalization;
+using Spoke.Errors;
+
+namespace Spoke.RateLimiting;
+
+/// <summary>
+/// The proactive rate-limit gate of one budget (a portal and app, keyed by <see cref="Auth.IAccessTokenProvider.BudgetKey"/>),
+/// shared by every client in the process that uses it. Callers take a slot before each attempt and hand it back with the
+/// answer. Two rolling windows: the burst window (tier default, then what <c>X-HubSpot-RateLimit-Max</c>,
+/// <c>-Interval-Milliseconds</c> and <c>-Remaining</c> say) and search's 5 per second. Waiters are served first come, first
+/// served. A slot counts from when its answer arrived, not when it was sent: HubSpot counts arrivals, and an arrival is
+/// never later than the answer, so the client's window always covers HubSpot's. Time (and every wait) comes from the
+/// <see cref="TimeProvider"/>, so a fake clock drives the gate.
+/// </summary>
+internal sealed class RateLimitGate
+{
+    public static readonly TimeSpan DefaultBurstInterval = TimeSpan.FromSeconds(10);
+    public const int SearchPerSecond = 5;
+
+    /// <summary>How long a daily figure is trusted; after that one call is let through to read a fresh one (the day may
+    /// have turned in the portal's time zone, which the client does not know).</summary>
+    private static readonly TimeSpan DailyFigureLifetime = TimeSpan.FromMinutes(15);
+
+    private readonly object _lock = new();
+    private readonly TimeProvider _time;
+    private readonly double _dailyReserve;
+    private readonly Window _burst;
+    private readonly Window _search;
+    private long? _dailyLimit;
+    private long _dailyRemaining;
+    private long _sentSinceDailyFigure;
+    private DateTimeOffset? _dailyFigureAt;
+    private DateTimeOffset _lastStamp = DateTimeOffset.MinValue;
+
+    public RateLimitGate(string key, int burstLimit, double dailyReserve, TimeProvider time)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(burstLimit, 1);
+        Key = key;
+        _time = time;
+        _dailyReserve = Math.Clamp(dailyReserve, 0, 1);
+        _burst = new Window(this, burstLimit, DefaultBurstInterval);
+        _search = new Window(this, SearchPerSecond, TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>The budget key (never a token).</summary>
+    public string Key { get; }
+
+    public TimeProvider Time => _time;
+
+    /// <summary>Requests per burst window, as last learned.</summary>
+    public int BurstLimit
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _burst.Max;
+            }
+        }
+    }
+
+    public TimeSpan BurstInterval
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _burst.Interval;
+            }
+        }
+    }
+
+    /// <summary>Callers queued for a slot (diagnostics and tests).</summary>
+    public int Waiting(bool search)
+    {
+        lock (_lock)
+        {
+            return (search ? _search : _burst).Waiters.Count;
+        }
+    }
+
+    /// <summary>Waits for a slot in the burst window (or the search window), first come, first served.</summary>
+    /// <exception cref="HubSpotRateLimitException">The daily budget is down to the reserve kept for other apps.</exception>
+    public ValueTask<GateLease> AcquireAsync(bool search, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var window = search ? _search : _burst;
+        lock (_lock)
+        {
+            var now = Now();
+            if (DailyRefusal(now) is { } refusal)
+            {
+                throw refusal;
+            }
+
+            if (window.Waiters.Count == 0 && window.HasRoom(now))
+            {
+                return ValueTask.FromResult(Grant(window, now));
+            }
+
+            var waiter = new Waiter(window);
+            waiter.Node = window.Waiters.AddLast(waiter);
+            if (cancellationToken.CanBeCanceled)
+            {
+                waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), waiter);
+            }
+
+            Schedule(window, now);
+            return new ValueTask<GateLease>(waiter.Task);
+        }
+    }
+
+    private GateLease Grant(Window window, DateTimeOffset now)
+    {
+        window.InFlight++;
+        if (_dailyFigureAt is not null)
+        {
+            _sentSinceDailyFigure++;
+        }
+
+        return new GateLease(this, window, now);
+    }
+
+    /// <summary>Hands a slot back; learns from the answer's headers, or from the 429 it got.</summary>
+    internal void Complete(GateLease lease, HttpResponseMessage? response, HubSpotRateLimitException? rejection)
+    {
+        var window = lease.Window;
+        lock (_lock)
+        {
+            var now = Now();
+            window.InFlight--;
+            window.Completed.Enqueue(Stamp(now));
+            if (response is not null)
+            {
+                Learn(lease, response, now);
+            }
+
+            if (rejection is not null)
+            {
+                LearnRejection(window, rejection, now);
+            }
+
+            Pump(window);
+        }
+    }
+
+    private void Learn(GateLease lease, HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (Header(response, "X-HubSpot-RateLimit-Daily") is { } daily)
+        {
+            _dailyLimit = daily;
+        }
+
+        if (Header(response, "X-HubSpot-RateLimit-Daily-Remaining") is { } dailyRemaining)
+        {
+            _dailyRemaining = dailyRemaining;
+            _dailyFigureAt = now;
+            _sentSinceDailyFigure = 0;
+        }
+
+        if (lease.Window != _burst)
+        {
+            return;
+        }
+
+        if (Header(response, "X-HubSpot-RateLimit-Interval-Milliseconds") is > 0 and var intervalMs)
+        {
+            _burst.Interval = TimeSpan.FromMilliseconds(intervalMs);
+        }
+
+        if (Header(response, "X-HubSpot-RateLimit-Max") is > 0 and var max)
+        {
+            _burst.Max = (int)Math.Min(max, int.MaxValue);
+        }
+
+        if (Header(response, "X-HubSpot-RateLimit-Remaining") is { } remaining)
+        {
+            // HubSpot saw this many in its window; ours are all counted (in flight, or answered after the slot was
+            // granted minus one interval). More than that means another process spends the same budget: book the
+            // difference as if it had just been spent.
+            var serverUsed = _burst.Max - remaining;
+            var threshold = lease.GrantedAt - _burst.Interval;
+            var ours = _burst.InFlight + _burst.Completed.Count(stamp => stamp > threshold);
+            for (var i = ours; i < serverUsed; i++)
+            {
+                _burst.Completed.Enqueue(Stamp(now));
+            }
+        }
+    }
+
+    private void LearnRejection(Window window, HubSpotRateLimitException rejection, DateTimeOffset now)
+    {
+        switch (rejection.PolicyName)
+        {
+            case "DAILY":
+                _dailyRemaining = 0;
+                _dailyFigureAt = now;
+                _sentSinceDailyFigure = 0;
+                break;
+            case "SECONDLY":
+                Block(window, now + (rejection.RetryAfter ?? TimeSpan.FromSeconds(1)));
+                break;
+            default:
+                Block(_burst, now + (rejection.RetryAfter ?? _burst.Interval));
+                break;
+        }
+    }
+
+    private static void Block(Window window, DateTimeOffset until)
+    {
+        if (until > window.BlockedUntil)
+        {
+            window.BlockedUntil = until;
+        }
+    }
+
+    private HubSpotRateLimitException? DailyRefusal(DateTimeOffset now)
+    {
+        if (_dailyFigureAt is not { } at || now - at >= DailyFigureLifetime)
+        {
+            return null;
+        }
+
+        var left = _dailyRemaining - _sentSinceDailyFigure;
+        var reserve = _dailyLimit is { } limit ? (long)Math.Ceiling(limit * _dailyReserve) : 0;
+        if (left > reserve)
+        {
+            return null;
+        }
+
+        var message = reserve > 0
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"Spoke held this call back: the portal's daily API budget is down to {Math.Max(0, left)} requests, the reserve kept for other apps is {reserve}.")
+            : "Spoke held this call back: the portal's daily API budget is used up.";
+        return new HubSpotRateLimitException(message, "DAILY", null, null, "RATE_LIMITS");
+    }
+
+    /// <summary>Grants queued waiters while there is room, then arms the timer for the next change.</summary>
+    private void Pump(Window window)
+    {
+        var now = Now();
+        while (window.Waiters.First is { } node && window.HasRoom(now))
+        {
+            window.Waiters.RemoveFirst();
+            node.Value.Node = null;
+            if (DailyRefusal(now) is { } refusal)
+            {
+                node.Value.Fail(refusal);
+                continue;
+            }
+
+            node.Value.Grant(Grant(window, now));
+        }
+
+        Schedule(window, now);
+    }
+
+    private void Schedule(Window window, DateTimeOffset now)
+    {
+        if (window.Waiters.Count == 0 || window.NextChange(now) is not { } next)
+        {
+            // Nobody waits, or every slot is in flight: a completion pumps.
+            return;
+        }
+
+        var due = next - now;
+        if (due < TimeSpan.FromMilliseconds(1))
+        {
+            due = TimeSpan.FromMilliseconds(1);
+        }
+
+        window.Timer ??= _time.CreateTimer(static state => ((Window)state!).OnTimer(), window, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        window.Timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private DateTimeOffset Now() => _time.GetUtcNow();
+
+    /// <summary>Stamps never go backwards, so the window's queue stays in time order.</summary>
+    private DateTimeOffset Stamp(DateTimeOffset now)
+    {
+        if (now > _lastStamp)
+        {
+            _lastStamp = now;
+        }
+
+        return _lastStamp;
+    }
+
+    private static long? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) &&
+        long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
+    internal sealed class Window(RateLimitGate gate, int max, TimeSpan interval)
+    {
+        public int Max { get; set; } = max;
+        public TimeSpan Interval { get; set; } = interval;
+        public int InFlight { get; set; }
+        public DateTimeOffset BlockedUntil { get; set; } = DateTimeOffset.MinValue;
+        public Queue<DateTimeOffset> Completed { get; } = new();
+        public LinkedList<Waiter> Waiters { get; } = new();
+        public ITimer? Timer { get; set; }
+        public RateLimitGate Gate => gate;
+
+        public bool HasRoom(DateTimeOffset now)
+        {
+            Prune(now);
+            return now >= BlockedUntil && Completed.Count + InFlight < Max;
+        }
+
+        public DateTimeOffset? NextChange(DateTimeOffset now)
+        {
+            Prune(now);
+            if (BlockedUntil > now)
+            {
+                return BlockedUntil;
+            }
+
+            return Completed.Count > 0 ? Completed.Peek() + Interval : null;
+        }
+
+        public void OnTimer()
+        {
+            lock (gate._lock)
+            {
+                gate.Pump(this);
+            }
+        }
+
+        private void Prune(DateTimeOffset now)
+        {
+            while (Completed.Count > 0 && Completed.Peek() + Interval <= now)
+            {
+                Completed.Dequeue();
+            }
+        }
+    }
+
+    internal sealed class Waiter(Window window)
+    {
+        private readonly TaskCompletionSource<GateLease> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+        public CancellationTokenRegistration Registration { get; set; }
+        public Task<GateLease> Task => _done.Task;
+
+        // Unregister, not Dispose: these run under the gate's lock, and Dispose would wait for a running Cancel
+        // that is itself waiting for the lock.
+        public void Grant(GateLease lease)
+        {
+            Registration.Unregister();
+            if (!_done.TrySetResult(lease))
+            {
+                lease.Dispose();
+            }
+        }
+
+        public void Fail(Exception error)
+        {
+            Registration.Unregister();
+            _done.TrySetException(error);
+        }
+
+        public void Cancel(CancellationToken token)
+        {
+            lock (window.Gate._lock)
+            {
+                if (Node is null)
+                {
+                    return;
+                }
+
+                window.Waiters.Remove(Node);
+                Node = null;
+            }
+
+            _done.TrySetCanceled(token);
+        }
+    }
+}
+
+/// <summary>One granted slot; hand it back with <see cref="Complete"/> (or <see cref="Dispose"/> when no answer came).</summary>
+internal sealed class GateLease(RateLimitGate gate, RateLimitGate.Window window, DateTimeOffset grantedAt) : IDisposable
+{
+    private int _completed;
+
+    internal RateLimitGate.Window Window => window;
+
+    internal DateTimeOffset GrantedAt => grantedAt;
+
+    public void Complete(HttpResponseMessage? response, HubSpotRateLimitException? rejection = null)
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0)
+        {
+            gate.Complete(this, response, rejection);
+        }
+    }
+
+    public void Dispose() => Complete(null);
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Spoke.Auth;
+using Spoke.DependencyInjection;
+using Spoke.RateLimiting;
+using Spoke.Tests.Http;
+
+namespace Spoke.Tests.DependencyInjection;
+
+public sealed class HubSpotServiceCollectionTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+{
+    [Fact]
+    public async Task AddHubSpotClient_binds_the_HubSpot_section_and_serves_working_clients()
+    {
+        await using var h = fixture.Harness();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HubSpot:BaseUri"] = h.Emulator.BaseUri.ToString(),
+            ["HubSpot:AccessToken"] = h.Token,
+            ["HubSpot:ApiVersion"] = "Classic",
+            ["HubSpot:RateLimitTier"] = "Professional",
+            ["HubSpot:AttemptTimeout"] = "00:00:07",
+            ["HubSpot:TotalTimeout"] = "00:01:00",
+            ["HubSpot:MaxRetries"] = "2",
+            ["HubSpot:DailyBudgetReserve"] = (0.1).ToString(CultureInfo.InvariantCulture),
+            ["HubSpot:eu:BaseUri"] = h.Emulator.BaseUri.ToString(),
+            ["HubSpot:eu:AccessToken"] = h.SecondToken,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<TimeProvider>(h.Time);
+        services.AddHubSpotClient();
+        services.AddHubSpotClient("eu", o => o.ExpectedBurstLimit = 42);
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<HubSpotClientOptions>>().Get(Options.DefaultName);
+        Assert.Equal(h.Emulator.BaseUri, options.BaseUri);
+        Assert.Equal(HubSpotApiVersion.Classic, options.ApiVersion);
+        Assert.Equal(HubSpotRateLimitTier.Professional, options.RateLimitTier);
+        Assert.Equal(TimeSpan.FromSeconds(7), options.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.TotalTimeout);
+        Assert.Equal(2, options.MaxRetries);
+        Assert.Equal(0.1, options.DailyBudgetReserve);
+        Assert.Same(h.Time, options.TimeProvider);
+        var eu = provider.GetRequiredService<IOptionsMonitor<HubSpotClientOptions>>().Get("eu");
+        Assert.Equal(h.SecondToken, eu.AccessToken);
+        Assert.Equal(42, eu.ExpectedBurstLimit);
+
+        var client = provider.GetRequiredService<HubSpotClient>();
+        var euClient = provider.GetRequiredService<IHubSpotClientFactory>().CreateClient("eu");
+        Assert.True((await PipelineHarness.ListContactsAsync(client)).TryGetProperty("results", out _));
+        Assert.True((await PipelineHarness.ListContactsAsync(euClient)).TryGetProperty("results", out _));
+        Assert.NotSame(client.Http.Gate, euClient.Http.Gate);
+        Assert.Equal(42, euClient.Http.Gate!.BurstLimit);
+    }
+
+    [Fact]
+    public async Task The_factory_keeps_each_tenant_on_its_own_token_and_budget()
+    {
+        await using var h = fixture.Harness();
+        var services = new ServiceCollection();
+        services.AddHubSpotClient(o =>
+        {
+            o.BaseUri = h.Emulator.BaseUri;
+            o.TimeProvider = h.Time;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHubSpotClientFactory>();
+
+        var first = factory.CreateClient(new PrivateAppTokenProvider(h.Token));
+        var second = factory.CreateClient(new PrivateAppTokenProvider(h.SecondToken));
+
+        Assert.NotSame(first.Http.Gate, second.Http.Gate);
+        Assert.Same(first.Http.Gate, factory.CreateClient(new PrivateAppTokenProvider(h.Token)).Http.Gate);
+        Assert.True((await PipelineHarness.ListContactsAsync(first)).TryGetProperty("results", out _));
+        Assert.True((await PipelineHarness.ListContactsAsync(second)).TryGetProperty("results", out _));
+        // The registered options are not changed by a tenant's client.
+        Assert.Null(provider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value.TokenProvider);
+    }
+}

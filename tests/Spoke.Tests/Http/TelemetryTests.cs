@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Spoke.Crm;
+using Spoke.Emulator.Faults;
+using Spoke.Errors;
+using Spoke.Http;
+using Spoke.Telemetry;
+
+namespace Spoke.Tests.Http;
+
+public sealed class TelemetryTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+{
+    [Fact]
+    public async Task A_call_emits_one_span_with_method_template_status_attempts_and_correlation_id()
+    {
+        await using var h = fixture.Harness();
+        using var parentSource = new ActivitySource("Spoke.Tests.Telemetry");
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is HubSpotTelemetry.Name or "Spoke.Tests.Telemetry",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                lock (spans)
+                {
+                    spans.Add(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        h.Fired(new FaultRule { Route = "GET *", Kind = FaultKind.Status, Status = 502, Count = 1 });
+        var client = h.Client();
+        var email = $"t{Guid.NewGuid():N}@example.com";
+        await client.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", email));
+
+        using (var parent = parentSource.StartActivity("test"))
+        {
+            await h.DriveAsync(client.Crm.Contacts.GetAsync(email, new CrmReadOptions { IdProperty = "email" }), TimeSpan.FromMilliseconds(250));
+            List<Activity> mine;
+            lock (spans)
+            {
+                mine = [.. spans.Where(s => s.ParentSpanId == parent!.SpanId && s.Source.Name == HubSpotTelemetry.Name)];
+            }
+
+            var span = Assert.Single(mine);
+            Assert.Equal("GET", span.GetTagItem(HubSpotTelemetry.MethodTag));
+            Assert.Equal("/crm/v3/objects/contacts/{id}", span.GetTagItem(HubSpotTelemetry.TemplateTag));
+            Assert.Equal(200, span.GetTagItem(HubSpotTelemetry.StatusTag));
+            Assert.Equal(2, span.GetTagItem(HubSpotTelemetry.AttemptTag));
+            Assert.False(string.IsNullOrEmpty(span.GetTagItem(HubSpotTelemetry.CorrelationTag) as string));
+            Assert.DoesNotContain(email, span.DisplayName, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Logs_carry_templates_and_never_the_token_or_personal_data()
+    {
+        await using var h = fixture.Harness();
+        var logs = new CapturingLoggerFactory();
+        h.Fired(new FaultRule { Route = "GET *", Kind = FaultKind.Status, Status = 503, Count = 1 });
+        var client = h.Client(configure: o => o.LoggerFactory = logs);
+        var email = $"secret{Guid.NewGuid():N}@example.com";
+
+        var error = await Assert.ThrowsAsync<HubSpotApiException>(() =>
+            h.DriveAsync(client.Crm.Contacts.GetAsync(email, new CrmReadOptions { IdProperty = "email" }), TimeSpan.FromMilliseconds(250)));
+        Assert.Equal(404, (int)error.Status);
+
+        var lines = logs.Lines;
+        Assert.Contains(lines, l => l.Contains("retrying", StringComparison.Ordinal) && l.Contains("/crm/v3/objects/contacts/{id}", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("failed for good", StringComparison.Ordinal));
+        Assert.All(lines, l =>
+        {
+            Assert.DoesNotContain(h.Token, l, StringComparison.Ordinal);
+            Assert.DoesNotContain(email, l, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret", l, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task The_meter_counts_requests_errors_and_429s()
+    {
+        await using var h = fixture.Harness();
+        var measurements = new List<(string Instrument, long Value, string? Template)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == HubSpotTelemetry.Name)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? template = null;
+            string? policy = null;
+            foreach (var tag in tags)
+            {
+                template = tag.Key == HubSpotTelemetry.TemplateTag ? tag.Value as string : template;
+                policy = tag.Key == HubSpotTelemetry.PolicyTag ? tag.Value as string : policy;
+            }
+
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, template ?? policy));
+            }
+        });
+        listener.Start();
+        // A type of its own (letters only, so the template keeps it) tells this test's measurements from others'.
+        var route = "/crm/v3/objects/meter" + new string([.. Guid.NewGuid().ToString("N").Select(c => char.IsAsciiDigit(c) ? (char)('g' + c - '0') : c)]);
+        h.Fired(new FaultRule { Route = "GET " + route + "*", Kind = FaultKind.RateLimit, Count = 1 });
+        var client = h.Client();
+
+        var error = await Assert.ThrowsAsync<HubSpotApiException>(() =>
+            h.DriveAsync(client.Http.SendAsync(HttpMethod.Get, route.TrimStart('/'), TestJsonContext.Default.JsonElement, default), TimeSpan.FromSeconds(1)));
+        Assert.Equal(400, (int)error.Status);
+
+        List<(string Instrument, long Value, string? Template)> mine;
+        lock (measurements)
+        {
+            mine = [.. measurements];
+        }
+
+        Assert.Equal(2, mine.Count(m => m.Instrument == "spoke.hubspot.requests" && m.Template == route));
+        Assert.Equal(2, mine.Count(m => m.Instrument == "spoke.hubspot.errors" && m.Template == route));
+        Assert.Contains(mine, m => m.Instrument == "spoke.hubspot.rate_limited" && m.Template == "TEN_SECONDLY_ROLLING");
+    }
+
+    [Theory]
+    [InlineData("GET", "crm/v3/objects/contacts/123?properties=email", "/crm/v3/objects/contacts/{id}", true, false)]
+    [InlineData("GET", "crm/objects/2026-09/contacts/ada@example.com", "/crm/objects/2026-09/contacts/{id}", true, false)]
+    [InlineData("GET", "crm/v3/objects/p_projects/ACME", "/crm/v3/objects/p_projects/{id}", true, false)]
+    [InlineData("POST", "crm/v3/objects/contacts", "/crm/v3/objects/contacts", false, false)]
+    [InlineData("POST", "crm/v3/objects/contacts/batch/create", "/crm/v3/objects/contacts/batch/create", false, false)]
+    [InlineData("POST", "crm/v3/objects/contacts/merge", "/crm/v3/objects/contacts/merge", false, false)]
+    [InlineData("POST", "crm/v3/objects/contacts/batch/read", "/crm/v3/objects/contacts/batch/read", true, false)]
+    [InlineData("POST", "crm/objects/2026-09/deals/search", "/crm/objects/2026-09/deals/search", true, true)]
+    [InlineData("PATCH", "crm/v3/objects/2-1234/77", "/crm/v3/objects/{id}/{id}", true, false)]
+    [InlineData("DELETE", "crm/v4/objects/contacts/1/associations/companies/2", "/crm/v4/objects/contacts/{id}/associations/companies/{id}", true, false)]
+    public void Calls_are_classified_and_templated_without_ids(string method, string path, string template, bool idempotent, bool search)
+    {
+        var operation = HubSpotOperation.Classify(new HttpMethod(method), path);
+        Assert.Equal(template, operation.PathTemplate);
+        Assert.Equal(idempotent, operation.IsIdempotent);
+        Assert.Equal(search, operation.IsSearch);
+    }
+
+    private sealed class CapturingLoggerFactory : ILoggerFactory
+    {
+        private readonly List<string> _lines = [];
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingLoggerFactory owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var line = formatter(state, exception) + " " + exception;
+                if (state is IEnumerable<KeyValuePair<string, object?>> values)
+                {
+                    line += " " + string.Join(" ", values.Select(v => $"{v.Key}={v.Value}"));
+                }
+
+                lock (owner._lines)
+                {
+                    owner._lines.Add(line);
+                }
+            }
+        }
+    }
+}
