@@ -20,6 +20,9 @@ using Spoke.RateLimiting;
 var records = int.Parse(Arg("--records", "20000"), CultureInfo.InvariantCulture);
 var order = Arg("--order", "spoke,node,spoke-default").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var nodeCap = TimeSpan.FromSeconds(double.Parse(Arg("--node-timeout", "120"), CultureInfo.InvariantCulture));
+var latencyMs = int.Parse(Arg("--latency-ms", "0"), CultureInfo.InvariantCulture);
+var spokeConcurrency = Arg("--spoke-concurrency", "");
+var warmUp = !args.Contains("--cold");
 var spokeCap = TimeSpan.FromSeconds(double.Parse(Arg("--spoke-timeout", "120"), CultureInfo.InvariantCulture));
 foreach (var name in order)
 {
@@ -44,11 +47,28 @@ await using var emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorO
     Port = 0, RateLimits = Spoke.Emulator.RateLimitTier.Professional,
 });
 
+if (warmUp)
+{
+    // The emulator stands in for HubSpot, which is never cold: run its batch-create path once (plain HTTP, so Spoke's
+    // own start-up is still measured) before the contestants. --cold skips this.
+    await WarmEmulatorAsync(emulator);
+}
+
+Console.WriteLine($"emulator {(warmUp ? "warmed up" : "cold")}; server latency per batch create {latencyMs} ms; Spoke MaxBatchConcurrency {(spokeConcurrency.Length > 0 ? spokeConcurrency : "default")}");
 var results = new List<Outcome>();
 foreach (var name in order)
 {
     emulator.Reset(); // empty portal, limiter usage forgotten
     var token = emulator.CreateToken("crm.objects.contacts.read", "crm.objects.contacts.write");
+    if (latencyMs > 0)
+    {
+        // After the limiter counted the arrival: HubSpot's own processing time for a batch of 100.
+        emulator.Faults.Add(new Spoke.Emulator.Faults.FaultRule
+        {
+            Route = "POST *batch/create", Kind = Spoke.Emulator.Faults.FaultKind.Latency, LatencyMs = latencyMs,
+        });
+    }
+
     var rejectedBefore = emulator.RateLimitRejections;
     Console.WriteLine();
     Console.WriteLine($"== {name}");
@@ -96,12 +116,18 @@ async Task<Outcome> RunSpokeAsync(string name, Uri baseUri, string token, HubSpo
         options.RateLimitTier = t;
     }
 
+    if (spokeConcurrency.Length > 0)
+    {
+        options.MaxBatchConcurrency = int.Parse(spokeConcurrency, CultureInfo.InvariantCulture);
+    }
+
     var client = new HubSpotClient(new HttpClient(counter) { Timeout = Timeout.InfiniteTimeSpan }, options);
     var inputs = Enumerable.Range(0, records)
         .Select(i => new PropertyBag().Set("email", $"{name}-{i}@bench.example").Set("firstname", $"S{i}"))
         .ToList();
     using var cap = new CancellationTokenSource(spokeCap);
     var clock = Stopwatch.StartNew();
+    counter.Clock.Start();
     try
     {
         var result = await client.Crm.Contacts.BatchCreateAsync(inputs, cap.Token);
@@ -109,7 +135,8 @@ async Task<Outcome> RunSpokeAsync(string name, Uri baseUri, string token, HubSpo
         var failures = result.Failed.GroupBy(f => $"{(int)f.Status} {f.Category}").Select(g => $"{g.Count()}× {g.Key}");
         return new Outcome(name, clock.Elapsed, result.Succeeded.Count, counter.Calls, counter.TooMany,
             result.Failed.Count == 0 ? "" : "failed: " + string.Join(", ", failures),
-            $"calls {counter.Calls}, 429s seen by the client {counter.TooMany}, failed inputs {result.Failed.Count}");
+            string.Create(CultureInfo.InvariantCulture,
+                $"calls {counter.Calls}, 429s seen by the client {counter.TooMany}, failed inputs {result.Failed.Count}; first call sent at {counter.FirstSent.TotalMilliseconds:F0} ms, first answer at {counter.FirstAnswered.TotalMilliseconds:F0} ms, last call sent at {counter.LastSent.TotalMilliseconds:F0} ms"));
     }
     catch (OperationCanceledException) when (cap.IsCancellationRequested)
     {
@@ -190,6 +217,27 @@ static async Task<long> CountContactsAsync(Uri baseUri, string token)
     }
 }
 
+static async Task WarmEmulatorAsync(HubSpotEmulator emulator)
+{
+    var token = emulator.CreateToken("crm.objects.contacts.read", "crm.objects.contacts.write");
+    using var http = new HttpClient { BaseAddress = emulator.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+    http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+    for (var round = 0; round < 20; round++)
+    {
+        var body = new StringBuilder("{\"inputs\":[");
+        for (var i = 0; i < 100; i++)
+        {
+            body.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"properties\":{{\"email\":\"warm{round}x{i}@bench.example\",\"firstname\":\"W\"}}}}");
+        }
+
+        using var response = await http.PostAsync("crm/objects/2026-09/contacts/batch/create",
+            new StringContent(body.Append("]}").ToString(), Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+    }
+
+    await CountContactsAsync(emulator.BaseUri, token);
+}
+
 static double MinimumSeconds(int records)
 {
     // Calls beyond the first window's 190 wait for it to roll: the floor is one 10 s window per 190 calls after the first.
@@ -228,6 +276,14 @@ internal sealed class StatusCounter : DelegatingHandler
 {
     private int _calls;
     private int _tooMany;
+    private long _firstSent = -1;
+    private long _firstAnswered = -1;
+    private long _lastSent = -1;
+
+    public Stopwatch Clock { get; } = new();
+    public TimeSpan FirstSent => TimeSpan.FromTicks(Interlocked.Read(ref _firstSent));
+    public TimeSpan FirstAnswered => TimeSpan.FromTicks(Interlocked.Read(ref _firstAnswered));
+    public TimeSpan LastSent => TimeSpan.FromTicks(Interlocked.Read(ref _lastSent));
 
     public int Calls => _calls;
     public int TooMany => _tooMany;
@@ -235,7 +291,10 @@ internal sealed class StatusCounter : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
+        Interlocked.CompareExchange(ref _firstSent, Clock.Elapsed.Ticks, -1);
+        Interlocked.Exchange(ref _lastSent, Clock.Elapsed.Ticks);
         var response = await base.SendAsync(request, cancellationToken);
+        Interlocked.CompareExchange(ref _firstAnswered, Clock.Elapsed.Ticks, -1);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             Interlocked.Increment(ref _tooMany);
