@@ -83,6 +83,9 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>429s the rate limiter has sent since start (not fault-injected ones); take differences to measure a run.</summary>
+    public long RateLimitRejections => _limiter.Rejected;
+
     public static async Task<HubSpotEmulator> StartAsync(HubSpotEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new HubSpotEmulatorOptions();

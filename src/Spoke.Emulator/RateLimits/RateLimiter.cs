@@ -21,6 +21,7 @@ public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
     private readonly Dictionary<string, Queue<long>> _search = new(StringComparer.Ordinal);
     private DateOnly _day;
     private int _dailyUsed;
+    private long _rejected;
 
     public RateLimitTier Tier { get; set; } = RateLimitTier.Off;
 
@@ -32,6 +33,12 @@ public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
         RateLimitTier.Enterprise => new("enterprise", 190, 1_000_000),
         _ => null,
     };
+
+    /// <summary>
+    /// 429s the limiter has answered since the emulator started (every policy; fault-injected 429s are not counted).
+    /// Never cleared, so a caller measures a run by the difference: benchmarks, and tests asserting no 429 was sent.
+    /// </summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
 
     /// <summary>Forgets all usage (admin reset, tier switch).</summary>
     public void Clear()
@@ -121,8 +128,11 @@ public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
     private static long RetrySeconds(Queue<long> window, long nowMs, long lengthMs) =>
         Math.Max(1, (long)Math.Ceiling((window.Peek() + lengthMs - nowMs) / 1000.0));
 
-    private ApiError Reject(string message, string policy, long retryAfterSeconds) =>
-        Rejection(policy, retryAfterSeconds, fidelity.SendRetryAfterOn429, message);
+    private ApiError Reject(string message, string policy, long retryAfterSeconds)
+    {
+        Interlocked.Increment(ref _rejected);
+        return Rejection(policy, retryAfterSeconds, fidelity.SendRetryAfterOn429, message);
+    }
 
     /// <summary>
     /// HubSpot's 429 for <paramref name="policy"/> (<c>TEN_SECONDLY_ROLLING</c>, <c>SECONDLY</c>, <c>DAILY</c>): the body the

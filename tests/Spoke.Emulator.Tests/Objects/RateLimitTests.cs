@@ -57,6 +57,26 @@ public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<Rat
     }
 
     [Fact]
+    public void Rejected_counts_every_429_the_limiter_sends_and_survives_clear()
+    {
+        var clock = EmulatorClock.FrozenAt(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var limiter = new RateLimiter(clock, new FidelityOptions()) { Tier = RateLimitTier.Free };
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Null(limiter.Check("t", isSearch: false).Rejection);
+        }
+
+        Assert.Equal(0, limiter.Rejected);
+        Assert.NotNull(limiter.Check("t", isSearch: false).Rejection);
+        Assert.NotNull(limiter.Check("t", isSearch: false).Rejection);
+        Assert.Equal(2, limiter.Rejected);
+
+        limiter.Clear();
+        Assert.Null(limiter.Check("t", isSearch: false).Rejection);
+        Assert.Equal(2, limiter.Rejected);
+    }
+
+    [Fact]
     public void Daily_budget_rejects_with_policy_daily_and_resets_at_midnight()
     {
         var clock = EmulatorClock.FrozenAt(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
