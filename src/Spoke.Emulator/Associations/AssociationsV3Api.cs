@@ -141,13 +141,7 @@ public static class AssociationsV3Api
             w.WriteStartArray("to");
             foreach (var t in r.To)
             {
-                foreach (var d in t.Types)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", RecordJson.Id(t.ToId));
-                    w.WriteString("type", d.Name);
-                    w.WriteEndObject();
-                }
+                WriteTypedIds(w, t);
             }
 
             w.WriteEndArray();
@@ -177,43 +171,19 @@ public static class AssociationsV3Api
         return JsonIO.NoContent();
     }
 
-    private static IResult ListForRecord(HttpContext ctx, string fromType, string fromId, string toType)
+    private static IResult ListForRecord(HttpContext ctx, string fromType, string fromId, string toType) =>
+        AssociationsV4Api.ListPage(ctx, fromType, fromId, toType, WriteTypedIds);
+
+    /// <summary>v3 lists one <c>{id, type}</c> entry per association type of the pair.</summary>
+    private static void WriteTypedIds(System.Text.Json.Utf8JsonWriter w, AssociatedRecord r)
     {
-        var portal = PortalOf(ctx);
-        var q = ctx.Request.Query;
-        var limit = Math.Clamp(Query.Int(q, "limit") ?? AssociationsV4Api.MaxPage, 1, AssociationsV4Api.MaxPage);
-        var after = Query.After(q);
-        using var _ = portal.Read();
-        var from = Type(portal, fromType);
-        var to = Type(portal, toType);
-        RequireRead(ctx, from, to);
-        var associator = new Associator(portal);
-        var a = associator.RequireLive(from, fromId);
-        var page = associator.Read(from, a, to, after).Take(limit + 1).ToList();
-        var url = Query.BaseUrl(ctx);
-        return JsonIO.Json(w =>
+        foreach (var d in r.Types)
         {
             w.WriteStartObject();
-            w.WriteStartArray("results");
-            foreach (var r in page.Take(limit))
-            {
-                foreach (var d in r.Types)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", RecordJson.Id(r.ToId));
-                    w.WriteString("type", d.Name);
-                    w.WriteEndObject();
-                }
-            }
-
-            w.WriteEndArray();
-            if (page.Count > limit)
-            {
-                Query.WritePaging(w, ctx, url, RecordJson.Id(page[limit].ToId));
-            }
-
+            w.WriteString("id", RecordJson.Id(r.ToId));
+            w.WriteString("type", d.Name);
             w.WriteEndObject();
-        });
+        }
     }
 
     private static IResult Associate(HttpContext ctx, string fromType, string fromId, string toType, string toId, string associationType)

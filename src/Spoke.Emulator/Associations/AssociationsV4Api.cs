@@ -115,7 +115,11 @@ public static class AssociationsV4Api
         return JsonIO.NoContent();
     }
 
-    private static IResult List(HttpContext ctx, string fromType, string fromId, string toType)
+    private static IResult List(HttpContext ctx, string fromType, string fromId, string toType) =>
+        ListPage(ctx, fromType, fromId, toType, WriteAssociated);
+
+    /// <summary>One record's associations to a type, a page at a time (v4 and v3 differ only in how an item is written).</summary>
+    internal static IResult ListPage(HttpContext ctx, string fromType, string fromId, string toType, Action<Utf8JsonWriter, AssociatedRecord> writeItem)
     {
         var portal = PortalOf(ctx);
         var q = ctx.Request.Query;
@@ -135,7 +139,7 @@ public static class AssociationsV4Api
             w.WriteStartArray("results");
             foreach (var r in page.Take(limit))
             {
-                WriteAssociated(w, r);
+                writeItem(w, r);
             }
 
             w.WriteEndArray();
