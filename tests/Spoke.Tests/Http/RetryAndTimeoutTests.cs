@@ -1,8 +1,10 @@
 using System.Net.Sockets;
+using Spoke.Batching;
 using Spoke.Crm;
 using Spoke.Emulator;
 using Spoke.Emulator.Faults;
 using Spoke.Errors;
+using Spoke.Http;
 
 namespace Spoke.Tests.Http;
 
@@ -40,6 +42,55 @@ public sealed class RetryAndTimeoutTests(PipelineFixture fixture) : IClassFixtur
         Assert.Equal(1, fired());
         Assert.Equal(1, requests());
         Assert.Equal(1, await h.ContactCountAsync());
+    }
+
+    [Fact]
+    public async Task A_create_its_caller_marks_idempotent_is_sent_again_after_a_5xx_and_the_mark_ends_with_its_scope()
+    {
+        await using var h = fixture.Harness();
+        var fired = h.Fired(new FaultRule { Route = "POST *", Kind = FaultKind.Status, Status = 500, AfterExecute = true, Count = 1 });
+        var requests = h.CountRequests("POST *");
+        var client = h.Client();
+
+        CrmObject created;
+        using (HubSpotCall.TreatAsIdempotent())
+        {
+            created = await h.DriveAsync(client.Crm.Contacts.CreateAsync(new PropertyBag().Set("firstname", "Ada")), Step);
+        }
+
+        Assert.NotEmpty(created.Id);
+        Assert.Equal(1, fired());
+        Assert.Equal(2, requests());
+        // The first attempt executed too: the caller's promise is what makes the re-send safe, so Spoke never assumes it.
+        Assert.Equal(2, await h.ContactCountAsync());
+
+        h.Fired(new FaultRule { Route = "POST *", Kind = FaultKind.Status, Status = 500, AfterExecute = true, Count = 1 });
+        var error = await Assert.ThrowsAsync<HubSpotApiException>(() => h.DriveAsync(client.Crm.Contacts.CreateAsync(NewContact()), Step));
+        Assert.Equal(500, (int)error.Status);
+        Assert.Equal(3, requests());
+    }
+
+    [Fact]
+    public async Task A_batch_create_marked_idempotent_re_sends_its_chunk_after_a_5xx()
+    {
+        await using var h = fixture.Harness();
+        h.Fired(new FaultRule { Route = "POST */batch/create", Kind = FaultKind.Status, Status = 503, Count = 1 });
+        var requests = h.CountRequests("POST */batch/create");
+        var client = h.Client();
+
+        var unmarked = await h.DriveAsync(client.Crm.Contacts.BatchCreateAsync([NewContact(), NewContact()]), Step);
+        Assert.All(unmarked.Failed, f => Assert.True(f.ChunkFailed));
+        Assert.Equal(2, unmarked.Failed.Count);
+
+        h.Fired(new FaultRule { Route = "POST */batch/create", Kind = FaultKind.Status, Status = 503, Count = 1 });
+        BatchResult<CrmObject> marked;
+        using (HubSpotCall.TreatAsIdempotent())
+        {
+            marked = await h.DriveAsync(client.Crm.Contacts.BatchCreateAsync([NewContact(), NewContact()]), Step);
+        }
+
+        Assert.Equal([0, 1], marked.Succeeded.Select(s => s.InputIndex));
+        Assert.Equal(3, requests());
     }
 
     [Fact]
