@@ -171,7 +171,8 @@ internal sealed class HubSpotHttp
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
-                var error = HubSpotApiException.FromResponse(response.StatusCode, text, RetryAfter(response));
+                var error = HubSpotApiException.FromResponse(response.StatusCode, text, RetryAfter(response),
+                    response.StatusCode == HttpStatusCode.TooManyRequests ? HubSpotRateLimitInfo.FromHeaders(response.Headers) : null, call.CorrelationId);
                 call.CorrelationId = error.CorrelationId ?? call.CorrelationId;
                 if (error is HubSpotRateLimitException rateLimit)
                 {
