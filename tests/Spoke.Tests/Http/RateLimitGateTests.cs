@@ -123,6 +123,7 @@ public sealed class RateLimitGateTests(PipelineFixture fixture) : IClassFixture<
 
         var error = await Assert.ThrowsAsync<HubSpotRateLimitException>(() => PipelineHarness.ListContactsAsync(client));
         Assert.Equal("DAILY", error.PolicyName);
+        Assert.Equal((20L, 10L), (error.Limits.DailyMax, error.Limits.DailyRemaining));
         Assert.Equal(10, h.Responses);
     }
 
