@@ -29,6 +29,12 @@ public sealed record BatchItemError(
     /// </summary>
     public bool ChunkFailed { get; init; }
 
+    /// <summary>
+    /// True when HubSpot may have carried this input out although the request failed (a 5xx, a timeout, a connection
+    /// that broke after sending): check before sending a create again. False when HubSpot refused it (4xx, 429, 207 entry).
+    /// </summary>
+    public bool MayHaveBeenApplied { get; init; }
+
     /// <summary>The same failure as an exception, for callers that want to throw it.</summary>
     public HubSpotApiException ToException() =>
         new(Status, Message, Category, SubCategory, CorrelationId, Errors, Context);

@@ -54,14 +54,18 @@ internal static class BatchRunner
             catch (HubSpotApiException error)
             {
                 outcomes[c] = new([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), error.Status, error.Category, error.SubCategory,
-                    error.Message, error.CorrelationId, error.Context, error.Errors) { ChunkFailed = true })]);
+                    error.Message, error.CorrelationId, error.Context, error.Errors)
+                {
+                    ChunkFailed = true,
+                    MayHaveBeenApplied = error is HubSpotTransportException transport ? transport.MayHaveReachedHubSpot : (int)error.Status >= 500,
+                })]);
             }
             catch (Exception error) when (error is HttpRequestException or TimeoutException
                 || (error is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 outcomes[c] = new([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), default, "NETWORK_ERROR", null,
                     $"The request carrying this input failed before HubSpot answered: {error.Message}", null,
-                    new Dictionary<string, IReadOnlyList<string>>(), []) { ChunkFailed = true })]);
+                    new Dictionary<string, IReadOnlyList<string>>(), []) { ChunkFailed = true, MayHaveBeenApplied = true })]);
             }
         }).ConfigureAwait(false);
 
