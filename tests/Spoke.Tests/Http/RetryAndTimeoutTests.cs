@@ -166,6 +166,24 @@ public sealed class RetryAndTimeoutTests(PipelineFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_429_with_retry_after_is_retried_after_that_delay_not_the_window()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: o => o.Fidelity.SendRetryAfterOn429 = true);
+        h.Fired(new FaultRule { Route = "GET *", Kind = FaultKind.RateLimit, Count = 1 });
+        var requests = h.CountRequests();
+
+        var call = PipelineHarness.ListContactsAsync(h.Client());
+        await PipelineHarness.WaitUntilAsync(() => h.TooManyRequests == 1, "the 429 arrived");
+        var rejectedAt = h.Time.GetUtcNow();
+
+        await h.DriveAsync(call, TimeSpan.FromMilliseconds(50));
+
+        // The fault answers Retry-After: 1; the retry came after it (plus up to 10% jitter), long before the 10 s window.
+        Assert.InRange(h.Time.GetUtcNow() - rejectedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.3));
+        Assert.Equal(2, requests());
+    }
+
+    [Fact]
     public async Task A_daily_429_is_not_retried_and_holds_later_calls_back()
     {
         await using var h = fixture.Harness();
