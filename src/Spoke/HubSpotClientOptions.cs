@@ -43,7 +43,8 @@ public sealed class HubSpotClientOptions
     /// <summary>
     /// Attempts after the first (default 5) for 429s (except <c>DAILY</c>), 5xx, transport errors and attempt timeouts.
     /// Creates and other non-idempotent POSTs are re-sent only when HubSpot provably did not run them: after a 429, or a
-    /// connection that could not be opened. A 5xx or a timeout on a create reaches the caller instead of a duplicate.
+    /// connection that could not be opened. A 5xx or a timeout on a create reaches the caller instead of a duplicate,
+    /// unless the caller marked the call safe to repeat (<see cref="Http.HubSpotCall.TreatAsIdempotent"/>).
     /// </summary>
     public int MaxRetries { get; set; } = 5;
 

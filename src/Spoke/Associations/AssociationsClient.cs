@@ -80,47 +80,67 @@ public class AssociationsClient
         }, cancellationToken);
     }
 
-    /// <summary>Links many pairs with the default type, 100 per request; failures are returned, not thrown.</summary>
-    public virtual Task<BatchOutcome<DefaultAssociation>> BatchAssociateDefaultAsync(string fromType, string toType, IEnumerable<AssociationPair> pairs,
+    /// <summary>
+    /// Links many pairs with the default type, 100 per request, several at once. Each pair's result is its forward
+    /// direction (HubSpot makes the inverse too); a pair naming a missing record fails alone, its
+    /// <see cref="BatchItemError.InputId"/> the id HubSpot named.
+    /// </summary>
+    public virtual Task<BatchResult<DefaultAssociation>> BatchAssociateDefaultAsync(string fromType, string toType, IEnumerable<AssociationPair> pairs,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        return BatchRunner.RunAsync<AssociationPair, DefaultAssociation>(pairs, async (chunk, ct) =>
+        var list = Materialize(pairs, p => (p.FromObjectId, p.ToObjectId));
+        return RunAsync(list.Count, _ => null, async (chunk, ct) =>
         {
-            var body = new BatchInputDto<PairInputDto> { Inputs = [.. chunk.Select(p => new PairInputDto { From = new() { Id = p.FromObjectId }, To = new() { Id = p.ToObjectId } })] };
+            var body = new BatchInputDto<PairInputDto>
+            {
+                Inputs = [.. chunk.Select(i => new PairInputDto { From = new() { Id = list[i].FromObjectId }, To = new() { Id = list[i].ToObjectId } })],
+            };
             var dto = await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/associate/default", body,
                 Json.BatchInputDtoPairInputDto, Json.BatchResponseDtoDefaultAssociationDto, ct).ConfigureAwait(false);
-            return (dto.Results.Select(ToDefault), BatchRunner.Errors(dto.Errors));
+            return PairMapper(i => (list[i].FromObjectId, list[i].ToObjectId), (DefaultAssociationDto r) => Key(r.From.Id, r.To.Id), ToDefault)
+                .Map(chunk, dto.Results, dto.Errors);
         }, cancellationToken);
     }
 
-    /// <summary>Labelled links for many pairs, 100 per request (each replaces its pair's labels); failures are returned.</summary>
-    public virtual Task<BatchOutcome<AssociationLabels>> BatchCreateAsync(string fromType, string toType, IEnumerable<AssociationInput> inputs,
+    /// <summary>Labelled links for many pairs, 100 per request (each replaces its pair's labels); each failed pair is returned.</summary>
+    public virtual Task<BatchResult<AssociationLabels>> BatchCreateAsync(string fromType, string toType, IEnumerable<AssociationInput> inputs,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        return BatchRunner.RunAsync<AssociationInput, AssociationLabels>(inputs, async (chunk, ct) =>
+        var list = Materialize(inputs, i => (i.FromObjectId, i.ToObjectId));
+        return RunAsync(list.Count, _ => null, async (chunk, ct) =>
         {
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/create", PairInputs(chunk),
+            var dto = await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/create", PairInputs(chunk.Select(i => list[i])),
                 Json.BatchInputDtoPairInputDto, Json.BatchResponseDtoLabelsBetweenDto, ct).ConfigureAwait(false);
-            return (dto.Results.Select(ToLabels), BatchRunner.Errors(dto.Errors));
+            return PairMapper(i => (list[i].FromObjectId, list[i].ToObjectId),
+                    (LabelsBetweenDto r) => Key(r.FromObjectId.ToString(CultureInfo.InvariantCulture), r.ToObjectId.ToString(CultureInfo.InvariantCulture)), ToLabels)
+                .Map(chunk, dto.Results, dto.Errors);
         }, cancellationToken);
     }
 
     /// <summary>
     /// Every association of many records, 100 records per request, each record's pages followed to the end. A record
     /// with nothing associated comes back with an empty <see cref="RecordAssociations.To"/> (HubSpot reports it as an
-    /// error); other failures are returned in <see cref="BatchOutcome{T}.Errors"/>.
+    /// error); other failures are returned in <see cref="BatchResult{T}.Failed"/>, naming the record.
     /// </summary>
-    public virtual Task<BatchOutcome<RecordAssociations>> BatchReadAsync(string fromType, string toType, IEnumerable<string> fromIds,
+    public virtual Task<BatchResult<RecordAssociations>> BatchReadAsync(string fromType, string toType, IEnumerable<string> fromIds,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        return BatchRunner.RunAsync<string, RecordAssociations>(fromIds.Distinct(StringComparer.Ordinal), async (chunk, ct) =>
+        ArgumentNullException.ThrowIfNull(fromIds);
+        var list = fromIds.ToList();
+        if (list.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("Every batch input needs a record id.", nameof(fromIds));
+        }
+
+        return RunAsync(list.Count, i => list[i], async (chunk, ct) =>
         {
             var found = new Dictionary<string, List<AssociatedObject>>(StringComparer.Ordinal);
-            var errors = new List<HubSpotApiException>();
-            var pending = chunk.Select(id => new BatchReadInputDto { Id = id }).ToList();
+            var errors = new List<System.Text.Json.JsonElement>();
+            // HubSpot answers each id once: equal inputs share it.
+            var pending = chunk.Select(i => list[i]).Distinct(StringComparer.Ordinal).Select(id => new BatchReadInputDto { Id = id }).ToList();
             while (pending.Count > 0)
             {
                 var dto = await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/read", new BatchInputDto<BatchReadInputDto> { Inputs = pending },
@@ -128,17 +148,18 @@ public class AssociationsClient
                 pending = [];
                 foreach (var r in dto.Results)
                 {
-                    var list = found.TryGetValue(r.From.Id, out var l) ? l : found[r.From.Id] = [];
-                    list.AddRange(r.To.Select(ToAssociated));
+                    var associated = found.TryGetValue(r.From.Id, out var l) ? l : found[r.From.Id] = [];
+                    associated.AddRange(r.To.Select(ToAssociated));
                     if (r.Paging?.Next?.After is { } after)
                     {
                         pending.Add(new BatchReadInputDto { Id = r.From.Id, After = after });
                     }
                 }
 
-                foreach (var error in BatchRunner.Errors(dto.Errors))
+                foreach (var error in dto.Errors ?? [])
                 {
-                    if (error.SubCategory == NoAssociationsFound && error.Context.TryGetValue("fromObjectId", out var ids))
+                    var body = ErrorBody.FromElement(error);
+                    if (body.SubCategory == NoAssociationsFound && body.Context.TryGetValue("fromObjectId", out var ids))
                     {
                         foreach (var id in ids)
                         {
@@ -152,40 +173,92 @@ public class AssociationsClient
                 }
             }
 
-            return (chunk.Where(found.ContainsKey).Select(id => new RecordAssociations(id, found[id])), errors);
+            return new BatchAnswerMapper<KeyValuePair<string, List<AssociatedObject>>, RecordAssociations>
+            {
+                InputId = i => list[i],
+                InputKey = i => list[i],
+                ResultKey = r => r.Key,
+                Convert = r => new RecordAssociations(r.Key, r.Value),
+                OneResultServesEqualInputs = true,
+                MatchLeftoversByPosition = false,
+                ContextValues = (i, key) => key is "fromObjectId" or "id" or "ids" ? [list[i]] : null,
+            }.Map(chunk, [.. found], errors);
         }, cancellationToken);
     }
 
-    /// <summary>Removes every association between each pair, 100 source records per request.</summary>
-    public virtual async Task<BatchOutcome<AssociationPair>> BatchArchiveAsync(string fromType, string toType, IEnumerable<AssociationPair> pairs,
+    /// <summary>
+    /// Removes every association between each pair, 100 pairs per request. HubSpot answers 204 without per-pair detail
+    /// (removing what isn't there succeeds), so a refused request fails its pairs as a chunk.
+    /// </summary>
+    public virtual Task<BatchResult<AssociationPair>> BatchArchiveAsync(string fromType, string toType, IEnumerable<AssociationPair> pairs,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        ArgumentNullException.ThrowIfNull(pairs);
-        var byFrom = pairs.GroupBy(p => p.FromObjectId, StringComparer.Ordinal).ToList();
-        var outcome = await BatchRunner.RunAsync<IGrouping<string, AssociationPair>, AssociationPair>(byFrom, async (chunk, ct) =>
+        var list = Materialize(pairs, p => (p.FromObjectId, p.ToObjectId));
+        return RunAsync(list.Count, _ => null, async (chunk, ct) =>
         {
             var body = new BatchInputDto<BatchArchiveInputDto>
             {
-                Inputs = [.. chunk.Select(g => new BatchArchiveInputDto { From = new() { Id = g.Key }, To = [.. g.Select(p => new ObjectIdDto { Id = p.ToObjectId })] })],
+                Inputs = [.. chunk.Select(i => list[i]).GroupBy(p => p.FromObjectId, StringComparer.Ordinal)
+                    .Select(g => new BatchArchiveInputDto { From = new() { Id = g.Key }, To = [.. g.Select(p => new ObjectIdDto { Id = p.ToObjectId })] })],
             };
             await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/archive", body, Json.BatchInputDtoBatchArchiveInputDto, ct).ConfigureAwait(false);
-            return (chunk.SelectMany(g => g), []);
-        }, cancellationToken).ConfigureAwait(false);
-        return outcome;
+            return BatchChunkOutcome<AssociationPair>.AllSucceeded(chunk, i => list[i]);
+        }, cancellationToken);
     }
 
-    /// <summary>Removes only the given labels from each pair (the plain association stays), 100 per request.</summary>
-    public virtual Task<BatchOutcome<AssociationInput>> BatchArchiveLabelsAsync(string fromType, string toType, IEnumerable<AssociationInput> inputs,
+    /// <summary>Removes only the given labels from each pair (the plain association stays), 100 per request (204: no per-pair detail).</summary>
+    public virtual Task<BatchResult<AssociationInput>> BatchArchiveLabelsAsync(string fromType, string toType, IEnumerable<AssociationInput> inputs,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        return BatchRunner.RunAsync<AssociationInput, AssociationInput>(inputs, async (chunk, ct) =>
+        var list = Materialize(inputs, i => (i.FromObjectId, i.ToObjectId));
+        return RunAsync(list.Count, _ => null, async (chunk, ct) =>
         {
-            await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/labels/archive", PairInputs(chunk),
+            await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/labels/archive", PairInputs(chunk.Select(i => list[i])),
                 Json.BatchInputDtoPairInputDto, ct).ConfigureAwait(false);
-            return (chunk, []);
+            return BatchChunkOutcome<AssociationInput>.AllSucceeded(chunk, i => list[i]);
         }, cancellationToken);
+    }
+
+    private Task<BatchResult<T>> RunAsync<T>(int count, Func<int, string?> inputId,
+        Func<IReadOnlyList<int>, CancellationToken, Task<BatchChunkOutcome<T>>> sendChunk, CancellationToken cancellationToken) =>
+        BatchRunner.RunAsync(count, BatchRunner.MaxInputs, _http.Options.MaxBatchConcurrency, inputId, sendChunk, cancellationToken);
+
+    private static string Key(string fromId, string toId) => $"{fromId}\u001f{toId}";
+
+    /// <summary>
+    /// Pairs are matched to results by both ids, and to errors by the ids HubSpot names: <c>fromObjectId</c>,
+    /// <c>toObjectId</c>, or <c>id</c>/<c>ids</c> (a missing record on either side).
+    /// </summary>
+    private static BatchAnswerMapper<TDto, T> PairMapper<TDto, T>(Func<int, (string From, string To)> pair, Func<TDto, string?> resultKey,
+        Func<TDto, T> convert) => new()
+    {
+        InputKey = i => Key(pair(i).From, pair(i).To),
+        ResultKey = resultKey,
+        Convert = convert,
+        OneResultServesEqualInputs = true,
+        // A default association answers with both directions: results that match no pair are the inverses, not answers.
+        MatchLeftoversByPosition = false,
+        ContextValues = (i, key) => key switch
+        {
+            "fromObjectId" => [pair(i).From],
+            "toObjectId" => [pair(i).To],
+            "id" or "ids" => [pair(i).From, pair(i).To],
+            _ => null,
+        },
+    };
+
+    private static List<TInput> Materialize<TInput>(IEnumerable<TInput> inputs, Func<TInput, (string From, string To)> ids)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var list = inputs.ToList();
+        if (list.Any(i => i is null || string.IsNullOrWhiteSpace(ids(i).From) || string.IsNullOrWhiteSpace(ids(i).To)))
+        {
+            throw new ArgumentException("Every batch input needs both a fromObjectId and a toObjectId.", nameof(inputs));
+        }
+
+        return list;
     }
 
     /// <summary>Every association type between two object types: HubSpot's own and the portal's labels.</summary>

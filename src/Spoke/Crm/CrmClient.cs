@@ -25,6 +25,12 @@ public partial class CrmClient
     public virtual CrmObjectsClient Meetings => Objects("meetings");
     public virtual CrmObjectsClient Notes => Objects("notes");
     public virtual CrmObjectsClient Tasks => Objects("tasks");
+    public virtual CrmObjectsClient Quotes => Objects("quotes");
+    public virtual CrmObjectsClient Communications => Objects("communications");
+    public virtual CrmObjectsClient PostalMail => Objects("postal_mail");
+    public virtual CrmObjectsClient FeedbackSubmissions => Objects("feedback_submissions");
+    public virtual CrmObjectsClient Invoices => Objects("invoices");
+    public virtual CrmObjectsClient Leads => Objects("leads");
 
     /// <summary>Any object type: a name, a type id (<c>0-1</c>, <c>2-1234</c>), or a custom object's <c>p_name</c>.</summary>
     public virtual CrmObjectsClient Objects(string objectType)

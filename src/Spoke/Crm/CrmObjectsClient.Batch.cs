@@ -1,7 +1,4 @@
 using Spoke.Batching;
-using System.Net;
-using System.Net.Http;
-using Spoke.Errors;
 using Spoke.Json;
 
 namespace Spoke.Crm;
@@ -9,11 +6,9 @@ namespace Spoke.Crm;
 // Batch operations of any size: chunked by HubSpot's limits, run concurrently, merged, partial failures kept per input.
 public partial class CrmObjectsClient
 {
-    /// <summary>HubSpot's inputs per batch request (docs §3.1).</summary>
-    internal const int BatchChunkSize = 100;
+    internal const int BatchChunkSize = BatchRunner.MaxInputs;
 
-    /// <summary>Inputs per batch read when property history is asked for (HubSpot lowers the cap; 50 is the usual figure).</summary>
-    internal const int BatchChunkSizeWithHistory = 50;
+    internal const int BatchChunkSizeWithHistory = BatchRunner.MaxInputsWithHistory;
 
     /// <summary>
     /// Creates any number of records. Inputs are sent 100 per request, several requests at once, each input with its own
@@ -31,7 +26,7 @@ public partial class CrmObjectsClient
             };
             var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/create", body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchCreateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
-            return new BatchResponseMapper<CrmObject>(chunk, _ => null, _ => null, WireMapping.ToCrmObject, false).Map(response, Answered(response));
+            return Mapper(_ => null, _ => null, WireMapping.ToCrmObject, oneResultServesEqualInputs: false, sendsTrace: true).Map(chunk, response.Results, response.Errors);
         }, cancellationToken);
     }
 
@@ -56,8 +51,8 @@ public partial class CrmObjectsClient
             };
             var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/update", body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchUpdateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
-            return new BatchResponseMapper<CrmObject>(chunk, i => list[i].Id, r => KeyOf(r, idProperty), WireMapping.ToCrmObject, false)
-                .Map(response, Answered(response));
+            return Mapper(i => list[i].Id, r => KeyOf(r, idProperty), WireMapping.ToCrmObject, oneResultServesEqualInputs: false, sendsTrace: true)
+                .Map(chunk, response.Results, response.Errors);
         }, cancellationToken);
     }
 
@@ -84,8 +79,8 @@ public partial class CrmObjectsClient
             };
             var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/upsert", body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchUpdateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
-            return new BatchResponseMapper<CrmUpsertResult>(chunk, i => list[i].Id, r => KeyOf(r, idProperty),
-                r => new CrmUpsertResult(WireMapping.ToCrmObject(r), r.New ?? false), false).Map(response, Answered(response));
+            return Mapper(i => list[i].Id, r => KeyOf(r, idProperty), r => new CrmUpsertResult(WireMapping.ToCrmObject(r), r.New ?? false),
+                oneResultServesEqualInputs: false, sendsTrace: true).Map(chunk, response.Results, response.Errors);
         }, cancellationToken);
     }
 
@@ -118,8 +113,8 @@ public partial class CrmObjectsClient
             };
             var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/read{query}", body,
                 BatchSearchJsonContext.Default.BatchReadInputDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
-            return new BatchResponseMapper<CrmObject>(chunk, i => list[i], r => KeyOf(r, options?.IdProperty), WireMapping.ToCrmObject, true)
-                .Map(response, Answered(response));
+            return Mapper(i => list[i], r => KeyOf(r, options?.IdProperty), WireMapping.ToCrmObject, oneResultServesEqualInputs: true, sendsTrace: false)
+                .Map(chunk, response.Results, response.Errors);
         }, cancellationToken);
     }
 
@@ -137,62 +132,36 @@ public partial class CrmObjectsClient
             var body = new BatchInputDto<BatchIdDto> { Inputs = [.. chunk.Select(i => new BatchIdDto { Id = list[i] })] };
             await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/archive", body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchIdDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
-            return (chunk.Select(i => new BatchItem<string>(i, list[i])).ToList(), new List<BatchItemError>());
+            return BatchChunkOutcome<string>.AllSucceeded(chunk, i => list[i]);
         }, cancellationToken);
     }
 
+    private Task<BatchResult<T>> RunBatchAsync<T>(int count, int chunkSize, Func<int, string?> inputId,
+        Func<IReadOnlyList<int>, CancellationToken, Task<BatchChunkOutcome<T>>> sendChunk, CancellationToken cancellationToken) =>
+        BatchRunner.RunAsync(count, chunkSize, _http.Options.MaxBatchConcurrency, inputId, sendChunk, cancellationToken);
+
+    private static string Trace(int index) => BatchRunner.Trace(index);
+
     /// <summary>
-    /// Splits <paramref name="count"/> inputs into chunks, runs up to <see cref="HubSpotClientOptions.MaxBatchConcurrency"/>
-    /// at once, and merges their outcomes in input order. A chunk HubSpot refuses as a whole (a 400 it could not map to
-    /// inputs, a 5xx after retries, a broken connection) fails its own inputs only. Authentication failures and
-    /// cancellation are thrown: no chunk could succeed.
+    /// Record batches name failed inputs by <c>objectWriteTraceId</c> (Spoke sends each input's index on writes) or by
+    /// <c>ids</c> (the ids or <c>idProperty</c> values given).
     /// </summary>
-    private async Task<BatchResult<T>> RunBatchAsync<T>(int count, int chunkSize, Func<int, string?> inputId,
-        Func<IReadOnlyList<int>, CancellationToken, Task<(List<BatchItem<T>> Succeeded, List<BatchItemError> Failed)>> sendChunk,
-        CancellationToken cancellationToken)
+    private static BatchAnswerMapper<SimplePublicObjectDto, T> Mapper<T>(Func<int, string?> inputId, Func<SimplePublicObjectDto, string?> resultKey,
+        Func<SimplePublicObjectDto, T> convert, bool oneResultServesEqualInputs, bool sendsTrace) => new()
     {
-        var chunks = Enumerable.Range(0, (count + chunkSize - 1) / chunkSize)
-            .Select(c => (IReadOnlyList<int>)[.. Enumerable.Range(c * chunkSize, Math.Min(chunkSize, count - (c * chunkSize)))])
-            .ToList();
-        var outcomes = new (List<BatchItem<T>> Succeeded, List<BatchItemError> Failed)[chunks.Count];
-        var parallel = new ParallelOptions
+        InputId = inputId,
+        InputKey = inputId,
+        ResultKey = resultKey,
+        ResultTrace = r => r.ObjectWriteTraceId,
+        Convert = convert,
+        OneResultServesEqualInputs = oneResultServesEqualInputs,
+        ContextValues = (i, key) => key switch
         {
-            MaxDegreeOfParallelism = Math.Max(1, _http.Options.MaxBatchConcurrency),
-            CancellationToken = cancellationToken,
-        };
-        await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), parallel, async (c, ct) =>
-        {
-            var chunk = chunks[c];
-            try
-            {
-                outcomes[c] = await sendChunk(chunk, ct).ConfigureAwait(false);
-            }
-            catch (HubSpotAuthenticationException)
-            {
-                throw;
-            }
-            catch (HubSpotApiException error)
-            {
-                outcomes[c] = ([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), error.Status, error.Category, error.SubCategory,
-                    error.Message, error.CorrelationId, error.Context, error.Errors) { ChunkFailed = true })]);
-            }
-            catch (Exception error) when (error is HttpRequestException or TimeoutException
-                || (error is OperationCanceledException && !ct.IsCancellationRequested))
-            {
-                outcomes[c] = ([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), default, "NETWORK_ERROR", null,
-                    $"The request carrying this input failed before HubSpot answered: {error.Message}", null,
-                    new Dictionary<string, IReadOnlyList<string>>(), []) { ChunkFailed = true })]);
-            }
-        }).ConfigureAwait(false);
-
-        return new BatchResult<T>([.. outcomes.SelectMany(o => o.Succeeded).OrderBy(s => s.InputIndex)],
-            [.. outcomes.SelectMany(o => o.Failed).OrderBy(f => f.InputIndex)]);
-    }
-
-    private static string Trace(int index) => BatchResponseMapper<object>.Trace(index);
-
-    private static HttpStatusCode Answered(BatchResponseDto response) =>
-        response.Errors is { Count: > 0 } ? HttpStatusCode.MultiStatus : HttpStatusCode.OK;
+            "objectWriteTraceId" when sendsTrace => [Trace(i)],
+            "ids" when inputId(i) is { } id => [id],
+            _ => null,
+        },
+    };
 
     /// <summary>The value a result is matched to its input by: its id, or its <c>idProperty</c> value.</summary>
     private static string? KeyOf(SimplePublicObjectDto result, string? idProperty) =>

@@ -41,18 +41,28 @@ public class HubSpotApiException : Exception
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Context { get; }
 
-    /// <summary>Builds the right exception from a non-success answer; non-JSON and empty bodies are handled.</summary>
-    public static HubSpotApiException FromResponse(HttpStatusCode status, string? body, TimeSpan? retryAfter)
+    /// <summary>
+    /// Builds the right exception from a non-success answer; non-JSON and empty bodies are handled (the message says
+    /// which, and the correlation id then comes from the <c>X-HubSpot-Correlation-Id</c> header).
+    /// </summary>
+    /// <param name="limits">The rate-limit headers of the answer, carried by a <see cref="HubSpotRateLimitException"/>.</param>
+    /// <param name="headerCorrelationId">The answer's <c>X-HubSpot-Correlation-Id</c>, used when the body has none.</param>
+    public static HubSpotApiException FromResponse(HttpStatusCode status, string? body, TimeSpan? retryAfter,
+        HubSpotRateLimitInfo? limits = null, string? headerCorrelationId = null)
     {
         var parsed = ErrorBody.Parse(body);
         var message = parsed.Message ?? (string.IsNullOrWhiteSpace(body)
             ? $"HubSpot answered {(int)status} {status} with no body."
             : $"HubSpot answered {(int)status} {status} with a body that is not HubSpot's error JSON.");
+        var correlationId = parsed.CorrelationId ?? headerCorrelationId;
         return (int)status switch
         {
-            429 => new HubSpotRateLimitException(message, parsed.PolicyName, retryAfter, parsed.CorrelationId, parsed.Category ?? parsed.ErrorType),
-            401 or 403 => new HubSpotAuthenticationException(status, message, parsed.Category, parsed.CorrelationId, parsed.Errors),
-            _ => new HubSpotApiException(status, message, parsed.Category, parsed.SubCategory, parsed.CorrelationId, parsed.Errors, parsed.Context),
+            429 => new HubSpotRateLimitException(message, parsed.PolicyName, retryAfter, correlationId, parsed.Category ?? parsed.ErrorType)
+            {
+                Limits = limits ?? HubSpotRateLimitInfo.None,
+            },
+            401 or 403 => new HubSpotAuthenticationException(status, message, parsed.Category, correlationId, parsed.Errors),
+            _ => new HubSpotApiException(status, message, parsed.Category, parsed.SubCategory, correlationId, parsed.Errors, parsed.Context),
         };
     }
 }
@@ -64,8 +74,36 @@ public sealed class HubSpotRateLimitException(string message, string? policyName
     /// <summary><c>TEN_SECONDLY_ROLLING</c>, <c>SECONDLY</c> (search) or <c>DAILY</c>.</summary>
     public string? PolicyName { get; } = policyName;
 
-    /// <summary>From <c>Retry-After</c> when HubSpot sent one; else the policy's window.</summary>
+    /// <summary>From <c>Retry-After</c> when HubSpot sent one; null otherwise (Spoke then waits out the policy's window).</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The budget HubSpot reported with the 429 (<c>X-HubSpot-RateLimit-*</c> headers); fields it did not send are null.</summary>
+    public HubSpotRateLimitInfo Limits { get; init; } = HubSpotRateLimitInfo.None;
+}
+
+/// <summary>
+/// HubSpot's rate-limit headers: the rolling window's <see cref="Max"/>, <see cref="Remaining"/> and
+/// <see cref="Interval"/> (<c>X-HubSpot-RateLimit-Max</c>, <c>-Remaining</c>, <c>-Interval-Milliseconds</c>), and the
+/// daily budget (<c>X-HubSpot-RateLimit-Daily</c>, <c>-Daily-Remaining</c>). Null where the answer did not say.
+/// </summary>
+public sealed record HubSpotRateLimitInfo(long? Max, long? Remaining, TimeSpan? Interval, long? DailyMax, long? DailyRemaining)
+{
+    public static readonly HubSpotRateLimitInfo None = new(null, null, null, null, null);
+
+    /// <summary>Reads the headers of an answer.</summary>
+    public static HubSpotRateLimitInfo FromHeaders(System.Net.Http.Headers.HttpResponseHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        long? Read(string name) =>
+            headers.TryGetValues(name, out var values) &&
+            long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                ? value
+                : null;
+
+        return new HubSpotRateLimitInfo(Read("X-HubSpot-RateLimit-Max"), Read("X-HubSpot-RateLimit-Remaining"),
+            Read("X-HubSpot-RateLimit-Interval-Milliseconds") is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            Read("X-HubSpot-RateLimit-Daily"), Read("X-HubSpot-RateLimit-Daily-Remaining"));
+    }
 }
 
 /// <summary>A 401 (bad or expired token) or 403 (missing scopes: see <see cref="RequiredScopes"/>).</summary>

@@ -78,7 +78,7 @@ internal sealed class HubSpotHttp
     private async Task<TResponse?> SendCoreAsync<TResponse>(HttpMethod method, string path, byte[]? body,
         JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
     {
-        var call = new CallState(HubSpotOperation.Classify(method, path));
+        var call = new CallState(HubSpotOperation.Classify(method, path, HubSpotCall.IdempotentAssumed));
         using var activity = HubSpotTelemetry.Source.StartActivity($"HubSpot {method.Method} {call.Operation.PathTemplate}", ActivityKind.Client);
         activity?.SetTag(HubSpotTelemetry.MethodTag, method.Method);
         activity?.SetTag(HubSpotTelemetry.TemplateTag, call.Operation.PathTemplate);
@@ -171,7 +171,8 @@ internal sealed class HubSpotHttp
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
-                var error = HubSpotApiException.FromResponse(response.StatusCode, text, RetryAfter(response));
+                var error = HubSpotApiException.FromResponse(response.StatusCode, text, RetryAfter(response),
+                    response.StatusCode == HttpStatusCode.TooManyRequests ? HubSpotRateLimitInfo.FromHeaders(response.Headers) : null, call.CorrelationId);
                 call.CorrelationId = error.CorrelationId ?? call.CorrelationId;
                 if (error is HubSpotRateLimitException rateLimit)
                 {

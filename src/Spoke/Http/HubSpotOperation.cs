@@ -13,14 +13,15 @@ internal sealed record HubSpotOperation(HttpMethod Method, string PathTemplate, 
 
     private static readonly HashSet<string> ObjectSubResources = new(StringComparer.Ordinal) { "batch", "search", "merge", "gdpr-delete" };
 
-    public static HubSpotOperation Classify(HttpMethod method, string path)
+    /// <param name="callerSaysIdempotent">The caller marked the call safe to re-send (<see cref="HubSpotCall.TreatAsIdempotent"/>).</param>
+    public static HubSpotOperation Classify(HttpMethod method, string path, bool callerSaysIdempotent = false)
     {
         var pathOnly = path.Split('?', 2)[0].TrimEnd('/');
         var isPost = method == HttpMethod.Post;
         var isSearch = isPost && pathOnly.EndsWith("/search", StringComparison.Ordinal) &&
                        (pathOnly.Contains("crm/v3/objects/", StringComparison.Ordinal) || pathOnly.Contains("crm/objects/", StringComparison.Ordinal));
         // Creates, merges and other POSTs are not idempotent: re-sent only when they provably never reached HubSpot.
-        var idempotent = !isPost || SafePostSuffixes.Any(s => pathOnly.EndsWith(s, StringComparison.Ordinal));
+        var idempotent = callerSaysIdempotent || !isPost || SafePostSuffixes.Any(s => pathOnly.EndsWith(s, StringComparison.Ordinal));
         return new HubSpotOperation(method, Template(pathOnly), idempotent, isSearch);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Spoke.Batching;
 using Spoke.Mapping;
 using Spoke.Paging;
 
@@ -75,6 +76,88 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
             value, cancellationToken);
 
     public virtual Task ArchiveAsync(string id, CancellationToken cancellationToken = default) => Untyped.ArchiveAsync(id, cancellationToken);
+
+    /// <summary>
+    /// Every record matching <paramref name="request"/> as <typeparamref name="T"/>, streamed past 10,000 results like
+    /// <see cref="CrmObjectsClient.SearchAsync"/>; the mapped properties are asked for on top of the request's own.
+    /// </summary>
+    public virtual AsyncPageable<T> SearchAsync(CrmSearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var typed = new CrmSearchRequest
+        {
+            SortProperty = request.SortProperty,
+            SortDirection = request.SortDirection,
+            Query = request.Query,
+            PageSize = request.PageSize,
+            WindowSize = request.WindowSize,
+        };
+        foreach (var group in request.FilterGroups)
+        {
+            typed.FilterGroups.Add(group);
+        }
+
+        typed.Select(HubSpotMapper.GetPropertyNames<T>().Union(request.Properties, StringComparer.Ordinal));
+        return new AsyncPageable<T>(async (after, pageSize, ct) =>
+        {
+            await foreach (var page in Untyped.SearchAsync(typed, ct).AsPages(after, pageSize).WithCancellation(ct).ConfigureAwait(false))
+            {
+                return new Page<T>([.. page.Values.Select(HubSpotMapper.FromObject<T>)], page.ContinuationToken);
+            }
+
+            return new Page<T>([], null);
+        }, cancellationToken);
+    }
+
+    /// <summary>Creates any number of records from <paramref name="values"/> (see <see cref="CrmObjectsClient.BatchCreateAsync"/>).</summary>
+    public virtual async Task<BatchResult<T>> BatchCreateAsync(IEnumerable<T> values, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var bags = values.Select(v => HubSpotMapper.ToProperties(v, _options)).ToList();
+        return Typed(await Untyped.BatchCreateAsync(bags, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Updates any number of records, each named by its value's <c>Id</c> member.</summary>
+    public virtual async Task<BatchResult<T>> BatchUpdateAsync(IEnumerable<T> values, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var inputs = values.Select((v, i) => (HubSpotMapper.GetId(v)
+            ?? throw new ArgumentException($"Input {i}: {typeof(T).Name} has no Id member holding a record id.", nameof(values)),
+            HubSpotMapper.ToProperties(v, _options))).ToList();
+        return Typed(await Untyped.BatchUpdateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Creates or updates any number of records by a unique property (<paramref name="idProperty"/>, e.g. <c>email</c>),
+    /// each identified by its value's member mapped to that property.
+    /// </summary>
+    public virtual async Task<BatchResult<CrmUpsertResult<T>>> BatchUpsertAsync(string idProperty, IEnumerable<T> values,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idProperty);
+        ArgumentNullException.ThrowIfNull(values);
+        var inputs = values.Select((v, i) =>
+        {
+            var bag = HubSpotMapper.ToProperties(v, _options);
+            var id = bag.GetString(idProperty);
+            return string.IsNullOrEmpty(id)
+                ? throw new ArgumentException($"Input {i}: the {typeof(T).Name} member mapped to \"{idProperty}\" holds no value to upsert by.", nameof(values))
+                : (id, bag);
+        }).ToList();
+        var result = await Untyped.BatchUpsertAsync(idProperty, inputs, cancellationToken).ConfigureAwait(false);
+        return new BatchResult<CrmUpsertResult<T>>(
+            [.. result.Succeeded.Select(s => new BatchItem<CrmUpsertResult<T>>(s.InputIndex,
+                new CrmUpsertResult<T>(HubSpotMapper.FromObject<T>(s.Value.Object), s.Value.IsNew)))],
+            result.Failed);
+    }
+
+    /// <summary>Reads any number of records by id (or <see cref="CrmReadOptions.IdProperty"/>) as <typeparamref name="T"/>.</summary>
+    public virtual async Task<BatchResult<T>> BatchReadAsync(IEnumerable<string> ids, CrmReadOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        Typed(await Untyped.BatchReadAsync(ids, WithMappedProperties(options), cancellationToken).ConfigureAwait(false));
+
+    private static BatchResult<T> Typed(BatchResult<CrmObject> result) =>
+        new([.. result.Succeeded.Select(s => new BatchItem<T>(s.InputIndex, HubSpotMapper.FromObject<T>(s.Value)))], result.Failed);
 
     private static CrmReadOptions WithMappedProperties(CrmReadOptions? options)
     {

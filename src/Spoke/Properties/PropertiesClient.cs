@@ -76,43 +76,79 @@ public class PropertiesClient
         return _http.SendAsync(HttpMethod.Delete, $"{Root(objectType)}/{Seg(propertyName)}", cancellationToken);
     }
 
-    /// <summary>Many properties by name, 100 per request; names that don't exist come back as errors, not thrown.</summary>
-    public virtual Task<BatchOutcome<PropertyDefinition>> BatchReadAsync(string objectType, IEnumerable<string> propertyNames, bool archived = false,
+    /// <summary>Many properties by name, 100 per request; names that don't exist come back as failures naming them, not thrown.</summary>
+    public virtual Task<BatchResult<PropertyDefinition>> BatchReadAsync(string objectType, IEnumerable<string> propertyNames, bool archived = false,
         CancellationToken cancellationToken = default)
     {
         var root = Root(objectType);
-        return BatchRunner.RunAsync<string, PropertyDefinition>(propertyNames, async (chunk, ct) =>
+        var names = Names(propertyNames);
+        return RunAsync(names.Count, i => names[i], async (chunk, ct) =>
         {
-            var body = new PropertyBatchReadDto { Archived = archived, Inputs = [.. chunk.Select(n => new PropertyNameDto { Name = n })] };
+            var body = new PropertyBatchReadDto { Archived = archived, Inputs = [.. chunk.Select(i => new PropertyNameDto { Name = names[i] })] };
             var dto = await _http.SendAsync(HttpMethod.Post, $"{root}/batch/read", body, Json.PropertyBatchReadDto,
                 Json.BatchResponseDtoPropertyDefinition, ct).ConfigureAwait(false);
-            return (dto.Results, BatchRunner.Errors(dto.Errors));
+            return Mapper(i => names[i], oneResultServesEqualInputs: true).Map(chunk, dto.Results, dto.Errors);
         }, cancellationToken);
     }
 
-    /// <summary>Creates many properties, 100 per request; each invalid one is reported, the others are created.</summary>
-    public virtual Task<BatchOutcome<PropertyDefinition>> BatchCreateAsync(string objectType, IEnumerable<PropertyCreate> properties,
+    /// <summary>Creates many properties, 100 per request; each invalid one is reported (by index and name), the others are created.</summary>
+    public virtual Task<BatchResult<PropertyDefinition>> BatchCreateAsync(string objectType, IEnumerable<PropertyCreate> properties,
         CancellationToken cancellationToken = default)
     {
         var root = Root(objectType);
-        return BatchRunner.RunAsync<PropertyCreate, PropertyDefinition>(properties, async (chunk, ct) =>
+        ArgumentNullException.ThrowIfNull(properties);
+        var list = properties.ToList();
+        if (list.Any(p => p is null))
         {
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{root}/batch/create", new BatchInputDto<PropertyCreate> { Inputs = [.. chunk] },
+            throw new ArgumentException("A batch input is null.", nameof(properties));
+        }
+
+        return RunAsync(list.Count, i => list[i].Name, async (chunk, ct) =>
+        {
+            var dto = await _http.SendAsync(HttpMethod.Post, $"{root}/batch/create", new BatchInputDto<PropertyCreate> { Inputs = [.. chunk.Select(i => list[i])] },
                 Json.BatchInputDtoPropertyCreate, Json.BatchResponseDtoPropertyDefinition, ct).ConfigureAwait(false);
-            return (dto.Results, BatchRunner.Errors(dto.Errors));
+            return Mapper(i => list[i].Name, oneResultServesEqualInputs: false).Map(chunk, dto.Results, dto.Errors);
         }, cancellationToken);
     }
 
-    /// <summary>Archives many properties, 100 per request (names already archived or missing are fine).</summary>
-    public virtual Task<BatchOutcome<string>> BatchArchiveAsync(string objectType, IEnumerable<string> propertyNames, CancellationToken cancellationToken = default)
+    /// <summary>Archives many properties, 100 per request (names already archived or missing are fine: 204 without per-name detail).</summary>
+    public virtual Task<BatchResult<string>> BatchArchiveAsync(string objectType, IEnumerable<string> propertyNames, CancellationToken cancellationToken = default)
     {
         var root = Root(objectType);
-        return BatchRunner.RunAsync<string, string>(propertyNames, async (chunk, ct) =>
+        var names = Names(propertyNames);
+        return RunAsync(names.Count, i => names[i], async (chunk, ct) =>
         {
-            await _http.SendAsync(HttpMethod.Post, $"{root}/batch/archive", new BatchInputDto<PropertyNameDto> { Inputs = [.. chunk.Select(n => new PropertyNameDto { Name = n })] },
+            await _http.SendAsync(HttpMethod.Post, $"{root}/batch/archive", new BatchInputDto<PropertyNameDto> { Inputs = [.. chunk.Select(i => new PropertyNameDto { Name = names[i] })] },
                 Json.BatchInputDtoPropertyNameDto, ct).ConfigureAwait(false);
-            return (chunk, []);
+            return BatchChunkOutcome<string>.AllSucceeded(chunk, i => names[i]);
         }, cancellationToken);
+    }
+
+    private Task<BatchResult<T>> RunAsync<T>(int count, Func<int, string?> inputId,
+        Func<IReadOnlyList<int>, CancellationToken, Task<BatchChunkOutcome<T>>> sendChunk, CancellationToken cancellationToken) =>
+        BatchRunner.RunAsync(count, BatchRunner.MaxInputs, _http.Options.MaxBatchConcurrency, inputId, sendChunk, cancellationToken);
+
+    /// <summary>Properties are matched to results by name and to errors by <c>propertyName</c> (or <c>name</c>).</summary>
+    private static BatchAnswerMapper<PropertyDefinition, PropertyDefinition> Mapper(Func<int, string?> name, bool oneResultServesEqualInputs) => new()
+    {
+        InputId = name,
+        InputKey = name,
+        ResultKey = p => p.Name,
+        Convert = p => p,
+        OneResultServesEqualInputs = oneResultServesEqualInputs,
+        ContextValues = (i, key) => key is "propertyName" or "name" && name(i) is { } n ? [n] : null,
+    };
+
+    private static List<string> Names(IEnumerable<string> propertyNames)
+    {
+        ArgumentNullException.ThrowIfNull(propertyNames);
+        var names = propertyNames.ToList();
+        if (names.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("Every batch input needs a property name.", nameof(propertyNames));
+        }
+
+        return names;
     }
 
     public virtual async Task<IReadOnlyList<PropertyGroup>> ListGroupsAsync(string objectType, CancellationToken cancellationToken = default)

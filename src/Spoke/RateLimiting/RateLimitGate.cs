@@ -232,7 +232,10 @@ internal sealed class RateLimitGate
             ? string.Create(CultureInfo.InvariantCulture,
                 $"Spoke held this call back: the portal's daily API budget is down to {Math.Max(0, left)} requests, the reserve kept for other apps is {reserve}.")
             : "Spoke held this call back: the portal's daily API budget is used up.";
-        return new HubSpotRateLimitException(message, "DAILY", null, null, "RATE_LIMITS");
+        return new HubSpotRateLimitException(message, "DAILY", null, null, "RATE_LIMITS")
+        {
+            Limits = new HubSpotRateLimitInfo(_burst.Max, null, _burst.Interval, _dailyLimit, Math.Max(0, left)),
+        };
     }
 
     /// <summary>Grants queued waiters while there is room, then arms the timer for the next change.</summary>

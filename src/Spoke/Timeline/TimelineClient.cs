@@ -95,14 +95,34 @@ public class TimelineClient
         return _http.SendAsync(HttpMethod.Post, Events, timelineEvent, Json.TimelineEvent, Json.TimelineEventResult, cancellationToken);
     }
 
-    /// <summary>Creates many events, 100 per request; each invalid one is reported (its <c>context.id</c> names it), the others created.</summary>
-    public virtual Task<BatchOutcome<TimelineEventResult>> BatchCreateEventsAsync(IEnumerable<TimelineEvent> events, CancellationToken cancellationToken = default) =>
-        BatchRunner.RunAsync<TimelineEvent, TimelineEventResult>(events, async (chunk, ct) =>
+    /// <summary>
+    /// Creates many events, 100 per request, several at once; each invalid one is reported by index and id (HubSpot's
+    /// <c>context.id</c> names it), the others created.
+    /// </summary>
+    public virtual Task<BatchResult<TimelineEventResult>> BatchCreateEventsAsync(IEnumerable<TimelineEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var list = events.ToList();
+        if (list.Any(e => e is null))
         {
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{Events}/batch/create", new BatchInputDto<TimelineEvent> { Inputs = [.. chunk] },
+            throw new ArgumentException("A batch input is null.", nameof(events));
+        }
+
+        var mapper = new BatchAnswerMapper<TimelineEventResult, TimelineEventResult>
+        {
+            InputId = i => list[i].Id,
+            InputKey = i => list[i].Id,
+            ResultKey = r => r.Id,
+            Convert = r => r,
+            ContextValues = (i, key) => key is "id" or "ids" ? [list[i].Id] : null,
+        };
+        return BatchRunner.RunAsync(list.Count, BatchRunner.MaxInputs, _http.Options.MaxBatchConcurrency, i => list[i].Id, async (chunk, ct) =>
+        {
+            var dto = await _http.SendAsync(HttpMethod.Post, $"{Events}/batch/create", new BatchInputDto<TimelineEvent> { Inputs = [.. chunk.Select(i => list[i])] },
                 Json.BatchInputDtoTimelineEvent, Json.BatchResponseDtoTimelineEventResult, ct).ConfigureAwait(false);
-            return (dto.Results, BatchRunner.Errors(dto.Errors));
+            return mapper.Map(chunk, dto.Results, dto.Errors);
         }, cancellationToken);
+    }
 
     public virtual Task<TimelineEventResult> GetEventAsync(string eventTemplateId, string eventId, CancellationToken cancellationToken = default)
     {

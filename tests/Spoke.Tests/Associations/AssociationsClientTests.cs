@@ -1,5 +1,7 @@
+using System.Net;
 using Spoke.Associations;
 using Spoke.Crm;
+using Spoke.Emulator.Faults;
 using Spoke.Errors;
 
 namespace Spoke.Tests.Associations;
@@ -73,20 +75,62 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
         var inputs = deals.Select(d => new AssociationInput(contact, d, [AssociationTypes.ContactToDeal]))
             .Append(new AssociationInput(contact, "999999999999", [AssociationTypes.ContactToDeal]));
         var outcome = await client.Associations.BatchCreateAsync("contacts", "deals", inputs);
-        Assert.Equal(101, outcome.Results.Count);
-        var error = Assert.Single(outcome.Errors);
+        Assert.Equal(Enumerable.Range(0, 101), outcome.Succeeded.Select(s => s.InputIndex));
+        Assert.Equal(deals, outcome.Succeeded.Select(s => s.Value.ToObjectId));
+        var error = Assert.Single(outcome.Failed);
+        Assert.Equal(101, error.InputIndex);
+        Assert.Equal("999999999999", error.InputId);
+        Assert.False(error.ChunkFailed);
         Assert.Equal(404, (int)error.Status);
-        Assert.Throws<HubSpotApiException>(() => outcome.EnsureSuccess());
+        Assert.Throws<HubSpotApiException>(() => outcome.EnsureAllSucceeded());
 
-        var read = await client.Associations.BatchReadAsync("contacts", "deals", [contact, await ContactAsync(client)]);
-        Assert.False(read.HasErrors);
-        Assert.Equal(101, read.Results[0].To.Count);
-        Assert.Empty(read.Results[1].To);
+        var other = await ContactAsync(client);
+        var read = await client.Associations.BatchReadAsync("contacts", "deals", [contact, other, contact]);
+        Assert.False(read.HasFailures);
+        Assert.Equal([0, 1, 2], read.Succeeded.Select(s => s.InputIndex));
+        Assert.Equal(101, read.Values[0].To.Count);
+        Assert.Empty(read.Values[1].To);
+        Assert.Equal(101, read.Values[2].To.Count);
 
         var archived = await client.Associations.BatchArchiveAsync("contacts", "deals", deals.Take(100).Select(d => new AssociationPair(contact, d)));
-        Assert.False(archived.HasErrors);
+        Assert.False(archived.HasFailures);
+        Assert.Equal(100, archived.Succeeded.Count);
         var left = await client.Associations.ListAsync("contacts", contact, "deals").ToListAsync();
         Assert.Equal(deals[100], Assert.Single(left).ToObjectId);
+    }
+
+    [Fact]
+    public async Task Batch_associate_default_maps_every_pair_back_and_a_chunk_answered_5xx_fails_only_its_own_pairs()
+    {
+        // One chunk at a time, so the fault below hits the first chunk and no other.
+        var client = new HubSpotClient(new HubSpotClientOptions
+        {
+            BaseUri = fixture.Emulator.BaseUri, AccessToken = fixture.Emulator.Token, ProactiveRateLimiting = false, MaxBatchConcurrency = 1,
+        });
+        var contact = await ContactAsync(client);
+        var companies = (await client.Crm.Companies.BatchCreateAsync(Enumerable.Range(0, 150).Select(i => new PropertyBag().Set("name", $"Co{i}"))))
+            .EnsureAllSucceeded().Values.Select(c => c.Id).ToList();
+        var pairs = companies.Select(c => new AssociationPair(contact, c)).ToList();
+        pairs[142] = new AssociationPair(contact, "999999999998");
+        var rule = fixture.Emulator.Faults.Add(new FaultRule { Route = "POST */batch/associate/default", Kind = FaultKind.Status, Status = 502, Count = 1 });
+        try
+        {
+            var result = await client.Associations.BatchAssociateDefaultAsync("contacts", "companies", pairs);
+
+            // A create-like POST answered 5xx is not re-sent: its chunk fails as a chunk, the other chunk stands.
+            Assert.Equal(Enumerable.Range(0, 150), result.Succeeded.Select(s => s.InputIndex).Concat(result.Failed.Select(f => f.InputIndex)).Order());
+            Assert.Equal(Enumerable.Range(0, 100), result.Failed.Where(f => f.ChunkFailed).Select(f => f.InputIndex));
+            Assert.All(result.Failed.Where(f => f.ChunkFailed), f => Assert.Equal((HttpStatusCode.BadGateway, true), (f.Status, f.MayHaveBeenApplied)));
+            var missing = Assert.Single(result.Failed, f => !f.ChunkFailed);
+            Assert.False(missing.MayHaveBeenApplied);
+            Assert.Equal((142, "999999999998", HttpStatusCode.NotFound), (missing.InputIndex, missing.InputId, missing.Status));
+            Assert.Equal(49, result.Succeeded.Count);
+            Assert.All(result.Succeeded, s => Assert.Equal((contact, pairs[s.InputIndex].ToObjectId), (s.Value.FromObjectId, s.Value.ToObjectId)));
+        }
+        finally
+        {
+            fixture.Emulator.Faults.Remove(rule.Id!);
+        }
     }
 
     [Fact]

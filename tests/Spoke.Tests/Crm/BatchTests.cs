@@ -126,6 +126,7 @@ public sealed class BatchTests(ClientFixture fixture) : IClassFixture<ClientFixt
         Assert.All(result.Failed, f =>
         {
             Assert.True(f.ChunkFailed);
+            Assert.False(f.MayHaveBeenApplied);
             Assert.Equal(HttpStatusCode.BadRequest, f.Status);
             Assert.Equal("VALIDATION_ERROR", f.Category);
             Assert.Equal(inputs[f.InputIndex].Item1, f.InputId);

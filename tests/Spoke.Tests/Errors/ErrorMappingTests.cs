@@ -70,4 +70,67 @@ public sealed class ErrorMappingTests(ClientFixture fixture) : IClassFixture<Cli
         Assert.Equal(TimeSpan.FromSeconds(3), limit.RetryAfter);
         Assert.Equal("c", limit.CorrelationId);
     }
+
+    [Theory]
+    [InlineData("", "with no body")]
+    [InlineData("<html><body>502 Bad Gateway</body></html>", "not HubSpot's error JSON")]
+    public async Task Non_json_and_empty_answers_through_the_client_keep_status_and_the_header_correlation_id(string body, string expected)
+    {
+        var correlationId = Guid.NewGuid().ToString();
+        var client = CannedClient(() =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent(body, System.Text.Encoding.UTF8, "text/html") };
+            response.Headers.Add("X-HubSpot-Correlation-Id", correlationId);
+            return response;
+        });
+
+        var error = await Assert.ThrowsAsync<HubSpotApiException>(() => client.Crm.Contacts.GetAsync("1"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, error.Status);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(correlationId, error.CorrelationId);
+    }
+
+    [Fact]
+    public async Task A_429_carries_retry_after_and_the_limit_headers()
+    {
+        var client = CannedClient(() =>
+        {
+            var response = new HttpResponseMessage((HttpStatusCode)429)
+            {
+                Content = new StringContent("{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\",\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(4));
+            response.Headers.Add("X-HubSpot-RateLimit-Max", "190");
+            response.Headers.Add("X-HubSpot-RateLimit-Remaining", "0");
+            response.Headers.Add("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+            response.Headers.Add("X-HubSpot-RateLimit-Daily", "650000");
+            response.Headers.Add("X-HubSpot-RateLimit-Daily-Remaining", "12345");
+            return response;
+        });
+
+        var error = await Assert.ThrowsAsync<HubSpotRateLimitException>(() => client.Crm.Contacts.GetAsync("1"));
+
+        Assert.Equal("TEN_SECONDLY_ROLLING", error.PolicyName);
+        Assert.Equal(TimeSpan.FromSeconds(4), error.RetryAfter);
+        Assert.Equal(new HubSpotRateLimitInfo(190, 0, TimeSpan.FromSeconds(10), 650000, 12345), error.Limits);
+    }
+
+    /// <summary>A client whose every answer is <paramref name="answer"/>, with no retries (nothing leaves the process).</summary>
+    private static HubSpotClient CannedClient(Func<HttpResponseMessage> answer) =>
+        new(new HttpClient(new CannedHandler(answer)), new HubSpotClientOptions
+        {
+            BaseUri = new Uri("http://127.0.0.1:9/"),
+            AccessToken = "pat-na1-" + Guid.NewGuid().ToString("N"),
+            ApiVersion = HubSpotApiVersion.Classic,
+            MaxRetries = 0,
+            ProactiveRateLimiting = false,
+        });
+
+    private sealed class CannedHandler(Func<HttpResponseMessage> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(answer());
+    }
 }

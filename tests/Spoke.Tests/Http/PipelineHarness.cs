@@ -140,7 +140,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
     /// <summary>HTTP requests on the wire right now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>The most requests the clients' transport had in flight at once.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
     private int _inFlight;
+    private int _maxInFlight;
 
     /// <summary>
     /// Advances the shared clock in steps until <paramref name="task"/> ends (bounded), letting I/O run between steps.
@@ -195,7 +199,12 @@ internal sealed class PipelineHarness : IAsyncDisposable
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref harness._inFlight);
+            var now = Interlocked.Increment(ref harness._inFlight);
+            for (var seen = Volatile.Read(ref harness._maxInFlight); now > seen; seen = Volatile.Read(ref harness._maxInFlight))
+            {
+                Interlocked.CompareExchange(ref harness._maxInFlight, now, seen);
+            }
+
             HttpResponseMessage response;
             try
             {

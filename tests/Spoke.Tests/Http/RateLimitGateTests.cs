@@ -36,6 +36,28 @@ public sealed class RateLimitGateTests(PipelineFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_batch_of_150_chunks_runs_them_concurrently_inside_the_gate_without_a_429()
+    {
+        await using var h = fixture.Harness(RateLimitTier.Free);
+        var client = h.Client(configure: o =>
+        {
+            o.MaxBatchConcurrency = 8;
+            o.AttemptTimeout = TimeSpan.FromMinutes(10);
+            o.TotalTimeout = TimeSpan.FromHours(1);
+        });
+        // Archiving ids that don't exist succeeds (204), so 15,000 inputs cost 150 requests and no records.
+        var ids = Enumerable.Range(1, 15_000).Select(i => (900_000_000_000L + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+        var result = await h.DriveAsync(client.Crm.Contacts.BatchArchiveAsync(ids), TimeSpan.FromMilliseconds(200), maxSteps: 3_000);
+
+        Assert.False(result.HasFailures);
+        Assert.Equal(Enumerable.Range(0, 15_000), result.Succeeded.Select(s => s.InputIndex));
+        Assert.Equal(150, h.Responses);
+        Assert.Equal(0, h.TooManyRequests);
+        Assert.InRange(h.MaxInFlight, 2, 8);
+    }
+
+    [Fact]
     public async Task The_gate_learns_a_lower_budget_from_the_headers_and_holds_callers_to_it()
     {
         await using var h = fixture.Harness(RateLimitTier.Free);
@@ -123,6 +145,7 @@ public sealed class RateLimitGateTests(PipelineFixture fixture) : IClassFixture<
 
         var error = await Assert.ThrowsAsync<HubSpotRateLimitException>(() => PipelineHarness.ListContactsAsync(client));
         Assert.Equal("DAILY", error.PolicyName);
+        Assert.Equal((20L, 10L), (error.Limits.DailyMax, error.Limits.DailyRemaining));
         Assert.Equal(10, h.Responses);
     }
 

@@ -1,8 +1,10 @@
 using System.Net.Sockets;
+using Spoke.Batching;
 using Spoke.Crm;
 using Spoke.Emulator;
 using Spoke.Emulator.Faults;
 using Spoke.Errors;
+using Spoke.Http;
 
 namespace Spoke.Tests.Http;
 
@@ -40,6 +42,55 @@ public sealed class RetryAndTimeoutTests(PipelineFixture fixture) : IClassFixtur
         Assert.Equal(1, fired());
         Assert.Equal(1, requests());
         Assert.Equal(1, await h.ContactCountAsync());
+    }
+
+    [Fact]
+    public async Task A_create_its_caller_marks_idempotent_is_sent_again_after_a_5xx_and_the_mark_ends_with_its_scope()
+    {
+        await using var h = fixture.Harness();
+        var fired = h.Fired(new FaultRule { Route = "POST *", Kind = FaultKind.Status, Status = 500, AfterExecute = true, Count = 1 });
+        var requests = h.CountRequests("POST *");
+        var client = h.Client();
+
+        CrmObject created;
+        using (HubSpotCall.TreatAsIdempotent())
+        {
+            created = await h.DriveAsync(client.Crm.Contacts.CreateAsync(new PropertyBag().Set("firstname", "Ada")), Step);
+        }
+
+        Assert.NotEmpty(created.Id);
+        Assert.Equal(1, fired());
+        Assert.Equal(2, requests());
+        // The first attempt executed too: the caller's promise is what makes the re-send safe, so Spoke never assumes it.
+        Assert.Equal(2, await h.ContactCountAsync());
+
+        h.Fired(new FaultRule { Route = "POST *", Kind = FaultKind.Status, Status = 500, AfterExecute = true, Count = 1 });
+        var error = await Assert.ThrowsAsync<HubSpotApiException>(() => h.DriveAsync(client.Crm.Contacts.CreateAsync(NewContact()), Step));
+        Assert.Equal(500, (int)error.Status);
+        Assert.Equal(3, requests());
+    }
+
+    [Fact]
+    public async Task A_batch_create_marked_idempotent_re_sends_its_chunk_after_a_5xx()
+    {
+        await using var h = fixture.Harness();
+        h.Fired(new FaultRule { Route = "POST */batch/create", Kind = FaultKind.Status, Status = 503, Count = 1 });
+        var requests = h.CountRequests("POST */batch/create");
+        var client = h.Client();
+
+        var unmarked = await h.DriveAsync(client.Crm.Contacts.BatchCreateAsync([NewContact(), NewContact()]), Step);
+        Assert.All(unmarked.Failed, f => Assert.True(f.ChunkFailed && f.MayHaveBeenApplied));
+        Assert.Equal(2, unmarked.Failed.Count);
+
+        h.Fired(new FaultRule { Route = "POST */batch/create", Kind = FaultKind.Status, Status = 503, Count = 1 });
+        BatchResult<CrmObject> marked;
+        using (HubSpotCall.TreatAsIdempotent())
+        {
+            marked = await h.DriveAsync(client.Crm.Contacts.BatchCreateAsync([NewContact(), NewContact()]), Step);
+        }
+
+        Assert.Equal([0, 1], marked.Succeeded.Select(s => s.InputIndex));
+        Assert.Equal(3, requests());
     }
 
     [Fact]
@@ -111,6 +162,24 @@ public sealed class RetryAndTimeoutTests(PipelineFixture fixture) : IClassFixtur
 
         // The window (10 s, plus up to 10% jitter) passed on the clock before the retry; nobody slept.
         Assert.InRange(h.Time.GetUtcNow() - rejectedAt, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11.5));
+        Assert.Equal(2, requests());
+    }
+
+    [Fact]
+    public async Task A_429_with_retry_after_is_retried_after_that_delay_not_the_window()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: o => o.Fidelity.SendRetryAfterOn429 = true);
+        h.Fired(new FaultRule { Route = "GET *", Kind = FaultKind.RateLimit, Count = 1 });
+        var requests = h.CountRequests();
+
+        var call = PipelineHarness.ListContactsAsync(h.Client());
+        await PipelineHarness.WaitUntilAsync(() => h.TooManyRequests == 1, "the 429 arrived");
+        var rejectedAt = h.Time.GetUtcNow();
+
+        await h.DriveAsync(call, TimeSpan.FromMilliseconds(50));
+
+        // The fault answers Retry-After: 1; the retry came after it (plus up to 10% jitter), long before the 10 s window.
+        Assert.InRange(h.Time.GetUtcNow() - rejectedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.3));
         Assert.Equal(2, requests());
     }
 

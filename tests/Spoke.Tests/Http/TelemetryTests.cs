@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Spoke.Crm;
+using Spoke.Emulator;
 using Spoke.Emulator.Faults;
 using Spoke.Errors;
 using Spoke.Http;
@@ -127,6 +128,66 @@ public sealed class TelemetryTests(PipelineFixture fixture) : IClassFixture<Pipe
         Assert.Equal(2, mine.Count(m => m.Instrument == "spoke.hubspot.requests" && m.Template == route));
         Assert.Equal(2, mine.Count(m => m.Instrument == "spoke.hubspot.errors" && m.Template == route));
         Assert.Contains(mine, m => m.Instrument == "spoke.hubspot.rate_limited" && m.Template == "TEN_SECONDLY_ROLLING");
+    }
+
+    [Fact]
+    public async Task The_meter_reports_errors_by_category_latency_and_the_remaining_budget()
+    {
+        // An emulator of its own with an odd daily limit, so this test's remaining-budget figures are its own.
+        var dailyLimit = 500_000 + Random.Shared.Next(1, 99_999);
+        await using var h = await PipelineHarness.StartAsync(RateLimitTier.Professional, o => o.Fidelity.ProfessionalDailyLimit = dailyLimit);
+        var measurements = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == HubSpotTelemetry.Name)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var copy = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                copy[tag.Key] = tag.Value;
+            }
+
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, copy));
+            }
+        }
+
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument, value, tags));
+        listener.Start();
+        var route = "/crm/v3/objects/latency" + new string([.. Guid.NewGuid().ToString("N").Select(c => char.IsAsciiDigit(c) ? (char)('g' + c - '0') : c)]);
+        h.Fired(new FaultRule { Route = "GET " + route + "*", Kind = FaultKind.RateLimit, Count = 1 });
+        var client = h.Client();
+
+        await PipelineHarness.ListContactsAsync(client);
+        await Assert.ThrowsAsync<HubSpotApiException>(() =>
+            h.DriveAsync(client.Http.SendAsync(HttpMethod.Get, route.TrimStart('/'), TestJsonContext.Default.JsonElement, default), TimeSpan.FromSeconds(1)));
+
+        List<(string Instrument, double Value, Dictionary<string, object?> Tags)> mine;
+        lock (measurements)
+        {
+            mine = [.. measurements];
+        }
+
+        bool OnRoute(Dictionary<string, object?> tags) => tags.TryGetValue(HubSpotTelemetry.TemplateTag, out var t) && (string?)t == route;
+        Assert.Equal(["client", "rate_limit"],
+            mine.Where(m => m.Instrument == "spoke.hubspot.errors" && OnRoute(m.Tags)).Select(m => (string?)m.Tags[HubSpotTelemetry.CategoryTag]).Order());
+        Assert.Equal([400, 429],
+            mine.Where(m => m.Instrument == "spoke.hubspot.request.duration" && OnRoute(m.Tags)).Select(m => (int)m.Tags[HubSpotTelemetry.StatusTag]!).Order());
+        Assert.All(mine.Where(m => m.Instrument == "spoke.hubspot.request.duration"), m => Assert.True(m.Value >= 0));
+        Assert.Contains(mine, m => m.Instrument == "spoke.hubspot.rate_limit.remaining"
+            && (string?)m.Tags[HubSpotTelemetry.WindowTag] == "daily" && m.Value == dailyLimit - 1);
+        Assert.Contains(mine, m => m.Instrument == "spoke.hubspot.rate_limit.remaining"
+            && (string?)m.Tags[HubSpotTelemetry.WindowTag] == "burst" && m.Value is >= 0 and < 190);
     }
 
     [Theory]

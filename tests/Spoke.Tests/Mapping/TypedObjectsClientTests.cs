@@ -119,6 +119,42 @@ public sealed class TypedObjectsClientTests(ClientFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Mapped_classes_batch_create_update_upsert_read_and_search_without_strings()
+    {
+        await CreatePropertiesAsync(fixture.Emulator);
+        var members = fixture.Client.Crm.Objects<Member>();
+        var samples = Enumerable.Range(0, 3).Select(i =>
+        {
+            var m = Sample();
+            m.Visits = i;
+            return m;
+        }).ToList();
+
+        var created = (await members.BatchCreateAsync(samples)).EnsureAllSucceeded();
+        Assert.Equal([0, 1, 2], created.Succeeded.Select(s => s.InputIndex));
+        Assert.All(created.Succeeded, s => AssertSameValues(samples[s.InputIndex], s.Value));
+        var ids = created.Values.Select(m => m.Id!).ToList();
+
+        var updated = await members.BatchUpdateAsync([new Member { Id = ids[0], Tier = Tier.Gold }, new Member { Id = "999999999997", Visits = 7 }]);
+        Assert.Equal(Tier.Gold, Assert.Single(updated.Succeeded).Value.Tier);
+        Assert.Equal((1, "999999999997"), (Assert.Single(updated.Failed).InputIndex, updated.Failed[0].InputId));
+
+        var fresh = Sample();
+        var upserted = (await members.BatchUpsertAsync("email", [new Member { Email = samples[1].Email, Visits = 11 }, fresh])).EnsureAllSucceeded();
+        Assert.Equal([(false, 11), (true, fresh.Visits)], upserted.Values.Select(u => (u.IsNew, u.Value.Visits)));
+
+        var read = await members.BatchReadAsync([ids[2], ids[0]]);
+        Assert.Equal([(ids[2], 2, (Tier?)Tier.Silver), (ids[0], 0, Tier.Gold)], read.Values.Select(m => (m.Id, m.Visits, m.Tier)));
+        AssertSameValues(samples[2], read.Values[0]);
+
+        var found = await members.SearchAsync(new CrmSearchRequest()
+            .AddFilterGroup(CrmFilter.In("email", [.. samples.Select(m => (SearchValue)m.Email!)]))
+            .OrderBy("visit_count")).ToListAsync();
+        Assert.Equal([(ids[0], 0), (ids[2], 2), (ids[1], 11)], found.Select(m => (m.Id, m.Visits)));
+        Assert.All(found, m => Assert.Equal(samples[0].LastVisit, m.LastVisit));
+    }
+
+    [Fact]
     public async Task Updates_touch_only_members_with_values_unless_asked_to_clear()
     {
         await CreatePropertiesAsync(fixture.Emulator);

@@ -50,15 +50,18 @@ public sealed class PropertiesClientTests(ClientFixture fixture) : IClassFixture
             new PropertyCreate { Name = good, Label = "Score", Type = PropertyType.Number, FieldType = PropertyFieldType.Number, GroupName = "companyinformation" },
             new PropertyCreate { Name = "Not Valid!", Label = "Bad", Type = PropertyType.String, FieldType = PropertyFieldType.Text, GroupName = "companyinformation" },
         ]);
-        Assert.Equal(good, Assert.Single(outcome.Results).Name);
-        Assert.Equal(400, (int)Assert.Single(outcome.Errors).Status);
+        var created = Assert.Single(outcome.Succeeded);
+        Assert.Equal((0, good), (created.InputIndex, created.Value.Name));
+        var invalid = Assert.Single(outcome.Failed);
+        Assert.Equal((1, "Not Valid!", 400), (invalid.InputIndex, invalid.InputId, (int)invalid.Status));
 
         var read = await properties.BatchReadAsync("companies", [good, "name", "no_such_property"]);
-        Assert.Equal(new[] { good, "name" }.Order(StringComparer.Ordinal), read.Results.Select(p => p.Name).Order(StringComparer.Ordinal));
-        var missing = Assert.Single(read.Errors);
-        Assert.Equal("OBJECT_NOT_FOUND", missing.Category);
+        Assert.Equal([(0, good), (1, "name")], read.Succeeded.Select(s => (s.InputIndex, s.Value.Name)));
+        var missing = Assert.Single(read.Failed);
+        Assert.Equal((2, "no_such_property", "OBJECT_NOT_FOUND"), (missing.InputIndex, missing.InputId, missing.Category));
 
-        await properties.BatchArchiveAsync("companies", [good, "no_such_property"]);
+        var archived = await properties.BatchArchiveAsync("companies", [good, "no_such_property"]);
+        Assert.Equal(2, archived.Succeeded.Count);
         Assert.True((await properties.GetAsync("companies", good, archived: true)).Archived);
     }
 

@@ -108,8 +108,9 @@ public sealed class TimelineClientTests(ClientFixture fixture) : IClassFixture<C
         };
 
         var outcome = await client.Timeline.BatchCreateEventsAsync([Event("ok-1", "3"), Event("bad-1", "many"), Event("ok-2", "4")]);
-        Assert.Equal(["ok-1", "ok-2"], outcome.Results.Select(r => r.Id));
-        var error = Assert.Single(outcome.Errors);
+        Assert.Equal([(0, "ok-1"), (2, "ok-2")], outcome.Succeeded.Select(s => (s.InputIndex, s.Value.Id)));
+        var error = Assert.Single(outcome.Failed);
+        Assert.Equal((1, "bad-1"), (error.InputIndex, error.InputId));
         Assert.Equal(["bad-1"], error.Context["id"]);
     }
 

@@ -1,14 +1,15 @@
 using System.Net;
 using Spoke.Errors;
 
-namespace Spoke.Crm;
+namespace Spoke.Batching;
 
 /// <summary>One input that succeeded: its position in the input sequence and what HubSpot answered for it.</summary>
 public sealed record BatchItem<T>(int InputIndex, T Value);
 
 /// <summary>
 /// One input that failed, with HubSpot's detail for it. <see cref="InputIndex"/> is the input's position in the sequence
-/// you passed; <see cref="InputId"/> the id (or <c>idProperty</c> value) you gave for it, when the operation takes one.
+/// you passed; <see cref="InputId"/> the id you gave for it (record id or <c>idProperty</c> value, property name, event
+/// id) or, for a pair of records, the id HubSpot's error named; null when neither is known.
 /// </summary>
 public sealed record BatchItemError(
     int InputIndex,
@@ -22,8 +23,17 @@ public sealed record BatchItemError(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Context,
     IReadOnlyList<HubSpotErrorDetail> Errors)
 {
-    /// <summary>True when the whole request carrying this input failed (e.g. a 5xx after retries), not this input alone.</summary>
+    /// <summary>
+    /// True when the whole request carrying this input failed (a 400 HubSpot did not tie to inputs, a 5xx after retries,
+    /// a broken connection), not this input alone: the input itself may be fine, and is worth sending again.
+    /// </summary>
     public bool ChunkFailed { get; init; }
+
+    /// <summary>
+    /// True when HubSpot may have carried this input out although the request failed (a 5xx, a timeout, a connection
+    /// that broke after sending): check before sending a create again. False when HubSpot refused it (4xx, 429, 207 entry).
+    /// </summary>
+    public bool MayHaveBeenApplied { get; init; }
 
     /// <summary>The same failure as an exception, for callers that want to throw it.</summary>
     public HubSpotApiException ToException() =>
@@ -31,8 +41,9 @@ public sealed record BatchItemError(
 }
 
 /// <summary>
-/// The merged outcome of a batch call of any size: every input appears exactly once, either in <see cref="Succeeded"/>
-/// or in <see cref="Failed"/>; both are in input order.
+/// The merged outcome of a batch call of any size, the one result type of every batch operation: every input appears
+/// exactly once, either in <see cref="Succeeded"/> or in <see cref="Failed"/>, both in input order. Partial failures are
+/// returned, never thrown and never lost; call <see cref="EnsureAllSucceeded"/> to throw instead.
 /// </summary>
 public sealed class BatchResult<T>
 {
@@ -65,6 +76,3 @@ public sealed class BatchResult<T>
         return this;
     }
 }
-
-/// <summary>An upserted record and whether the upsert created it.</summary>
-public sealed record CrmUpsertResult(CrmObject Object, bool IsNew);
