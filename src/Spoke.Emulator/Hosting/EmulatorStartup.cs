@@ -14,6 +14,7 @@ using Spoke.Emulator.Schemas;
 using Spoke.Emulator.Search;
 using Spoke.Emulator.Seeding;
 using Spoke.Emulator.Timeline;
+using Spoke.Emulator.Webhooks;
 
 namespace Spoke.Emulator.Hosting;
 
@@ -28,6 +29,17 @@ internal static class EmulatorStartup
     {
         PortalPersistence.Attach(portal, options);
         DemoSeeding.SeedIfEmpty(portal, options);
+        using (portal.Write())
+        {
+            // The app's identity: what the options say wins over what the data file holds.
+            portal.AppId = options.AppId ?? portal.AppId;
+            portal.ClientSecret = options.ClientSecret ?? portal.ClientSecret;
+            portal.DeveloperApiKey = options.DeveloperApiKey ?? portal.DeveloperApiKey;
+            portal.TouchMetadata();
+        }
+
+        // From here on, changes produce webhook events (loading and seeding don't).
+        portal.Webhooks.Armed = true;
     }
 
     public static void MapFeatureApis(WebApplication app)
@@ -69,5 +81,11 @@ internal static class EmulatorStartup
         }
 
         app.MapTimelineApi();
+        foreach (var prefix in WebhooksApi.Prefixes)
+        {
+            app.MapWebhooksApi(prefix);
+        }
+
+        app.MapWebhooksAdminApi();
     }
 }
