@@ -64,7 +64,7 @@ public static class WebhooksAdminApi
                 w.WriteEndObject();
             });
         });
-        g.MapPost("/restore/{objectType}/{objectId}", (HttpContext ctx, string objectType, string objectId) =>
+        app.MapPost("/_emulator/records/{objectType}/{objectId}/restore", (HttpContext ctx, string objectType, string objectId) =>
         {
             var portal = ctx.RequestServices.GetRequiredService<PortalState>();
             WebhookChangeSource.Set(WebhookChangeSource.CrmUi, null);
