@@ -54,10 +54,11 @@ public sealed class WebhooksFixture : IAsyncLifetime
         return ids;
     }
 
-    /// <summary>Waits for the delivery queue to drain, then returns what the receiver got.</summary>
-    public async Task<List<JsonNode>> DeliveredAsync()
+    /// <summary>Waits for the delivery queue to drain, then returns what the receiver got, by default in eventId
+    /// order (the order the changes were made: requests in flight together may arrive in any order).</summary>
+    public async Task<List<JsonNode>> DeliveredAsync(bool asReceived = false)
     {
         Assert.True(await Emulator.Webhooks.WaitForIdleAsync(TimeSpan.FromSeconds(15)), "the delivery queue did not drain");
-        return [.. Receiver.Events];
+        return asReceived ? [.. Receiver.Events] : [.. Receiver.Events.OrderBy(e => e["eventId"]!.GetValue<long>())];
     }
 }
