@@ -48,22 +48,10 @@ public static class WebhooksAdminApi
 
             return JsonIO.Json(w => WriteFaults(w, delivery.Faults));
         });
-        g.MapPost("/flush", async (HttpContext ctx, WebhookDelivery delivery) =>
-        {
-            // Sends scheduled retries now and waits (up to 30 s) for the queue to drain.
-            delivery.RetryNow();
-            var idle = await delivery.WaitForIdleAsync(TimeSpan.FromSeconds(30), ctx.RequestAborted).ConfigureAwait(false);
-            var (queued, inFlight, scheduled) = delivery.Backlog;
-            return JsonIO.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteBoolean("idle", idle);
-                w.WriteNumber("queued", queued);
-                w.WriteNumber("inFlight", inFlight);
-                w.WriteNumber("scheduled", scheduled);
-                w.WriteEndObject();
-            });
-        });
+        // Waits (up to 30 s) for the queue to drain; retries scheduled for later stay scheduled.
+        g.MapPost("/wait", (HttpContext ctx, WebhookDelivery delivery) => WaitAsync(ctx, delivery, retryNow: false));
+        // Sends scheduled retries now (without moving the clock), then waits like /wait.
+        g.MapPost("/flush", (HttpContext ctx, WebhookDelivery delivery) => WaitAsync(ctx, delivery, retryNow: true));
         app.MapPost("/_emulator/records/{objectType}/{objectId}/restore", (HttpContext ctx, string objectType, string objectId) =>
         {
             var portal = ctx.RequestServices.GetRequiredService<PortalState>();
@@ -80,6 +68,26 @@ public static class WebhooksAdminApi
             store.SetArchived(record, false, portal.Now);
             portal.Touch(store, record);
             return JsonIO.NoContent();
+        });
+    }
+
+    private static async Task<IResult> WaitAsync(HttpContext ctx, WebhookDelivery delivery, bool retryNow)
+    {
+        if (retryNow)
+        {
+            delivery.RetryNow();
+        }
+
+        var idle = await delivery.WaitForIdleAsync(TimeSpan.FromSeconds(30), ctx.RequestAborted).ConfigureAwait(false);
+        var (queued, inFlight, scheduled) = delivery.Backlog;
+        return JsonIO.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("idle", idle);
+            w.WriteNumber("queued", queued);
+            w.WriteNumber("inFlight", inFlight);
+            w.WriteNumber("scheduled", scheduled);
+            w.WriteEndObject();
         });
     }
 
