@@ -37,6 +37,8 @@ public sealed class WebhookDelivery : IAsyncDisposable
     private int? _outOfOrderLeft;
     private int _inFlight;
     private long _sequence;
+    // Bumped by a reset: requests in flight across it must not schedule retries into the fresh portal.
+    private int _generation;
     private Task? _loop;
 
     internal WebhookDelivery(PortalState portal)
@@ -213,6 +215,7 @@ public sealed class WebhookDelivery : IAsyncDisposable
             _queue.Clear();
             _scheduled.Clear();
             _log.Clear();
+            _generation++;
         }
 
         Faults = new WebhookDeliveryFaults();
@@ -308,7 +311,7 @@ public sealed class WebhookDelivery : IAsyncDisposable
             _queue.Remove(node);
         }
 
-        return new PendingRequest(events, 0, now) { OutOfOrder = outOfOrder };
+        return new PendingRequest(events, 0, now) { OutOfOrder = outOfOrder, Generation = _generation };
     }
 
     private bool Fires(WebhookFaultSwitch? fault, ref int? left)
@@ -376,6 +379,11 @@ public sealed class WebhookDelivery : IAsyncDisposable
         lock (_gate)
         {
             _inFlight--;
+            if (request.Generation != _generation)
+            {
+                return;
+            }
+
             DateTimeOffset? nextRetry = null;
             var gaveUp = false;
             if (outcome != "delivered" && outcome != "stopped" && !request.Duplicate)
@@ -384,7 +392,7 @@ public sealed class WebhookDelivery : IAsyncDisposable
                 {
                     var delay = FirstRetryDelay * Math.Pow(2, request.AttemptNumber) * (0.75 + (0.5 * _random.NextDouble()));
                     nextRetry = now + delay;
-                    _scheduled.Add(new PendingRequest(request.Events, request.AttemptNumber + 1, nextRetry.Value));
+                    _scheduled.Add(new PendingRequest(request.Events, request.AttemptNumber + 1, nextRetry.Value) { Generation = _generation });
                 }
                 else
                 {
@@ -394,7 +402,7 @@ public sealed class WebhookDelivery : IAsyncDisposable
 
             if (outcome == "delivered" && !request.Duplicate && Fires(_faults.Duplicates, ref _duplicatesLeft))
             {
-                _scheduled.Add(new PendingRequest(request.Events, request.AttemptNumber, now) { Duplicate = true });
+                _scheduled.Add(new PendingRequest(request.Events, request.AttemptNumber, now) { Duplicate = true, Generation = _generation });
             }
 
             _log.AddLast(new WebhookDeliveryAttempt(++_sequence, at, target, [.. request.Events.Select(e => e.EventId)], request.AttemptNumber,
@@ -432,5 +440,6 @@ public sealed class WebhookDelivery : IAsyncDisposable
         public DateTimeOffset Due { get; set; } = due;
         public bool Duplicate { get; init; }
         public bool OutOfOrder { get; init; }
+        public int Generation { get; init; }
     }
 }
