@@ -169,6 +169,46 @@ public sealed class WebhookEventTests(WebhooksFixture fixture) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Adding_and_removing_a_label_on_an_existing_pair_is_an_association_change()
+    {
+        await fixture.ResetAsync(new { eventType = "company.associationChange" });
+        var label = (await Api.Post("/crm/v4/associations/contacts/companies/labels", new { name = "boss" + Guid.NewGuid().ToString("N")[..6], label = "Boss" })).Expect(200);
+        var typeId = label["results"].AsArray().First(r => S(r!["label"]) == "Boss")!["typeId"]!.GetValue<int>();
+        var contact = await Contact(Api);
+        var company = await Company(Api);
+        (await Api.Put($"/crm/v4/objects/contacts/{contact}/associations/default/companies/{company}", null)).Expect(200);
+        (await Api.Post("/crm/v4/associations/contacts/companies/batch/create", new { inputs = new[] { new { from = new { id = contact }, to = new { id = company }, types = new[] { Spec(typeId, "USER_DEFINED") } } } })).Expect(201);
+        (await Api.Post("/crm/v4/associations/contacts/companies/batch/labels/archive", new { inputs = new[] { new { from = new { id = contact }, to = new { id = company }, types = new[] { Spec(typeId, "USER_DEFINED") } } } })).Expect(204);
+
+        var events = await fixture.DeliveredAsync();
+        Assert.Equal(
+        [
+            ("CONTACT_TO_COMPANY", false), ("COMPANY_TO_CONTACT", false), // default
+            ("CONTACT_TO_COMPANY", false), ("COMPANY_TO_CONTACT", false), // label added
+            ("CONTACT_TO_COMPANY", true), ("COMPANY_TO_CONTACT", true), // label removed, the pair stays
+        ], events.Select(e => (S(e["associationType"]), e["associationRemoved"]!.GetValue<bool>())));
+        Assert.All(events, e => Assert.Equal("company.associationChange", S(e["subscriptionType"])));
+    }
+
+    [Fact]
+    public async Task Custom_object_associations_report_through_object_associationChange()
+    {
+        await fixture.ResetAsync();
+        var name = "car" + Guid.NewGuid().ToString("N")[..6];
+        var typeId = S((await Api.Post("/crm-object-schemas/v3/schemas", SchemasApiTests.CarSchema(name))).Expect(201)["objectTypeId"]);
+        (await fixture.Developer.Post(fixture.Path("/subscriptions"), new { eventType = "object.associationChange", objectTypeId = typeId, active = true })).Expect(201);
+        var car = S((await Api.Post($"/crm/v3/objects/{typeId}", new { properties = new { model = "T" } })).Expect(201)["id"]);
+        var contact = await Contact(Api);
+        (await Api.Put($"/crm/v4/objects/{typeId}/{car}/associations/default/contacts/{contact}", null)).Expect(200);
+
+        var events = await fixture.DeliveredAsync();
+        Assert.Equal([$"{name.ToUpperInvariant()}_TO_CONTACT", $"CONTACT_TO_{name.ToUpperInvariant()}"], events.Select(e => S(e["associationType"])));
+        Assert.All(events, e => Assert.Equal("object.associationChange", S(e["subscriptionType"])));
+        Assert.Equal(typeId, S(events[0]["objectTypeId"]));
+        Assert.Equal("0-1", S(events[1]["objectTypeId"]));
+    }
+
+    [Fact]
     public async Task Merge_sends_the_merge_fields()
     {
         await fixture.ResetAsync(new { eventType = "contact.merge" });
