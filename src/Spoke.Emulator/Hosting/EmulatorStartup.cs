@@ -27,6 +27,21 @@ internal static class EmulatorStartup
     /// <summary>Loads persisted state and seeds demo data before the first request.</summary>
     public static void Prepare(PortalState portal, HubSpotEmulatorOptions options)
     {
+        if (options.AppId is <= 0)
+        {
+            throw new ArgumentException($"AppId must be a positive number, not {options.AppId}.", nameof(options));
+        }
+
+        if (options.ClientSecret is { } secret && string.IsNullOrWhiteSpace(secret))
+        {
+            throw new ArgumentException("ClientSecret must not be empty: leave it null to have one generated.", nameof(options));
+        }
+
+        if (options.DeveloperApiKey is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            throw new ArgumentException("DeveloperApiKey must not be empty: leave it null to have one generated.", nameof(options));
+        }
+
         PortalPersistence.Attach(portal, options);
         DemoSeeding.SeedIfEmpty(portal, options);
         using (portal.Write())

@@ -38,6 +38,22 @@ public sealed class WebhookDeliveryTests(WebhooksFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void The_v3_uri_decodes_only_the_escapes_HubSpot_lists()
+    {
+        Assert.Equal("https://example.com/a:b/c?x=@y&z=%20(1)", WebhookSignatures.V3Uri("https://example.com/a%3Ab/c?x=%40y&z=%20%281%29"));
+        Assert.Equal("https://example.com/plain?q=1", WebhookSignatures.V3Uri("https://example.com/plain?q=1"));
+    }
+
+    [Theory]
+    [InlineData(0L, null)]
+    [InlineData(null, " ")]
+    public async Task Bad_app_options_fail_with_what_was_wrong(long? appId, string? secret)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions { AppId = appId, ClientSecret = secret }));
+        Assert.Contains(appId is null ? "ClientSecret" : "AppId", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deliveries_carry_v1_and_v3_signatures_over_the_exact_body()
     {
         await ContactCreated();
