@@ -121,6 +121,20 @@ public sealed class WebhookEventTests(WebhooksFixture fixture) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Batch_archive_and_batch_update_produce_events_per_record()
+    {
+        await fixture.ResetAsync(new { eventType = "deal.deletion" }, new { eventType = "deal.propertyChange", propertyName = "amount" });
+        var a = await Deal(Api);
+        var b = await Deal(Api);
+        (await Api.Post("/crm/v3/objects/deals/batch/update", new { inputs = new[] { new { id = a, properties = new { amount = "10" } }, new { id = b, properties = new { amount = "20" } } } })).Expect(200);
+        (await Api.Post("/crm/v3/objects/deals/batch/archive", new { inputs = new[] { new { id = a }, new { id = b } } })).Expect(204);
+        var events = await fixture.DeliveredAsync();
+        Assert.Equal(
+            [("deal.propertyChange", Id(a)), ("deal.propertyChange", Id(b)), ("deal.deletion", Id(a)), ("deal.deletion", Id(b))],
+            events.Select(e => (S(e["subscriptionType"]), L(e["objectId"]))));
+    }
+
+    [Fact]
     public async Task A_rejected_batch_produces_no_events()
     {
         await fixture.ResetAsync(new { eventType = "contact.creation" });
