@@ -12,7 +12,10 @@ using Spoke.Emulator.Bench;
 // sort, on portals seeded with N contacts. The peer is a bare Kestrel endpoint answering a fixed record in the same
 // process, on the same machine and in the same run: the ratio says how much of the HTTP floor the emulator keeps.
 //
-//   dotnet run -c Release --project bench/Spoke.Emulator.Bench -- [--sizes 100000,1000000] [--get-requests 50000]
+// Then webhooks: batch-create throughput with subscriptions on against the same portal without, and how fast the
+// events (creation + propertyChange) reach a receiver on loopback.
+//
+//   dotnet run -c Release --project bench/Spoke.Emulator.Bench -- [--sizes 100000,1000000] [--get-requests 50000] [--webhooks-only]
 var sizes = Arg("--sizes", "100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var getRequests = int.Parse(Arg("--get-requests", "50000"), CultureInfo.InvariantCulture);
 var searchRequests = int.Parse(Arg("--search-requests", "2000"), CultureInfo.InvariantCulture);
@@ -26,7 +29,7 @@ using (var peerLoad = new LoadRunner(peer.BaseUri, "unused"))
     var floor = await peerLoad.RunAsync("peer: bare Kestrel GET (fixed record)", getRequests, concurrency, _ => new HttpRequestMessage(HttpMethod.Get, "record"));
     Console.WriteLine(floor);
 
-    foreach (var size in sizes)
+    foreach (var size in args.Contains("--webhooks-only") ? [] : sizes)
     {
         Console.WriteLine();
         Console.WriteLine($"== {size:N0} contacts (+ {size / 5:N0} companies, {size / 2:N0} deals, {size / 4:N0} tickets)");
@@ -75,6 +78,62 @@ using (var peerLoad = new LoadRunner(peer.BaseUri, "unused"))
         Console.WriteLine(range);
     }
 }
+
+await WebhooksBench(concurrency);
+
+// Batch creates with and without webhook subscriptions (same fresh portal shape), then delivery of the events.
+static async Task WebhooksBench(int concurrency)
+{
+    const int batches = 200;
+    Console.WriteLine();
+    Console.WriteLine($"== webhooks: {batches} batch creates of 100 contacts, subscriptions contact.creation + contact.propertyChange(firstname)");
+    await using var receiver = await BareKestrel.StartAsync();
+    LoadResult? without = null;
+    foreach (var subscribed in new[] { false, true })
+    {
+        await using var emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions { Port = 0 });
+        using var load = new LoadRunner(emulator.BaseUri, emulator.Token);
+        if (subscribed)
+        {
+            using var developer = new HttpClient { BaseAddress = emulator.BaseUri };
+            var q = $"?hapikey={emulator.DeveloperApiKey}";
+            var prefix = $"webhooks/v3/{emulator.AppId}";
+            (await developer.PutAsync($"{prefix}/settings{q}", Json($"{{\"targetUrl\":\"{receiver.BaseUri}hooks\",\"throttling\":{{\"maxConcurrentRequests\":10}}}}"))).EnsureSuccessStatusCode();
+            (await developer.PostAsync($"{prefix}/subscriptions{q}", Json("{\"eventType\":\"contact.creation\",\"active\":true}"))).EnsureSuccessStatusCode();
+            (await developer.PostAsync($"{prefix}/subscriptions{q}", Json("{\"eventType\":\"contact.propertyChange\",\"propertyName\":\"firstname\",\"active\":true}"))).EnsureSuccessStatusCode();
+        }
+
+        var n = 0;
+        receiver.ResetCount();
+        var watch = Stopwatch.StartNew();
+        var result = await load.RunAsync(subscribed ? "batch/create, webhooks on" : "batch/create, webhooks off", batches, 4, _ =>
+        {
+            var k = Interlocked.Increment(ref n);
+            var body = new StringBuilder("{\"inputs\":[");
+            for (var i = 0; i < 100; i++)
+            {
+                body.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"properties\":{{\"email\":\"hook{k}x{i}@bench.example\",\"firstname\":\"H{i}\"}}}}");
+            }
+
+            return Post("crm/v3/objects/contacts/batch/create", body.Append("]}").ToString());
+        }, expectStatus: 201);
+        if (!subscribed)
+        {
+            without = result;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result}  ({result.PerSecond * 100:F0} records/s)"));
+            continue;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result}  ({result.PerSecond * 100:F0} records/s; {result.PerSecond / without!.PerSecond:P0} of webhooks off)"));
+        var idle = await emulator.Webhooks.WaitForIdleAsync(TimeSpan.FromMinutes(2));
+        watch.Stop();
+        var log = emulator.Webhooks.Deliveries;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"delivered {receiver.Events:N0} events in {log.Count:N0} requests (≤100 each, ≤10 in flight), all done {watch.Elapsed.TotalSeconds:F2} s after the first create: {receiver.Events / watch.Elapsed.TotalSeconds:F0} events/s{(idle ? "" : " (NOT idle after 2 min)")}"));
+    }
+}
+
+static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
 static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 
@@ -127,8 +186,23 @@ internal sealed class BareKestrel : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var counter = new BareKestrelCounter();
         var app = builder.Build();
         var body = Encoding.UTF8.GetBytes(Record);
+        // The webhooks receiver: counts events (one "eventId" each) and answers 200.
+        app.MapPost("/hooks", async (HttpContext ctx) =>
+        {
+            using var reader = new StreamReader(ctx.Request.Body);
+            var text = await reader.ReadToEndAsync();
+            var events = 0;
+            for (var i = text.IndexOf("\"eventId\"", StringComparison.Ordinal); i >= 0; i = text.IndexOf("\"eventId\"", i + 9, StringComparison.Ordinal))
+            {
+                events++;
+            }
+
+            counter.Add(events);
+            return Results.Ok();
+        });
         app.MapGet("/record", async (HttpContext ctx) =>
         {
             ctx.Response.ContentType = "application/json;charset=utf-8";
@@ -137,12 +211,30 @@ internal sealed class BareKestrel : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Urls.First();
-        return new BareKestrel(app, new Uri(address + "/"));
+        return new BareKestrel(app, new Uri(address + "/")) { _counter = counter };
     }
+
+    private BareKestrelCounter _counter = null!;
+
+    /// <summary>Webhook events received on <c>POST /hooks</c> since the last <see cref="ResetCount"/>.</summary>
+    public long Events => _counter.Count;
+
+    public void ResetCount() => _counter.Reset();
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+}
+
+internal sealed class BareKestrelCounter
+{
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Add(int events) => Interlocked.Add(ref _count, events);
+
+    public void Reset() => Interlocked.Exchange(ref _count, 0);
 }

@@ -13,6 +13,13 @@ public sealed class EmulatorClock : TimeProvider
 
     public EmulatorClock(TimeProvider? system = null) => _system = system ?? System;
 
+    /// <summary>
+    /// Raised after the clock jumps (<see cref="Advance"/>, <see cref="Freeze"/>, <see cref="Unfreeze"/>), outside its
+    /// lock. The clock runs no timers: components that wait for an emulator-clock instant (webhook retries) listen to
+    /// this so a test that advances the clock sees due work happen without real waiting.
+    /// </summary>
+    public event Action? Advanced;
+
     /// <summary>Creates a clock frozen at <paramref name="instant"/>; it moves only when advanced.</summary>
     public static EmulatorClock FrozenAt(DateTimeOffset instant)
     {
@@ -56,6 +63,8 @@ public sealed class EmulatorClock : TimeProvider
                 _offset += delta;
             }
         }
+
+        Advanced?.Invoke();
     }
 
     /// <summary>Stops the clock at <paramref name="instant"/>.</summary>
@@ -65,6 +74,8 @@ public sealed class EmulatorClock : TimeProvider
         {
             _frozenAt = instant.ToUniversalTime();
         }
+
+        Advanced?.Invoke();
     }
 
     /// <summary>Lets the clock run again from where it stands.</summary>
@@ -78,5 +89,7 @@ public sealed class EmulatorClock : TimeProvider
                 _frozenAt = null;
             }
         }
+
+        Advanced?.Invoke();
     }
 }

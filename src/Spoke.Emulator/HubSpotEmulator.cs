@@ -11,6 +11,7 @@ using Spoke.Emulator.Hosting;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Portal;
 using Spoke.Emulator.RateLimits;
+using Spoke.Emulator.Webhooks;
 
 namespace Spoke.Emulator;
 
@@ -27,9 +28,10 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly RateLimiter _limiter;
 
-    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, Uri baseUri, string token)
+    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, WebhookDelivery webhooks, Uri baseUri, string token)
     {
         _app = app;
+        Webhooks = webhooks;
         Faults = faults;
         Portal = portal;
         _limiter = limiter;
@@ -52,6 +54,18 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     public FaultInjector Faults { get; }
 
     internal PortalState Portal { get; }
+
+    /// <summary>Webhook delivery: the log of every attempt, duplicate/out-of-order switches, and waiting for idle.</summary>
+    public WebhookDelivery Webhooks { get; }
+
+    /// <summary>The id of the developer app the emulator stands in for (installed in the portal).</summary>
+    public long AppId => Portal.AppId;
+
+    /// <summary>The app's client secret, which signs webhook deliveries.</summary>
+    public string ClientSecret => Portal.ClientSecret;
+
+    /// <summary>The developer API key (<c>hapikey</c>) for the webhooks and timeline-template APIs.</summary>
+    public string DeveloperApiKey => Portal.DeveloperApiKey;
 
     /// <summary>
     /// How long (emulator clock) a write stays invisible to search: until then search sees the record as it was.
@@ -117,6 +131,8 @@ public sealed class HubSpotEmulator : IAsyncDisposable
             foreach (var t in options.Tokens.DefaultIfEmpty(token))
             {
                 portal.Tokens.AddAllScopes(t!);
+                // The tokens the emulator starts with are the app's own: their changes report changeSource INTEGRATION.
+                portal.Webhooks.AppTokens.Add(t!);
             }
 
             // Tokens are definitions: with a data file, every token the portal accepted stays accepted.
@@ -137,16 +153,34 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(faults);
         builder.Services.AddSingleton(new ArchiveRetention(portal));
+        var webhooks = new WebhookDelivery(portal);
+        if (options.WebhookFaults is { } webhookFaults)
+        {
+            webhooks.Faults = webhookFaults;
+        }
+
+        builder.Services.AddSingleton(webhooks);
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         app.UseEmulatorPipeline();
         MapApis(app);
         app.MapAdminApi();
         app.MapUnknownRoutes();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await webhooks.DisposeAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        webhooks.Start();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
-        return new HubSpotEmulator(app, portal, limiter, faults, uri, token);
+        return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token);
     }
 
     /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs §1a).</summary>
@@ -181,6 +215,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);
+        await Webhooks.DisposeAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Portal.Journal?.Dispose();
         Portal.Journal = null;

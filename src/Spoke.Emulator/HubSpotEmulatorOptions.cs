@@ -32,6 +32,20 @@ public sealed class HubSpotEmulatorOptions
     public EmulatorClock? Clock { get; set; }
 
     public FidelityOptions Fidelity { get; } = new();
+
+    /// <summary>The id of the developer app the emulator stands in for (installed in the portal). Null keeps the
+    /// stored one (<c>--data</c>) or the default 1234567.</summary>
+    public long? AppId { get; set; }
+
+    /// <summary>The app's client secret: it signs webhook deliveries (v1 and v3). Null keeps the stored one or generates one.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The developer account's API key (<c>hapikey</c>) for app-level APIs (webhooks, timeline templates).
+    /// Null keeps the stored one or generates one.</summary>
+    public string? DeveloperApiKey { get; set; }
+
+    /// <summary>Duplicate and out-of-order webhook deliveries from the start (also <c>emulator.Webhooks.Faults</c>).</summary>
+    public Webhooks.WebhookDeliveryFaults? WebhookFaults { get; set; }
 }
 
 public enum SeedKind { None, Demo }
@@ -134,4 +148,22 @@ public sealed class FidelityOptions
     /// merged contact ids. False answers 404 for merged ids. See src/Spoke.Emulator/README.md.
     /// </summary>
     public bool MergedIdsResolveToSurvivor { get; set; } = true;
+
+    /// <summary>Webhooks: a delivery with no answer within this many milliseconds (real time) counts as failed and is
+    /// retried (HubSpot: 5 seconds).</summary>
+    public int WebhookTimeoutMilliseconds { get; set; } = 5_000;
+
+    /// <summary>Webhooks: most events in one POST (HubSpot: "up to 100").</summary>
+    public int WebhookMaxEventsPerRequest { get; set; } = 100;
+
+    /// <summary>Webhooks: most requests in flight per portal (HubSpot: 10). The settings' <c>throttling.maxConcurrentRequests</c>
+    /// can lower it, not raise it.</summary>
+    public int WebhookMaxConcurrentRequests { get; set; } = 10;
+
+    /// <summary>Webhooks: retries after the first attempt (HubSpot: up to 10, over 24 hours).</summary>
+    public int WebhookMaxRetries { get; set; } = 10;
+
+    /// <summary>Webhooks: properties given a value on create also produce <c>propertyChange</c> events (besides the
+    /// <c>creation</c> event), as observed on HubSpot. UNVERIFIED; false sends only the creation event.</summary>
+    public bool WebhookPropertyChangeOnCreation { get; set; } = true;
 }

@@ -61,7 +61,12 @@ dll="$root/src/Spoke.Cli/bin/Release/net10.0/spoke.dll"
 
 # A token made up for this run, shaped like a private-app token; it is never printed.
 token="pat-na1-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
-setsid dotnet "$dll" emulator --port 0 --token "$token" >"$work/emulator.log" 2>&1 < /dev/null &
+# The app's identity for the webhooks cases: a client secret (signs deliveries) and developer key made up here too.
+app_id="$(( 100000 + $(od -An -tu2 -N2 /dev/urandom | tr -d ' ') ))"
+client_secret="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+developer_api_key="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+setsid dotnet "$dll" emulator --port 0 --token "$token" --app-id "$app_id" --client-secret "$client_secret" \
+  --developer-api-key "$developer_api_key" >"$work/emulator.log" 2>&1 < /dev/null &
 emulator_pid=$!
 
 url=""
@@ -77,7 +82,8 @@ fi
 echo "== emulator on $url"
 
 # 3. The suite, one file at a time (cases share one emulator and reset it), bounded in time.
-export SPOKE_EMULATOR_URL="$url" SPOKE_EMULATOR_TOKEN="$token"
+export SPOKE_EMULATOR_URL="$url" SPOKE_EMULATOR_TOKEN="$token" SPOKE_EMULATOR_APP_ID="$app_id" \
+  SPOKE_EMULATOR_CLIENT_SECRET="$client_secret" SPOKE_EMULATOR_DEVELOPER_API_KEY="$developer_api_key"
 cd "$here"
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(suite/*.test.mjs); fi
 timeout 180 node --test --test-concurrency=1 --test-timeout=30000 \
@@ -85,7 +91,7 @@ timeout 180 node --test --test-concurrency=1 --test-timeout=30000 \
   --test-reporter=tap --test-reporter-destination="$work/results.tap" \
   "${files[@]}"
 node_rc=$?
-unset SPOKE_EMULATOR_TOKEN
+unset SPOKE_EMULATOR_TOKEN SPOKE_EMULATOR_CLIENT_SECRET SPOKE_EMULATOR_DEVELOPER_API_KEY
 stop_emulator
 
 count() { sed -nE "s/^# $1 ([0-9]+)$/\\1/p" "$work/results.tap" | tail -n 1; }

@@ -25,6 +25,27 @@ internal static class EmulatorCommand
             Description = "Rate-limit profile: off, free, starter, professional or enterprise",
             DefaultValueFactory = _ => RateLimitTier.Off,
         };
+        var appId = new Option<long?>("--app-id") { Description = "Id of the developer app the emulator stands in for (default 1234567, or the one in --data)" };
+        var clientSecret = new Option<string?>("--client-secret") { Description = "The app's client secret, which signs webhook deliveries (generated and printed when absent)" };
+        var developerApiKey = new Option<string?>("--developer-api-key") { Description = "Developer API key (hapikey) for the webhooks and timeline-template APIs (generated and printed when absent)" };
+        appId.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long?>() is <= 0)
+            {
+                r.AddError("--app-id must be a positive number.");
+            }
+        });
+        foreach (var secretOption in new[] { clientSecret, developerApiKey })
+        {
+            secretOption.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<string?>() is { } v && string.IsNullOrWhiteSpace(v))
+                {
+                    r.AddError($"{r.Option.Name} must not be empty.");
+                }
+            });
+        }
+
         seedSize.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 0)
@@ -42,7 +63,7 @@ internal static class EmulatorCommand
 
         var command = new Command("emulator", "Run a local HubSpot (API, errors, limits) that any HubSpot client can point at")
         {
-            port, host, token, portalId, data, seed, seedSize, seedValue, rateLimits,
+            port, host, token, portalId, data, seed, seedSize, seedValue, rateLimits, appId, clientSecret, developerApiKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,6 +77,9 @@ internal static class EmulatorCommand
                 SeedSize = parse.GetValue(seedSize),
                 SeedValue = parse.GetValue(seedValue),
                 RateLimits = parse.GetValue(rateLimits),
+                AppId = parse.GetValue(appId),
+                ClientSecret = parse.GetValue(clientSecret),
+                DeveloperApiKey = parse.GetValue(developerApiKey),
             };
             foreach (var t in parse.GetValue(token) ?? [])
             {
@@ -84,6 +108,18 @@ internal static class EmulatorCommand
             else
             {
                 Console.WriteLine($"Accepting {options.Tokens.Count} token(s) given with --token.");
+            }
+
+            // Like the token: generated secrets are printed once; the ones the user passed never are.
+            Console.WriteLine($"App id: {emulator.AppId}");
+            if (options.ClientSecret is null)
+            {
+                Console.WriteLine($"Client secret (signs webhooks): {emulator.ClientSecret}");
+            }
+
+            if (options.DeveloperApiKey is null)
+            {
+                Console.WriteLine($"Developer API key (hapikey): {emulator.DeveloperApiKey}");
             }
 
             Console.WriteLine($"Portal {emulator.PortalId}; rate limits {options.RateLimits.ToString().ToLowerInvariant()}; state {(options.DataFile is null ? "in memory" : options.DataFile)}. Ctrl+C stops.");

@@ -189,7 +189,7 @@ public sealed class AssociationStore
             RemoveAll(otherType, otherId, type, id);
         }
 
-        if (_out.Remove((type, id), out var byType) && TracksChanges)
+        if (_out.Remove((type, id), out var byType))
         {
             foreach (var (toType, targets) in byType)
             {
@@ -257,6 +257,7 @@ public sealed class AssociationStore
 
     private void Track(string fromType, long fromId, string toType, long toId, int typeId, string category, bool added)
     {
+        _portal.Webhooks.OnAssociationChanged(fromType, fromId, toType, toId, typeId, added);
         if (TracksChanges)
         {
             _changes[(fromType, fromId, toType, toId, typeId)] = new AssociationChange(new AssociationEdge(fromType, fromId, toType, toId, category, typeId), added);

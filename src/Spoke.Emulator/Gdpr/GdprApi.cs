@@ -93,6 +93,7 @@ public static class GdprApi
             .Where(r => r.MergedInto is not null)
             .ToList();
         var ids = absorbed.Select(r => r.Id).Append(contact.Id).ToHashSet();
+        portal.Webhooks.OnPrivacyDeleted(type, contact);
         foreach (var record in absorbed.Append(contact))
         {
             // Associations go with the record: AssociationStore forgets them when a record is deleted without a merge target.

@@ -64,6 +64,8 @@ internal static partial class EmulatorPipeline
             var portal = ctx.RequestServices.GetRequiredService<PortalState>();
             var grant = DeveloperKey.Authenticate(ctx, portal) ?? Authenticate(ctx, portal);
             ctx.Items[Scopes.GrantItem] = grant;
+            var ownApp = portal.Webhooks.AppTokens.Contains(grant.Token);
+            Webhooks.WebhookChangeSource.Set(ownApp ? Webhooks.WebhookChangeSource.Integration : Webhooks.WebhookChangeSource.Api, null);
             var limiter = ctx.RequestServices.GetRequiredService<RateLimiter>();
             var decision = limiter.Check(grant.Token, IsSearch(ctx.Request));
             if (decision.Rejection is { } rejection)

@@ -14,6 +14,7 @@ using Spoke.Emulator.Schemas;
 using Spoke.Emulator.Search;
 using Spoke.Emulator.Seeding;
 using Spoke.Emulator.Timeline;
+using Spoke.Emulator.Webhooks;
 
 namespace Spoke.Emulator.Hosting;
 
@@ -26,8 +27,34 @@ internal static class EmulatorStartup
     /// <summary>Loads persisted state and seeds demo data before the first request.</summary>
     public static void Prepare(PortalState portal, HubSpotEmulatorOptions options)
     {
+        if (options.AppId is <= 0)
+        {
+            throw new ArgumentException($"AppId must be a positive number, not {options.AppId}.", nameof(options));
+        }
+
+        if (options.ClientSecret is { } secret && string.IsNullOrWhiteSpace(secret))
+        {
+            throw new ArgumentException("ClientSecret must not be empty: leave it null to have one generated.", nameof(options));
+        }
+
+        if (options.DeveloperApiKey is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            throw new ArgumentException("DeveloperApiKey must not be empty: leave it null to have one generated.", nameof(options));
+        }
+
         PortalPersistence.Attach(portal, options);
         DemoSeeding.SeedIfEmpty(portal, options);
+        using (portal.Write())
+        {
+            // The app's identity: what the options say wins over what the data file holds.
+            portal.AppId = options.AppId ?? portal.AppId;
+            portal.ClientSecret = options.ClientSecret ?? portal.ClientSecret;
+            portal.DeveloperApiKey = options.DeveloperApiKey ?? portal.DeveloperApiKey;
+            portal.TouchMetadata();
+        }
+
+        // From here on, changes produce webhook events (loading and seeding don't).
+        portal.Webhooks.Armed = true;
     }
 
     public static void MapFeatureApis(WebApplication app)
@@ -69,5 +96,11 @@ internal static class EmulatorStartup
         }
 
         app.MapTimelineApi();
+        foreach (var prefix in WebhooksApi.Prefixes)
+        {
+            app.MapWebhooksApi(prefix);
+        }
+
+        app.MapWebhooksAdminApi();
     }
 }

@@ -41,7 +41,7 @@ public sealed class RecordMerger(PortalState portal)
         // Leaving the live set first releases the merged record's unique values (email, hasUniqueValue properties)
         // so the survivor can take over the ones it lacks; the record keeps its values and history.
         store.Delete(merged, mergedInto: survivor.Id);
-        MoveProperties(type, store, survivor, merged, now);
+        var moved = MoveProperties(type, store, survivor, merged, now);
         RecordAbsorbedIds(type, store, survivor, merged, now);
         new RecordWriter(portal).Touch(type, store, survivor, now);
         MoveAssociations(type, survivor, merged);
@@ -50,10 +50,13 @@ public sealed class RecordMerger(PortalState portal)
         portal.Touch(store, merged);
         portal.Touch(store, survivor);
         portal.TouchMetadata();
+        portal.Webhooks.OnMerged(type, survivor, merged, moved);
     }
 
-    private static void MoveProperties(ObjectType type, ObjectStore store, CrmRecord survivor, CrmRecord merged, DateTimeOffset now)
+    /// <summary>Returns how many values moved to the survivor (the webhook's <c>numberOfPropertiesMoved</c>).</summary>
+    private static int MoveProperties(ObjectType type, ObjectStore store, CrmRecord survivor, CrmRecord merged, DateTimeOffset now)
     {
+        var moved = 0;
         foreach (var (name, mergedValue) in merged.Properties.ToList())
         {
             if (SystemProperties.Contains(name) || name.StartsWith("num_associated_", StringComparison.Ordinal))
@@ -67,6 +70,7 @@ public sealed class RecordMerger(PortalState portal)
             {
                 // The survivor takes a value it lacks through the store, so indexes and events see it.
                 store.Set(survivor, name, mergedValue.Value, mergedValue.Timestamp, mergedValue.SourceType, mergedValue.SourceId);
+                moved++;
                 primaryValue = survivor.Properties[name];
                 survivor.Properties[name] = Interleave(primaryValue, primaryValue.Previous, mergedValue.Previous);
             }
@@ -90,6 +94,8 @@ public sealed class RecordMerger(PortalState portal)
                 store.Set(survivor, ContactEmailAliases.Property, string.Join(';', additional), now, "CALCULATED");
             }
         }
+
+        return moved;
     }
 
     /// <summary>A history chain headed by <paramref name="head"/>, followed by every other version of both chains, newest first.</summary>

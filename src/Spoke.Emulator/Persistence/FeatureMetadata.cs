@@ -18,6 +18,8 @@ internal sealed partial class PortalMetadataDocument
 {
     public long? AppId { get; set; }
     public string? DeveloperApiKey { get; set; }
+    public string? ClientSecret { get; set; }
+    public WebhooksDocument? Webhooks { get; set; }
     public AssociationsDocument? Associations { get; set; }
     public ListsDocument? Lists { get; set; }
     public TimelineDocument? Timeline { get; set; }
@@ -30,6 +32,13 @@ internal sealed partial class PortalMetadataDocument
     {
         AppId = portal.AppId;
         DeveloperApiKey = portal.DeveloperApiKey;
+        ClientSecret = portal.ClientSecret;
+        Webhooks = new WebhooksDocument
+        {
+            Settings = portal.Webhooks.Settings,
+            Subscriptions = [.. portal.Webhooks.Subscriptions],
+            NextSubscriptionId = portal.Webhooks.NextSubscriptionId,
+        };
         var associations = portal.Associations;
         Associations = new AssociationsDocument
         {
@@ -64,6 +73,20 @@ internal sealed partial class PortalMetadataDocument
         if (DeveloperApiKey is { } key)
         {
             portal.DeveloperApiKey = key;
+        }
+
+        if (ClientSecret is { } secret)
+        {
+            portal.ClientSecret = secret;
+        }
+
+        if (Webhooks is { } webhooks)
+        {
+            portal.Webhooks.Settings = webhooks.Settings;
+            portal.Webhooks.Subscriptions.Clear();
+            portal.Webhooks.Subscriptions.AddRange(webhooks.Subscriptions);
+            portal.Webhooks.NextSubscriptionId = Math.Max(portal.Webhooks.NextSubscriptionId, webhooks.NextSubscriptionId);
+            portal.Webhooks.SubscriptionsChanged();
         }
 
         if (Associations is { } associations)
@@ -124,6 +147,14 @@ internal sealed class AssociationsDocument
     public List<AssociationLimit> Limits { get; set; } = [];
     public Dictionary<int, int> CustomInverseIds { get; set; } = [];
     public int NextTypeId { get; set; } = AssociationStore.FirstUserTypeId;
+}
+
+/// <summary>Webhook settings and subscriptions; undelivered events are not persisted.</summary>
+internal sealed class WebhooksDocument
+{
+    public Webhooks.WebhookSettings? Settings { get; set; }
+    public List<Webhooks.WebhookSubscription> Subscriptions { get; set; } = [];
+    public long NextSubscriptionId { get; set; } = 1;
 }
 
 internal sealed class ListsDocument

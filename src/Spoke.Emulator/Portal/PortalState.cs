@@ -9,6 +9,7 @@ using Spoke.Emulator.Pipelines;
 using Spoke.Emulator.Properties;
 using Spoke.Emulator.Schemas;
 using Spoke.Emulator.Timeline;
+using Spoke.Emulator.Webhooks;
 
 namespace Spoke.Emulator.Portal;
 
@@ -44,6 +45,7 @@ public sealed class PortalState
         PortalId = portalId;
         Clock = clock;
         Fidelity = fidelity;
+        Webhooks = new WebhookStore(this);
         Initialize();
     }
 
@@ -85,6 +87,12 @@ public sealed class PortalState
     public long AppId { get; set; } = 1234567;
 
     public string DeveloperApiKey { get; set; } = Guid.NewGuid().ToString();
+
+    /// <summary>The app's client secret: signs webhook deliveries. Survives a reset, like the app id.</summary>
+    public string ClientSecret { get; set; } = Guid.NewGuid().ToString();
+
+    /// <summary>Webhook settings and subscriptions of the app, and the events of the current write scope (cleared on reset).</summary>
+    public WebhookStore Webhooks { get; }
 
     /// <summary>Emails (normalized, <see cref="ObjectStore.UniqueKey"/>) that a GDPR delete blocklisted: no contact
     /// may be created or updated with them again (Gdpr feature; docs §13). Cleared on reset.</summary>
@@ -224,6 +232,7 @@ public sealed class PortalState
         Lists.Clear();
         Timeline.Clear();
         BlockedEmails.Clear();
+        Webhooks.Clear();
         _typesByKey.Clear();
         NextCustomTypeNumber = 1_000_001;
         var at = Now;
@@ -247,7 +256,7 @@ public sealed class PortalState
     private void Flush()
     {
         // A feature's pending changes are its dirty mark: an association PUT commits its edges without the metadata.
-        if (_dirty.Count == 0 && !_metadataDirty && !Associations.HasPendingChanges && !Lists.HasPendingChanges && !Timeline.HasPendingChanges)
+        if (_dirty.Count == 0 && !_metadataDirty && !Associations.HasPendingChanges && !Lists.HasPendingChanges && !Timeline.HasPendingChanges && !Webhooks.HasPending)
         {
             return;
         }
@@ -255,9 +264,12 @@ public sealed class PortalState
         try
         {
             _journal?.Commit(this, _dirty, _metadataDirty);
+            // Only committed changes are announced.
+            Webhooks.Commit();
         }
         finally
         {
+            Webhooks.DiscardPending();
             _dirty.Clear();
             _metadataDirty = false;
             Associations.AcceptChanges();

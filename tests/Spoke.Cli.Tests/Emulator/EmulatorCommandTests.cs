@@ -36,6 +36,36 @@ public sealed class EmulatorCommandTests
     }
 
     [Fact]
+    public async Task Prints_a_generated_client_secret_and_developer_key_that_works()
+    {
+        await using var spoke = SpokeProcess.Start("emulator", "--port", "0", "--app-id", "424242");
+        var uri = await spoke.ListeningUriAsync();
+        var output = await spoke.WaitForAsync("Developer API key (hapikey): ");
+        string Value(string prefix) => output.Split('\n').First(l => l.StartsWith(prefix, StringComparison.Ordinal)).Split(": ")[1].Trim();
+        Assert.Equal("424242", Value("App id"));
+        Assert.NotEmpty(Value("Client secret (signs webhooks)"));
+        using var http = new HttpClient { BaseAddress = uri };
+        using var response = await http.GetAsync($"webhooks/v3/424242/subscriptions?hapikey={Value("Developer API key (hapikey)")}");
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_given_client_secret_and_developer_key_are_never_printed()
+    {
+        var secret = $"secret-{Guid.NewGuid()}";
+        var key = $"key-{Guid.NewGuid()}";
+        await using var spoke = SpokeProcess.Start("emulator", "--port", "0", "--client-secret", secret, "--developer-api-key", key);
+        var uri = await spoke.ListeningUriAsync();
+        await spoke.WaitForAsync("Portal ");
+        using var http = new HttpClient { BaseAddress = uri };
+        using var response = await http.GetAsync($"webhooks/v3/1234567/subscriptions?hapikey={key}");
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.DoesNotContain(secret, spoke.Output);
+        Assert.DoesNotContain(key, spoke.Output);
+        Assert.DoesNotContain("Client secret", spoke.Output);
+    }
+
+    [Fact]
     public async Task Sigterm_shuts_down_cleanly()
     {
         await using var spoke = SpokeProcess.Start("emulator", "--port", "0");
@@ -49,6 +79,8 @@ public sealed class EmulatorCommandTests
     [Theory]
     [InlineData("--port", "70000", "--port must be between 0 and 65535")]
     [InlineData("--rate-limits", "platinum", "platinum")]
+    [InlineData("--app-id", "0", "--app-id must be a positive number")]
+    [InlineData("--client-secret", " ", "--client-secret must not be empty")]
     public async Task Bad_options_fail_with_a_message_that_names_them(string option, string value, string expected)
     {
         await using var spoke = SpokeProcess.Start("emulator", option, value);
