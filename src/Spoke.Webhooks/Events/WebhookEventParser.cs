@@ -11,21 +11,20 @@ internal sealed record ParsedWebhookEvent(HubSpotWebhookEvent Event, string Dedu
 /// <summary>Parses a delivery body (a JSON array of events); a body that is not one is refused with a reason.</summary>
 internal static class WebhookEventParser
 {
-    public static bool TryParse(ReadOnlySpan<byte> body, out List<ParsedWebhookEvent> events, out string error)
+    public static bool TryParse(ReadOnlyMemory<byte> body, out List<ParsedWebhookEvent> events, out string error)
     {
         events = [];
         error = "";
+        if (body.IsEmpty)
+        {
+            error = "the body is empty";
+            return false;
+        }
+
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
-            if (!JsonDocument.TryParseValue(ref reader, out var parsed))
-            {
-                error = "the body is empty";
-                return false;
-            }
-
-            document = parsed;
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {

@@ -69,7 +69,7 @@ internal sealed class WebhookReceiver
             return;
         }
 
-        if (!WebhookEventParser.TryParse(body.Span, out var events, out var error))
+        if (!WebhookEventParser.TryParse(body, out var events, out var error))
         {
             Log.MalformedBody(_logger, error);
             await RejectAsync(context, StatusCodes.Status400BadRequest, "malformed_body", $"Malformed webhook body: {error}.").ConfigureAwait(false);
