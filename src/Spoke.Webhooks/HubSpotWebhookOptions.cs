@@ -48,6 +48,12 @@ public sealed class HubSpotWebhookOptions
     /// <summary>The SQLite inbox file (default <c>hubspot-webhooks.db</c> in the working directory).</summary>
     public string SqlitePath { get; set; } = "hubspot-webhooks.db";
 
+    /// <summary>
+    /// Also fsync handler commits (the processed mark with the handler's effects). Off by default: they survive
+    /// <c>kill -9</c> either way, and a power cut can only undo mark and effects together (see README).
+    /// </summary>
+    public bool SqliteFullSyncHandlerCommits { get; set; }
+
     public string? PostgresConnectionString { get; set; }
 
     /// <summary>The PostgreSQL schema that holds the inbox table.</summary>

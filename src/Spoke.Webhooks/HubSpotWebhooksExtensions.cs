@@ -72,7 +72,7 @@ public static class HubSpotWebhooksExtensions
             var options = sp.GetRequiredService<IOptions<HubSpotWebhookOptions>>().Value;
             return options.Inbox == WebhookInboxProvider.Postgres
                 ? new PostgresWebhookInboxStore(options.PostgresConnectionString!, options.PostgresSchema)
-                : new SqliteWebhookInboxStore(options.SqlitePath);
+                : new SqliteWebhookInboxStore(options.SqlitePath, options.SqliteFullSyncHandlerCommits);
         });
         services.TryAddSingleton(sp => new InboxWriter(sp.GetRequiredService<WebhookInboxStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<HubSpotWebhookOptions>>().Value.MaxRequestsPerCommit, sp.GetRequiredService<ILogger<InboxWriter>>()));

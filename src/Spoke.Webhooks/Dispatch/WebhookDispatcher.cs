@@ -54,37 +54,42 @@ internal sealed class WebhookDispatcher : BackgroundService
 
         var running = new List<Task>();
         var concurrency = Math.Max(1, _options.MaxConcurrency);
+        // Heads found by one look at the inbox, run as slots free up: finding heads is a scan, so it is done once per
+        // batch, and each event is re-checked to still be its object's oldest pending event just before it runs.
+        var ready = new Queue<InboxEvent>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                int busy;
-                lock (_gate)
+                if (ready.Count == 0 && InFlightCount() < concurrency)
                 {
-                    busy = _inFlight.Count;
-                }
-
-                if (busy < concurrency)
-                {
-                    var ready = await _store.GetReadyAsync(concurrency + busy, _time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-                    foreach (var e in ready)
+                    foreach (var e in await _store.GetReadyAsync(ReadyBatchSize, _time.GetUtcNow(), stoppingToken).ConfigureAwait(false))
                     {
-                        lock (_gate)
-                        {
-                            if (_inFlight.Count >= concurrency || _inFlight.ContainsKey(e.Id) || !_inFlightObjects.Add(e.ObjectKey))
-                            {
-                                continue;
-                            }
-
-                            _inFlight.Add(e.Id, e.ObjectKey);
-                        }
-
-                        running.Add(Task.Run(() => HandleAsync(e, stoppingToken), CancellationToken.None));
+                        ready.Enqueue(e);
                     }
                 }
 
+                while (ready.Count > 0 && InFlightCount() < concurrency)
+                {
+                    var e = ready.Dequeue();
+                    lock (_gate)
+                    {
+                        if (_inFlight.ContainsKey(e.Id) || !_inFlightObjects.Add(e.ObjectKey))
+                        {
+                            continue; // its object is busy: a later look finds it again
+                        }
+
+                        _inFlight.Add(e.Id, e.ObjectKey);
+                    }
+
+                    running.Add(Task.Run(() => HandleAsync(e, stoppingToken), CancellationToken.None));
+                }
+
                 running.RemoveAll(t => t.IsCompleted);
-                await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                if (ready.Count == 0 || InFlightCount() >= concurrency)
+                {
+                    await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -93,11 +98,22 @@ internal sealed class WebhookDispatcher : BackgroundService
             catch (Exception e)
             {
                 Log.DispatcherFailed(_logger, e);
+                ready.Clear();
                 await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
             }
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private const int ReadyBatchSize = 256;
+
+    private int InFlightCount()
+    {
+        lock (_gate)
+        {
+            return _inFlight.Count;
+        }
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
@@ -135,6 +151,11 @@ internal sealed class WebhookDispatcher : BackgroundService
         try
         {
             Exception? failure = null;
+            if (!await _store.IsReadyAsync(inboxEvent, _time.GetUtcNow(), stoppingToken).ConfigureAwait(false))
+            {
+                return; // handled meanwhile, waiting for a retry, or an older event of its object arrived
+            }
+
             await using (var unit = await _store.BeginAsync(inboxEvent, stoppingToken).ConfigureAwait(false))
             {
                 if (unit is null)

@@ -11,6 +11,7 @@ internal sealed class InboxUnitOfWork : IAsyncDisposable
     private readonly WebhookInboxStore _store;
     private readonly Func<DbConnection, CancellationToken, Task<DbTransaction>> _begin;
     private DbTransaction? _transaction;
+    private IDisposable? _writing;
     private bool _completed;
 
     public InboxUnitOfWork(WebhookInboxStore store, DbConnection connection, DbTransaction? transaction, Func<DbConnection, CancellationToken, Task<DbTransaction>> begin, InboxEvent inboxEvent)
@@ -30,7 +31,13 @@ internal sealed class InboxUnitOfWork : IAsyncDisposable
     public async ValueTask<DbTransaction> GetTransactionAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        return _transaction ??= await _begin(Connection, cancellationToken).ConfigureAwait(false);
+        if (_transaction is null)
+        {
+            _writing ??= await _store.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+            _transaction = await _begin(Connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _transaction;
     }
 
     /// <summary>Marks the event processed and commits; false (rolled back) if it was no longer pending.</summary>
@@ -40,23 +47,30 @@ internal sealed class InboxUnitOfWork : IAsyncDisposable
         if (!await _store.MarkProcessedAsync(Connection, transaction, Event.Id, attempts, now, cancellationToken).ConfigureAwait(false))
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            _completed = true;
+            Finish();
             return false;
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _completed = true;
+        Finish();
         return true;
+    }
+
+    private void Finish()
+    {
+        _completed = true;
+        _writing?.Dispose();
+        _writing = null;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _completed = true;
         if (_transaction is not null)
         {
             await _transaction.DisposeAsync().ConfigureAwait(false); // rolls back when not committed
         }
 
+        Finish();
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -48,6 +48,7 @@ public sealed class PostgresWebhookInboxStore : WebhookInboxStore
         CREATE INDEX IF NOT EXISTS ix_webhook_inbox_pending_object ON {Table} (object_key, occurred_at, id) WHERE status = 0;
         CREATE INDEX IF NOT EXISTS ix_webhook_inbox_pending ON {Table} (id) WHERE status = 0;
         CREATE INDEX IF NOT EXISTS ix_webhook_inbox_dead ON {Table} (id) WHERE status = 2;
+        CREATE INDEX IF NOT EXISTS ix_webhook_inbox_retry ON {Table} (next_attempt_at) WHERE status = 0;
         """;
 
     /// <summary>Opens a connection to the inbox's database (for handlers' own tables and for tools).</summary>

@@ -22,6 +22,15 @@ public abstract class WebhookInboxStore : IAsyncDisposable
 
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>The connection appends use: the one whose commit is the promise behind the 200.</summary>
+    protected virtual Task<DbConnection> OpenAppendConnectionAsync(CancellationToken cancellationToken) => OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// Serialises this process's write transactions where the database has a single writer (SQLite), so writers
+    /// queue in order instead of sleep-polling on a busy file. Null where writers do not block each other.
+    /// </summary>
+    internal virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     protected abstract string CreateSchemaSql { get; }
 
     /// <summary>Starts handling one event: null when another dispatcher holds it or it is no longer pending.</summary>
@@ -61,32 +70,31 @@ public abstract class WebhookInboxStore : IAsyncDisposable
     internal async Task<int[]> AppendAsync(IReadOnlyList<IReadOnlyList<ParsedWebhookEvent>> requests, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAppendConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var writing = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            INSERT INTO {Table} (dedupe_key, subscription_type, object_key, occurred_at, event_json, received_at, status, attempts, next_attempt_at)
-            VALUES (@key, @type, @object, @occurred, @json, @received, 0, 0, 0)
-            ON CONFLICT (dedupe_key) DO NOTHING
-            """;
-        var key = AddParameter(command, "@key", "");
-        var type = AddParameter(command, "@type", "");
-        var objectKey = AddParameter(command, "@object", "");
-        var occurred = AddParameter(command, "@occurred", 0L);
-        var json = AddParameter(command, "@json", "");
-        AddParameter(command, "@received", now.ToUnixTimeMilliseconds());
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var received = now.ToUnixTimeMilliseconds();
         var inserted = new int[requests.Count];
         for (var r = 0; r < requests.Count; r++)
         {
-            foreach (var e in requests[r])
+            // One multi-row statement per request (at most 100 events): its row count is the request's new events.
+            for (var offset = 0; offset < requests[r].Count; offset += MaxRowsPerInsert)
             {
-                key.Value = e.DedupeKey;
-                type.Value = e.Event.SubscriptionType;
-                objectKey.Value = e.ObjectKey;
-                occurred.Value = e.Event.OccurredAtMs;
-                json.Value = e.Json;
+                var rows = Math.Min(MaxRowsPerInsert, requests[r].Count - offset);
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = InsertSql(rows);
+                for (var i = 0; i < rows; i++)
+                {
+                    var e = requests[r][offset + i];
+                    AddParameter(command, $"@k{i}", e.DedupeKey);
+                    AddParameter(command, $"@t{i}", e.Event.SubscriptionType);
+                    AddParameter(command, $"@o{i}", e.ObjectKey);
+                    AddParameter(command, $"@a{i}", e.Event.OccurredAtMs);
+                    AddParameter(command, $"@j{i}", e.Json);
+                }
+
+                AddParameter(command, "@received", received);
                 inserted[r] += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -94,6 +102,14 @@ public abstract class WebhookInboxStore : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return inserted;
     }
+
+    private const int MaxRowsPerInsert = 100;
+    private readonly string?[] _insertSql = new string?[MaxRowsPerInsert + 1];
+
+    private string InsertSql(int rows) => _insertSql[rows] ??=
+        $"INSERT INTO {Table} (dedupe_key, subscription_type, object_key, occurred_at, event_json, received_at, status, attempts, next_attempt_at) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@k{i}, @t{i}, @o{i}, @a{i}, @j{i}, @received, 0, 0, 0)"))
+        + " ON CONFLICT (dedupe_key) DO NOTHING";
 
     /// <summary>
     /// Pending events that may run now: only the oldest pending event of each object (by <c>occurredAt</c>, then
@@ -125,6 +141,22 @@ public abstract class WebhookInboxStore : IAsyncDisposable
         return events;
     }
 
+    /// <summary>Whether <paramref name="inboxEvent"/> is still pending, due, and its object's oldest pending event.</summary>
+    internal async Task<bool> IsReadyAsync(InboxEvent inboxEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT COUNT(*) FROM {Table} e
+            WHERE e.id = @id AND e.status = 0 AND e.next_attempt_at <= @now
+              AND NOT EXISTS (SELECT 1 FROM {Table} p WHERE p.status = 0 AND p.object_key = e.object_key
+                              AND (p.occurred_at < e.occurred_at OR (p.occurred_at = e.occurred_at AND p.id < e.id)))
+            """;
+        AddParameter(command, "@id", inboxEvent.Id);
+        AddParameter(command, "@now", now.ToUnixTimeMilliseconds());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
     /// <summary>The earliest future time a pending event's retry is due, if any waits.</summary>
     internal async Task<DateTimeOffset?> NextRetryDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -141,6 +173,7 @@ public abstract class WebhookInboxStore : IAsyncDisposable
     internal async Task RecordFailureAsync(long id, int attempts, string reason, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var writing = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"UPDATE {Table} SET attempts = @attempts, last_error = @reason, next_attempt_at = @next, status = @status, finished_at = @finished WHERE id = @id AND status = 0";
         AddParameter(command, "@attempts", attempts);
@@ -176,6 +209,7 @@ public abstract class WebhookInboxStore : IAsyncDisposable
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var writing = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
