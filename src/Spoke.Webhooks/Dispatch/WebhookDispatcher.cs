@@ -142,19 +142,22 @@ internal sealed class WebhookDispatcher : BackgroundService
         _wake.Reader.TryRead(out _);
     }
 
-    private async Task HandleAsync(InboxEvent inboxEvent, CancellationToken stoppingToken)
+    private async Task HandleAsync(InboxEvent queued, CancellationToken stoppingToken)
     {
-        var attempt = inboxEvent.Attempts + 1;
-        using var activity = WebhookTelemetry.ActivitySource.StartActivity("webhook handle", ActivityKind.Consumer);
-        activity?.SetTag("hubspot.webhook.type", inboxEvent.SubscriptionType);
-        activity?.SetTag("hubspot.webhook.attempt", attempt);
+        var inboxEvent = queued;
         try
         {
             Exception? failure = null;
-            if (!await _store.IsReadyAsync(inboxEvent, _time.GetUtcNow(), stoppingToken).ConfigureAwait(false))
+            if (await _store.GetIfReadyAsync(queued, _time.GetUtcNow(), stoppingToken).ConfigureAwait(false) is not { } current)
             {
                 return; // handled meanwhile, waiting for a retry, or an older event of its object arrived
             }
+
+            inboxEvent = current;
+            var attempt = inboxEvent.Attempts + 1;
+            using var activity = WebhookTelemetry.ActivitySource.StartActivity("webhook handle", ActivityKind.Consumer);
+            activity?.SetTag("hubspot.webhook.type", inboxEvent.SubscriptionType);
+            activity?.SetTag("hubspot.webhook.attempt", attempt);
 
             await using (var unit = await _store.BeginAsync(inboxEvent, stoppingToken).ConfigureAwait(false))
             {

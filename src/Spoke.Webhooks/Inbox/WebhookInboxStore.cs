@@ -141,20 +141,23 @@ public abstract class WebhookInboxStore : IAsyncDisposable
         return events;
     }
 
-    /// <summary>Whether <paramref name="inboxEvent"/> is still pending, due, and its object's oldest pending event.</summary>
-    internal async Task<bool> IsReadyAsync(InboxEvent inboxEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The event as it is now if it is still pending, due, and its object's oldest pending event; otherwise null.
+    /// </summary>
+    internal async Task<InboxEvent?> GetIfReadyAsync(InboxEvent inboxEvent, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT COUNT(*) FROM {Table} e
+            SELECT e.attempts FROM {Table} e
             WHERE e.id = @id AND e.status = 0 AND e.next_attempt_at <= @now
               AND NOT EXISTS (SELECT 1 FROM {Table} p WHERE p.status = 0 AND p.object_key = e.object_key
                               AND (p.occurred_at < e.occurred_at OR (p.occurred_at = e.occurred_at AND p.id < e.id)))
             """;
         AddParameter(command, "@id", inboxEvent.Id);
         AddParameter(command, "@now", now.ToUnixTimeMilliseconds());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        var attempts = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return attempts is null or DBNull ? null : inboxEvent with { Attempts = Convert.ToInt32(attempts, System.Globalization.CultureInfo.InvariantCulture) };
     }
 
     /// <summary>The earliest future time a pending event's retry is due, if any waits.</summary>
