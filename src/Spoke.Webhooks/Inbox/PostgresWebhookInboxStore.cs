@@ -30,7 +30,11 @@ public sealed class PostgresWebhookInboxStore : WebhookInboxStore
 
     protected override string Table => $"\"{_schema}\".webhook_inbox";
 
+    // Concurrent CREATE ... IF NOT EXISTS can still collide in PostgreSQL's catalogs: instances starting together
+    // take turns on an advisory lock.
     protected override string CreateSchemaSql => $"""
+        BEGIN;
+        SELECT pg_advisory_xact_lock(hashtext('spoke.webhooks.schema'));
         CREATE SCHEMA IF NOT EXISTS "{_schema}";
         CREATE TABLE IF NOT EXISTS {Table} (
             id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -49,6 +53,7 @@ public sealed class PostgresWebhookInboxStore : WebhookInboxStore
         CREATE INDEX IF NOT EXISTS ix_webhook_inbox_pending ON {Table} (id) WHERE status = 0;
         CREATE INDEX IF NOT EXISTS ix_webhook_inbox_dead ON {Table} (id) WHERE status = 2;
         CREATE INDEX IF NOT EXISTS ix_webhook_inbox_retry ON {Table} (next_attempt_at) WHERE status = 0;
+        COMMIT;
         """;
 
     /// <summary>Opens a connection to the inbox's database (for handlers' own tables and for tools).</summary>
