@@ -7,7 +7,37 @@ cd "$root"
 
 passed=0; failed=0; status=0
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+pgdata=""
+cleanup() {
+  rm -f "$log"
+  if [ -n "$pgdata" ]; then
+    $pgrun "$pgbin/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$pgdata"
+  fi
+}
+trap cleanup EXIT
+
+# The webhook inbox's PostgreSQL tests need a server: SPOKE_TEST_POSTGRES (a connection string), or a throwaway one
+# started here (trust auth, 127.0.0.1 on a free port, a temp data directory) and stopped at exit.
+if [ -z "${SPOKE_TEST_POSTGRES:-}" ]; then
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
+    echo "PostgreSQL is needed for the webhook inbox tests: apt-get install -y postgresql, or set SPOKE_TEST_POSTGRES"; exit 1
+  fi
+  pgdata="$(mktemp -d /tmp/spoke-pg.XXXXXX)"
+  pgrun=""
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$pgdata"; pgrun="runuser -u postgres --"; fi
+  # A free port: random in 20000-59999, skipping any that already accepts connections.
+  for _ in $(seq 1 50); do
+    pgport=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$pgport") 2>/dev/null || break
+  done
+  $pgrun "$pgbin/initdb" -D "$pgdata" -A trust -U postgres --no-sync >/dev/null || { echo "initdb failed"; exit 1; }
+  $pgrun "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
+    -o "-p $pgport -k $pgdata -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null || { cat "$pgdata/server.log"; exit 1; }
+  export SPOKE_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres"
+  echo "== throwaway PostgreSQL on 127.0.0.1:$pgport"
+fi
 
 echo "== .NET tests"
 results="$root/.artifacts/test-results"

@@ -1,0 +1,59 @@
+namespace Spoke.Webhooks.Signatures;
+
+/// <summary>
+/// What a signature covers: the method, the full URI as HubSpot called it (<c>https://host/path?query</c>), the raw
+/// body bytes and the three signature headers. Build it with <see cref="FromHeaders"/> from any header collection.
+/// </summary>
+public sealed record HubSpotSignatureRequest
+{
+    public const string SignatureHeader = "X-HubSpot-Signature";
+    public const string SignatureV3Header = "X-HubSpot-Signature-v3";
+    public const string VersionHeader = "X-HubSpot-Signature-Version";
+    public const string TimestampHeader = "X-HubSpot-Request-Timestamp";
+
+    public required string Method { get; init; }
+
+    public required string Uri { get; init; }
+
+    public ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary><c>X-HubSpot-Signature</c> (v1 or v2, per <see cref="SignatureVersion"/>).</summary>
+    public string? Signature { get; init; }
+
+    /// <summary><c>X-HubSpot-Signature-Version</c>: <c>v1</c> or <c>v2</c>; v1 when absent.</summary>
+    public string? SignatureVersion { get; init; }
+
+    /// <summary><c>X-HubSpot-Signature-v3</c> (any case: HubSpot's docs spell it <c>-v3</c> and <c>-V3</c>).</summary>
+    public string? SignatureV3 { get; init; }
+
+    /// <summary><c>X-HubSpot-Request-Timestamp</c>: epoch milliseconds, as sent (it is signed as text).</summary>
+    public string? Timestamp { get; init; }
+
+    /// <summary>Reads the signature headers from <paramref name="headers"/>, matching names case-insensitively.</summary>
+    public static HubSpotSignatureRequest FromHeaders(string method, string uri, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string?>> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        string? signature = null, version = null, v3 = null, timestamp = null;
+        foreach (var (name, value) in headers)
+        {
+            if (string.Equals(name, SignatureHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                signature = value;
+            }
+            else if (string.Equals(name, SignatureV3Header, StringComparison.OrdinalIgnoreCase))
+            {
+                v3 = value;
+            }
+            else if (string.Equals(name, VersionHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                version = value;
+            }
+            else if (string.Equals(name, TimestampHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                timestamp = value;
+            }
+        }
+
+        return new HubSpotSignatureRequest { Method = method, Uri = uri, Body = body, Signature = signature, SignatureVersion = version, SignatureV3 = v3, Timestamp = timestamp };
+    }
+}

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Spoke.Webhooks.Events;
+using Spoke.Webhooks.Inbox;
+using Spoke.Webhooks.Tests.Infrastructure;
+using static Spoke.Webhooks.Tests.Infrastructure.WebhookSender;
+
+namespace Spoke.Webhooks.Tests.Crash;
+
+/// <summary>
+/// The receiver as a real process (tests/Spoke.Webhooks.TestHost), killed with SIGKILL mid-stream several times:
+/// every acknowledged event must end with exactly one effect (written in the handler's inbox transaction).
+/// </summary>
+public sealed class KillNineTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "spoke-kill9-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_event_has_exactly_one_effect_after_repeated_kill_minus_9()
+    {
+        Directory.CreateDirectory(_directory);
+        var inbox = Path.Combine(_directory, "inbox.db");
+        var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var random = new Random(9);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        // 160 batches of 25 events over 300 objects; every tenth batch redelivers an earlier batch's events.
+        var batches = new List<string>();
+        var eventId = 0L;
+        for (var b = 0; b < 160; b++)
+        {
+            if (b % 10 == 9)
+            {
+                var earlier = System.Text.Json.Nodes.JsonNode.Parse(batches[random.Next(batches.Count)])!.AsArray();
+                foreach (var e in earlier)
+                {
+                    e!["attemptNumber"] = 1;
+                }
+
+                batches.Add(earlier.ToJsonString());
+                continue;
+            }
+
+            batches.Add(Body([.. Enumerable.Range(0, 25).Select(_ =>
+                Event("contact.propertyChange", random.Next(300), now + random.Next(100_000), eventId: ++eventId, property: "email", value: $"v{eventId}"))]));
+        }
+
+        var expectedKeys = batches.SelectMany(KeysOf).ToHashSet(StringComparer.Ordinal);
+        var acknowledged = new HashSet<int>();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var kills = 0;
+        var host = await TestHostProcess.StartAsync(inbox, secret);
+        try
+        {
+            // Rounds: send every unacknowledged batch with 4 senders; kill -9 the host after a random number of acks.
+            for (var round = 0; acknowledged.Count < batches.Count; round++)
+            {
+                Assert.True(round < 30, "the batches were never all acknowledged");
+                var killAfter = kills < 4 ? random.Next(5, 30) : int.MaxValue;
+                var ackedThisRound = 0;
+                var pending = new Queue<int>(Enumerable.Range(0, batches.Count).Where(i => !acknowledged.Contains(i)));
+                var gate = new object();
+                var endpoint = host.Endpoint;
+                async Task SendAsync()
+                {
+                    while (true)
+                    {
+                        int index;
+                        lock (gate)
+                        {
+                            if (pending.Count == 0 || ackedThisRound >= killAfter)
+                            {
+                                return;
+                            }
+
+                            index = pending.Dequeue();
+                        }
+
+                        try
+                        {
+                            using var response = await http.SendAsync(Signed(endpoint, batches[index], secret, DateTimeOffset.UtcNow));
+                            if (response.StatusCode == HttpStatusCode.OK)
+                            {
+                                lock (gate)
+                                {
+                                    acknowledged.Add(index);
+                                    ackedThisRound++;
+                                }
+                            }
+                        }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                        {
+                            // The host died under this request: not acknowledged, so it is sent again.
+                        }
+                    }
+                }
+
+                var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(SendAsync)).ToArray();
+                if (killAfter != int.MaxValue)
+                {
+                    await Eventually.TrueAsync(() => { lock (gate) { return ackedThisRound >= killAfter || pending.Count == 0; } }, "acks before the kill", TimeSpan.FromSeconds(60));
+                    host.KillNine(); // while senders are mid-request and handlers mid-transaction
+                    kills++;
+                }
+
+                await Task.WhenAll(senders);
+                if (host.HasExited)
+                {
+                    await host.DisposeAsync();
+                    host = await TestHostProcess.StartAsync(inbox, secret);
+                }
+            }
+
+            Assert.True(kills >= 4, $"only {kills} kills");
+            await Eventually.TrueAsync(async () => (await CountsAsync(inbox)).Pending == 0, "the restarted host drained the inbox", TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+
+        var effects = await EffectsAsync(inbox);
+        Assert.Equal(expectedKeys.Count, (await CountsAsync(inbox)).Processed);
+        var duplicated = effects.Where(kv => kv.Value != 1).Select(kv => $"{kv.Key}×{kv.Value}").ToList();
+        Assert.True(duplicated.Count == 0, "effects not exactly once: " + string.Join(", ", duplicated.Take(10)));
+        var missing = expectedKeys.Where(k => !effects.ContainsKey(k)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} acknowledged events have no effect");
+    }
+
+    private static IEnumerable<string> KeysOf(string body)
+    {
+        Assert.True(WebhookEventParser.TryParse(Encoding.UTF8.GetBytes(body), out var events, out var error), error);
+        return events.Select(e => e.DedupeKey);
+    }
+
+    private static async Task<InboxCounts> CountsAsync(string inbox)
+    {
+        await using var store = new SqliteWebhookInboxStore(inbox);
+        return await store.CountAsync();
+    }
+
+    private static async Task<Dictionary<string, long>> EffectsAsync(string inbox)
+    {
+        await using var store = new SqliteWebhookInboxStore(inbox);
+        await using var connection = await store.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT dedupe_key, COUNT(*) FROM effects GROUP BY dedupe_key";
+        var effects = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            effects[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return effects;
+    }
+}
+
+/// <summary>Runs tests/Spoke.Webhooks.TestHost as a child process (the secret goes in the environment, not argv).</summary>
+internal sealed class TestHostProcess : IAsyncDisposable
+{
+    private const string Marker = "Receiver listening on ";
+    private readonly Process _process;
+
+    private TestHostProcess(Process process, Uri endpoint)
+    {
+        _process = process;
+        Endpoint = endpoint;
+    }
+
+    public Uri Endpoint { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<TestHostProcess> StartAsync(string inbox, string secret)
+    {
+        var configuration = typeof(TestHostProcess).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Spoke.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        var dll = Path.Combine(dir!.FullName, "tests", "Spoke.Webhooks.TestHost", "bin", configuration, "net10.0", "Spoke.Webhooks.TestHost.dll");
+        Assert.True(File.Exists(dll), $"the test host is not built at {dll}");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { dll, "--port", "0", "--inbox", inbox })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["SPOKE_WEBHOOK_SECRET"] = secret;
+        var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            if (line is null)
+            {
+                Assert.Fail($"the test host exited before listening: {await stderr}");
+            }
+
+            if (line!.StartsWith(Marker, StringComparison.Ordinal))
+            {
+                return new TestHostProcess(process, new Uri(line[Marker.Length..].Trim() + "?source=kill9"));
+            }
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void KillNine()
+    {
+        _process.Kill(); // Process.Kill sends SIGKILL on Unix
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
