@@ -84,7 +84,16 @@ internal sealed class SpokeProcess : IAsyncDisposable
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Say what the process had printed: a hang at shutdown is otherwise a bare TaskCanceledException.
+            throw new TimeoutException($"spoke did not exit within {timeout.TotalSeconds:0} s; output so far:\n{Output}");
+        }
+
         return _process.ExitCode;
     }
 
