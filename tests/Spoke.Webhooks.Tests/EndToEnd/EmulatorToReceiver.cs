@@ -25,6 +25,9 @@ internal sealed record HandledEvent(string Handler, HubSpotWebhookEvent Raw, Hub
 internal sealed class EmulatorToReceiver : IAsyncDisposable
 {
     public const string Generic = "generic";
+
+    /// <summary>Non-ASCII as UTF-8 (the default escapes would triple large request bodies).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new(System.Text.Json.JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "spoke-e2e-" + Guid.NewGuid().ToString("N"));
@@ -205,7 +208,7 @@ internal sealed class EmulatorToReceiver : IAsyncDisposable
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = body is JsonNode node ? new StringContent(node.ToJsonString(), System.Text.Encoding.UTF8, "application/json") : JsonContent.Create(body, body.GetType());
+            request.Content = body is JsonNode node ? new StringContent(node.ToJsonString(), System.Text.Encoding.UTF8, "application/json") : JsonContent.Create(body, body.GetType(), options: Relaxed);
         }
 
         using var response = await http.SendAsync(request);
