@@ -57,7 +57,7 @@ internal sealed class EmulatorToReceiver : IAsyncDisposable
 
     public IEnumerable<HandledEvent> HandledBy(string handler) => Handled.Where(h => h.Handler == handler);
 
-    public static async Task<EmulatorToReceiver> StartAsync(Action<HubSpotEmulatorOptions>? configure = null)
+    public static async Task<EmulatorToReceiver> StartAsync(Action<HubSpotEmulatorOptions>? configure = null, Action<HubSpotWebhookOptions>? configureReceiver = null)
     {
         var pair = new EmulatorToReceiver();
         Directory.CreateDirectory(pair._directory);
@@ -72,16 +72,20 @@ internal sealed class EmulatorToReceiver : IAsyncDisposable
             new SqliteWebhookInboxStore(Path.Combine(pair._directory, "inbox.db")),
             new FakeTimeProvider(Start),
             pair.RegisterHandlers,
+            configureReceiver,
             secret: pair.Emulator.ClientSecret,
             before: pair.FrontAsync);
         return pair;
     }
 
     /// <summary>Settings PUT (target URL = the receiver) and one active subscription per entry, through the webhooks API.</summary>
-    public async Task SubscribeAsync(int maxConcurrentRequests, params (string EventType, string? PropertyName, string? ObjectTypeId)[] subscriptions)
+    public Task SubscribeAsync(int maxConcurrentRequests, params (string EventType, string? PropertyName, string? ObjectTypeId)[] subscriptions) =>
+        SubscribeAsync(Receiver.Endpoint.AbsoluteUri, maxConcurrentRequests, subscriptions);
+
+    public async Task SubscribeAsync(string targetUrl, int maxConcurrentRequests, params (string EventType, string? PropertyName, string? ObjectTypeId)[] subscriptions)
     {
         await SendAsync(Developer, HttpMethod.Put, AppPath("/settings"),
-            new JsonObject { ["targetUrl"] = Receiver.Endpoint.AbsoluteUri, ["throttling"] = new JsonObject { ["maxConcurrentRequests"] = maxConcurrentRequests } }, 200);
+            new JsonObject { ["targetUrl"] = targetUrl, ["throttling"] = new JsonObject { ["maxConcurrentRequests"] = maxConcurrentRequests } }, 200);
         foreach (var (eventType, propertyName, objectTypeId) in subscriptions)
         {
             var body = new JsonObject { ["eventType"] = eventType, ["active"] = true };
