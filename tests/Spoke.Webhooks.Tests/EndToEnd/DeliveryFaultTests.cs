@@ -12,7 +12,8 @@ public sealed class DeliveryFaultTests : IAsyncLifetime
 {
     private EmulatorToReceiver _e2e = null!;
 
-    public async Task InitializeAsync() => _e2e = await EmulatorToReceiver.StartAsync();
+    // A held request must not time out (and go to a retry minutes away) while the test piles changes up behind it.
+    public async Task InitializeAsync() => _e2e = await EmulatorToReceiver.StartAsync(o => o.Fidelity.WebhookTimeoutMilliseconds = 15_000);
 
     public async Task DisposeAsync() => await _e2e.DisposeAsync();
 
