@@ -1,5 +1,4 @@
 using System.Globalization;
-using Spoke.Emulator.Webhooks;
 using Spoke.Webhooks.Tests.Infrastructure;
 
 namespace Spoke.Webhooks.Tests.EndToEnd;
@@ -25,7 +24,7 @@ public sealed class DeliveryFaultTests : IAsyncLifetime
         // One request in flight at a time, held at the receiver's front while the changes pile up in the emulator:
         // the next request then carries them all, newest first (out of order), and every request is sent twice.
         await _e2e.SubscribeAsync(1, ("contact.creation", null, null), ("contact.propertyChange", "firstname", null), ("contact.propertyChange", "lastname", null));
-        _e2e.Emulator.Webhooks.Faults = new WebhookDeliveryFaults { Duplicates = new() { Probability = 1 }, OutOfOrder = new() { Probability = 1 }, Seed = 5 };
+        await _e2e.CallAsync(HttpMethod.Put, "/_emulator/webhooks/faults", new { duplicates = new { probability = 1.0 }, outOfOrder = new { probability = 1.0 }, seed = 5 }, 200);
         _e2e.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var first = await _e2e.CreateAsync("contacts", new { email = "first@example.com" });
