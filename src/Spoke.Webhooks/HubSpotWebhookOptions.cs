@@ -59,8 +59,16 @@ public sealed class HubSpotWebhookOptions
     /// <summary>The PostgreSQL schema that holds the inbox table.</summary>
     public string PostgresSchema { get; set; } = "public";
 
-    /// <summary>Largest body accepted; HubSpot sends at most 100 events a request.</summary>
-    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+    /// <summary>
+    /// Largest body accepted (413 beyond it; the server's own request-size limit is raised to match). HubSpot sends at
+    /// most 100 events a request, and a propertyChange value may be 65,536 characters: 100 such values of 3-byte UTF-8
+    /// characters make about 19.7 MB, so the default is 24 MiB. A smaller limit refuses those requests on every retry
+    /// until HubSpot gives up on them.
+    /// </summary>
+    public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>24 MiB: a full request of maximum-length values (see <see cref="MaxBodyBytes"/>).</summary>
+    public const int DefaultMaxBodyBytes = 24 * 1024 * 1024;
 
     /// <summary>Run the dispatcher in this process (set false for a receive-only instance).</summary>
     public bool RunDispatcher { get; set; } = true;

@@ -1,4 +1,5 @@
-// A receiver process for crash tests: `--port N --inbox FILE` (secret from SPOKE_WEBHOOK_SECRET or --secret).
+// A receiver process for crash tests: `--port N --inbox FILE [--tolerance TIMESPAN]` (secret from SPOKE_WEBHOOK_SECRET
+// or --secret). `--tolerance` widens the v3 timestamp window for senders whose clock a test moves ahead (the emulator's).
 // Its one handler records each handled event's dedupe key in an `effects` table inside the handler's inbox
 // transaction, so "every acknowledged event has exactly one effect" can be checked after any kill -9.
 using System.Globalization;
@@ -17,6 +18,7 @@ var port = int.Parse(Arg("--port") ?? "0", CultureInfo.InvariantCulture);
 var inbox = Arg("--inbox") ?? throw new ArgumentException("--inbox FILE is required");
 var secret = Arg("--secret") ?? Environment.GetEnvironmentVariable("SPOKE_WEBHOOK_SECRET") ?? throw new ArgumentException("set SPOKE_WEBHOOK_SECRET or --secret");
 var concurrency = int.Parse(Arg("--concurrency") ?? "4", CultureInfo.InvariantCulture);
+var tolerance = Arg("--tolerance") is { } t ? TimeSpan.Parse(t, CultureInfo.InvariantCulture) : (TimeSpan?)null;
 
 var store = new SqliteWebhookInboxStore(inbox);
 await store.InitializeAsync();
@@ -35,6 +37,10 @@ builder.Services.AddHubSpotWebhooks(o =>
 {
     o.ClientSecret = secret;
     o.MaxConcurrency = concurrency;
+    if (tolerance is { } window)
+    {
+        o.Tolerance = window;
+    }
 }).AddEventHandler(async (e, context, cancellationToken) =>
 {
     var transaction = await context.GetTransactionAsync(cancellationToken);

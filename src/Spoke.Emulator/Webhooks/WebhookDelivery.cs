@@ -419,7 +419,8 @@ public sealed class WebhookDelivery : IAsyncDisposable
     private static string Serialize(PendingRequest request)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        // Like the API's responses: non-ASCII text as UTF-8, not \uXXXX escapes, which would triple a body's size.
+        using (var w = new Utf8JsonWriter(buffer, Http.JsonIO.WriterOptions))
         {
             w.WriteStartArray();
             foreach (var e in request.Events)

@@ -37,6 +37,12 @@ internal sealed class WebhookReceiver
         var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         using var activity = WebhookTelemetry.ActivitySource.StartActivity("webhook receive", ActivityKind.Server);
+        // Our limit decides (with its clear 413), not the server's default (Kestrel: 30 MB), whichever is smaller.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            sizeLimit.MaxRequestBodySize = (long)_options.MaxBodyBytes + 1;
+        }
+
         if (request.ContentLength > _options.MaxBodyBytes)
         {
             await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large", $"The body is larger than {_options.MaxBodyBytes} bytes.").ConfigureAwait(false);
@@ -118,9 +124,13 @@ internal sealed class WebhookReceiver
         return root + target;
     }
 
+    private const int InitialBufferCap = 1024 * 1024;
+
     private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length && length <= max ? (int)length : 16 * 1024);
+        // A declared length only sizes the first buffer up to 1 MiB: an unsigned request can't make us allocate more
+        // than it actually sends.
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length && length <= max ? (int)Math.Min(length, InitialBufferCap) : 16 * 1024);
         while (true)
         {
             var memory = buffer.GetMemory(8 * 1024);

@@ -73,6 +73,17 @@ public sealed class WebhookDeliveryTests(WebhooksFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Bodies_carry_non_ASCII_text_as_UTF_8_not_escapes()
+    {
+        await fixture.ResetAsync(new { eventType = "contact.propertyChange", propertyName = "city" });
+        (await fixture.Api.Post("/crm/v3/objects/contacts", new { properties = new { email = "u@example.com", city = "Zürich 東京" } })).Expect(201);
+        await fixture.DeliveredAsync();
+        var body = Assert.Single(Receiver.Received).Body;
+        Assert.Contains("\"propertyValue\":\"Zürich 東京\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Events_go_in_arrays_of_at_most_100()
     {
         await ContactCreated();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -141,96 +140,7 @@ public sealed class KillNineTests : IDisposable
         return events.Select(e => e.DedupeKey);
     }
 
-    private static async Task<InboxCounts> CountsAsync(string inbox)
-    {
-        await using var store = new SqliteWebhookInboxStore(inbox);
-        return await store.CountAsync();
-    }
+    private static Task<InboxCounts> CountsAsync(string inbox) => TestHostProcess.CountsAsync(inbox);
 
-    private static async Task<Dictionary<string, long>> EffectsAsync(string inbox)
-    {
-        await using var store = new SqliteWebhookInboxStore(inbox);
-        await using var connection = await store.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT dedupe_key, COUNT(*) FROM effects GROUP BY dedupe_key";
-        var effects = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            effects[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return effects;
-    }
-}
-
-/// <summary>Runs tests/Spoke.Webhooks.TestHost as a child process (the secret goes in the environment, not argv).</summary>
-internal sealed class TestHostProcess : IAsyncDisposable
-{
-    private const string Marker = "Receiver listening on ";
-    private readonly Process _process;
-
-    private TestHostProcess(Process process, Uri endpoint)
-    {
-        _process = process;
-        Endpoint = endpoint;
-    }
-
-    public Uri Endpoint { get; }
-
-    public bool HasExited => _process.HasExited;
-
-    public static async Task<TestHostProcess> StartAsync(string inbox, string secret)
-    {
-        var configuration = typeof(TestHostProcess).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Spoke.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var dll = Path.Combine(dir!.FullName, "tests", "Spoke.Webhooks.TestHost", "bin", configuration, "net10.0", "Spoke.Webhooks.TestHost.dll");
-        Assert.True(File.Exists(dll), $"the test host is not built at {dll}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "--port", "0", "--inbox", inbox })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["SPOKE_WEBHOOK_SECRET"] = secret;
-        var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
-            {
-                Assert.Fail($"the test host exited before listening: {await stderr}");
-            }
-
-            if (line!.StartsWith(Marker, StringComparison.Ordinal))
-            {
-                return new TestHostProcess(process, new Uri(line[Marker.Length..].Trim() + "?source=kill9"));
-            }
-        }
-    }
-
-    /// <summary>SIGKILL: no shutdown code runs.</summary>
-    public void KillNine()
-    {
-        _process.Kill(); // Process.Kill sends SIGKILL on Unix
-        _process.WaitForExit();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    private static Task<Dictionary<string, long>> EffectsAsync(string inbox) => TestHostProcess.EffectsAsync(inbox);
 }

@@ -36,7 +36,7 @@ internal sealed class ReceiverHost : IAsyncDisposable
     public HubSpotWebhookInbox Inbox => _app.Services.GetRequiredService<HubSpotWebhookInbox>();
 
     public static async Task<ReceiverHost> StartAsync(WebhookInboxStore store, FakeTimeProvider time, Action<HubSpotWebhooksBuilder>? handlers = null,
-        Action<HubSpotWebhookOptions>? configure = null, string? secret = null)
+        Action<HubSpotWebhookOptions>? configure = null, string? secret = null, Func<Microsoft.AspNetCore.Http.HttpContext, Microsoft.AspNetCore.Http.RequestDelegate, Task>? before = null)
     {
         secret ??= Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var builder = WebApplication.CreateSlimBuilder();
@@ -53,6 +53,11 @@ internal sealed class ReceiverHost : IAsyncDisposable
         });
         handlers?.Invoke(webhooks);
         var app = builder.Build();
+        if (before is not null)
+        {
+            app.Use(before); // a fault or a hold in front of the receiver, as a proxy or a sick instance would be
+        }
+
         app.MapHubSpotWebhooks("/hubspot/webhooks");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
