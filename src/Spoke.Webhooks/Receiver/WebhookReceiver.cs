@@ -40,7 +40,8 @@ internal sealed class WebhookReceiver
         // Our limit decides (with its clear 413), not the server's default (Kestrel: 30 MB), whichever is smaller.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
         {
-            sizeLimit.MaxRequestBodySize = (long)_options.MaxBodyBytes + 1;
+            // Room past our limit to read an oversized body to its end, so the sender gets the 413 instead of a reset.
+            sizeLimit.MaxRequestBodySize = (long)_options.MaxBodyBytes + OversizeDrainBytes;
         }
 
         if (request.ContentLength > _options.MaxBodyBytes)
@@ -143,10 +144,33 @@ internal sealed class WebhookReceiver
             buffer.Advance(read);
             if (buffer.WrittenCount > max)
             {
+                await DrainAsync(request, cancellationToken).ConfigureAwait(false);
                 return null;
             }
         }
     }
+
+    /// <summary>
+    /// Reads (and drops) what is left of a body that went past the limit, up to <see cref="OversizeDrainBytes"/>: a
+    /// sender still writing when we answer would otherwise see its connection reset rather than our 413.
+    /// </summary>
+    private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var scratch = new byte[8 * 1024];
+        try
+        {
+            while (await request.Body.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past the drain allowance too: the server closes the connection; nothing was stored either way.
+        }
+    }
+
+    /// <summary>How far past <see cref="HubSpotWebhookOptions.MaxBodyBytes"/> an oversized body is read before the connection is dropped.</summary>
+    private const int OversizeDrainBytes = 1024 * 1024;
 
     private static async Task RejectAsync(HttpContext context, int status, string reason, string message)
     {
