@@ -62,7 +62,8 @@ internal sealed class EmulatorToReceiver : IAsyncDisposable
         var pair = new EmulatorToReceiver();
         Directory.CreateDirectory(pair._directory);
         var options = new HubSpotEmulatorOptions { Clock = EmulatorClock.FrozenAt(Start), ClientSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)) };
-        options.Fidelity.WebhookTimeoutMilliseconds = 3_000;
+        // Generous: these tests check what arrives, not HubSpot's 5 s timeout, and a loaded CI machine can be slow.
+        options.Fidelity.WebhookTimeoutMilliseconds = 30_000;
         configure?.Invoke(options);
         pair.Emulator = await HubSpotEmulator.StartAsync(options);
         pair.Crm = new HttpClient { BaseAddress = pair.Emulator.BaseUri };
@@ -121,8 +122,8 @@ internal sealed class EmulatorToReceiver : IAsyncDisposable
     /// <summary>Waits until the emulator has nothing queued, in flight or due, then until the inbox has nothing pending.</summary>
     public async Task DrainAsync()
     {
-        Assert.True(await Emulator.Webhooks.WaitForIdleAsync(TimeSpan.FromSeconds(20)), $"the emulator's delivery queue did not drain: {Emulator.Webhooks.Backlog}");
-        await Eventually.TrueAsync(async () => (await Receiver.Inbox.CountAsync()).Pending == 0, "the receiver handled every stored event", TimeSpan.FromSeconds(20));
+        Assert.True(await Emulator.Webhooks.WaitForIdleAsync(TimeSpan.FromSeconds(60)), $"the emulator's delivery queue did not drain: {Emulator.Webhooks.Backlog}");
+        await Eventually.TrueAsync(async () => (await Receiver.Inbox.CountAsync()).Pending == 0, "the receiver handled every stored event", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Event ids the emulator got a 2xx for.</summary>

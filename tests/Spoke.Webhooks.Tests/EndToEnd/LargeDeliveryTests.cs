@@ -9,7 +9,8 @@ public sealed class LargeDeliveryTests : IAsyncLifetime
 {
     private EmulatorToReceiver _e2e = null!;
 
-    public async Task InitializeAsync() => _e2e = await EmulatorToReceiver.StartAsync();
+    // A 19.7 MB request takes seconds to sign, send and commit on a busy 2-core machine: this test is about size, not speed.
+    public async Task InitializeAsync() => _e2e = await EmulatorToReceiver.StartAsync(o => o.Fidelity.WebhookTimeoutMilliseconds = 120_000);
 
     public async Task DisposeAsync() => await _e2e.DisposeAsync();
 
