@@ -160,6 +160,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(webhooks);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         app.UseEmulatorPipeline();
@@ -209,7 +210,8 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         _limiter.Clear();
     }
 
-    /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="DisposeAsync"/>).</summary>
+    /// <summary>Completes when the host stops (<see cref="DisposeAsync"/>). The emulator leaves Ctrl+C and SIGTERM to the
+    /// process that embeds it: the CLI stops it on either.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Spoke.Cli.Hosting;
 using Spoke.Webhooks;
 using Spoke.Webhooks.Events;
 using Spoke.Webhooks.Inbox;
@@ -65,6 +67,7 @@ internal static class WebhooksCommand
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
             builder.Services.AddHubSpotWebhooks(o =>
             {
                 o.ClientSecret = clientSecret;

@@ -65,12 +65,14 @@ public sealed class EmulatorCommandTests
         Assert.DoesNotContain("Client secret", spoke.Output);
     }
 
-    [Fact]
-    public async Task Sigterm_shuts_down_cleanly()
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Sigterm_and_ctrl_c_shut_down_cleanly(string signal)
     {
         await using var spoke = SpokeProcess.Start("emulator", "--port", "0");
         await spoke.ListeningUriAsync();
-        spoke.Signal("TERM");
+        spoke.Signal(signal);
         var code = await spoke.WaitForExitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(0, code);
         Assert.Contains("HubSpot emulator stopped.", spoke.Output);
