@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spoke.Cli.Hosting;
 using Spoke.Emulator;
 
 namespace Spoke.Cli.Emulator;
@@ -65,8 +66,10 @@ internal static class EmulatorCommand
         {
             port, host, token, portalId, data, seed, seedSize, seedValue, rateLimits, appId, clientSecret, developerApiKey,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async (parse, commandToken) =>
         {
+            using var shutdown = new ShutdownSignal(commandToken);
+            var cancellationToken = shutdown.Token;
             var options = new HubSpotEmulatorOptions
             {
                 Port = parse.GetValue(port),
@@ -97,7 +100,18 @@ internal static class EmulatorCommand
                 Console.WriteLine($"Seeding demo data ({options.SeedSize} contacts) if the portal holds no records...");
             }
 
-            await using var emulator = await HubSpotEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            HubSpotEmulator started;
+            try
+            {
+                started = await HubSpotEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Console.WriteLine("HubSpot emulator stopped before it started listening.");
+                return 0;
+            }
+
+            await using var emulator = started;
             var url = emulator.BaseUri.ToString().TrimEnd('/');
             Console.WriteLine($"HubSpot emulator listening on {url}");
             // The token is printed only when we generated it: a token the user chose stays off the console.

@@ -52,8 +52,10 @@ internal static class WebhooksCommand
         });
 
         var command = new Command("listen", "Run a webhook receiver that verifies signatures, stores events durably and prints one line per event") { port, secret, inbox, path };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async (parse, commandToken) =>
         {
+            using var shutdown = new ShutdownSignal(commandToken);
+            var cancellationToken = shutdown.Token;
             var clientSecret = parse.GetValue(secret) ?? Environment.GetEnvironmentVariable(SecretVariable);
             if (string.IsNullOrEmpty(clientSecret))
             {

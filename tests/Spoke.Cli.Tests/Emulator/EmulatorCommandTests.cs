@@ -65,6 +65,18 @@ public sealed class EmulatorCommandTests
         Assert.DoesNotContain("Client secret", spoke.Output);
     }
 
+    [Fact]
+    public async Task A_sigterm_while_starting_up_stops_it_cleanly_instead_of_killing_it()
+    {
+        // Seeding runs before the server listens: a signal then must neither kill the process (143) nor be lost.
+        await using var spoke = SpokeProcess.Start("emulator", "--port", "0", "--seed", "demo", "--seed-size", "20000");
+        await spoke.WaitForAsync("Seeding demo data");
+        spoke.Signal("TERM");
+        var code = await spoke.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, code);
+        Assert.Contains("HubSpot emulator stopped", spoke.Output);
+    }
+
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
