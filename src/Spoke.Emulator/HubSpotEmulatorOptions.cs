@@ -46,6 +46,16 @@ public sealed class HubSpotEmulatorOptions
 
     /// <summary>Duplicate and out-of-order webhook deliveries from the start (also <c>emulator.Webhooks.Faults</c>).</summary>
     public Webhooks.WebhookDeliveryFaults? WebhookFaults { get; set; }
+
+    /// <summary>
+    /// Let the emulator's web host hook Ctrl+C and SIGTERM (and stop on them). Off by default: a library does not own
+    /// the process, and a second handler beside the caller's (the <c>spoke</c> CLI's, a test runner's) turns one
+    /// signal into two racing shutdowns. The caller stops the emulator with <see cref="HubSpotEmulator.DisposeAsync"/>.
+    /// </summary>
+    public bool HandleShutdownSignals { get; set; }
+
+    /// <summary>How long stopping waits for requests still in flight before it cuts them off (ASP.NET Core's default is 30 s).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public enum SeedKind { None, Demo }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spoke.Cli.Hosting;
 using Spoke.Emulator;
 
 namespace Spoke.Cli.Emulator;
@@ -67,6 +68,8 @@ internal static class EmulatorCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            using var signals = new ShutdownSignals(cancellationToken);
+            cancellationToken = signals.Token;
             var options = new HubSpotEmulatorOptions
             {
                 Port = parse.GetValue(port),

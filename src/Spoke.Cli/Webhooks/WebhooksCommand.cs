@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Spoke.Cli.Hosting;
 using Spoke.Webhooks;
 using Spoke.Webhooks.Events;
 using Spoke.Webhooks.Inbox;
@@ -52,6 +54,8 @@ internal static class WebhooksCommand
         var command = new Command("listen", "Run a webhook receiver that verifies signatures, stores events durably and prints one line per event") { port, secret, inbox, path };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            using var signals = new ShutdownSignals(cancellationToken);
+            cancellationToken = signals.Token;
             var clientSecret = parse.GetValue(secret) ?? Environment.GetEnvironmentVariable(SecretVariable);
             if (string.IsNullOrEmpty(clientSecret))
             {
@@ -65,6 +69,8 @@ internal static class WebhooksCommand
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
             builder.Services.AddHubSpotWebhooks(o =>
             {
                 o.ClientSecret = clientSecret;
