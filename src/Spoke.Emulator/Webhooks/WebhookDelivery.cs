@@ -347,7 +347,9 @@ public sealed class WebhookDelivery : IAsyncDisposable
                 };
                 message.Headers.TryAddWithoutValidation("X-HubSpot-Signature", WebhookSignatures.V1(secret, body));
                 message.Headers.TryAddWithoutValidation("X-HubSpot-Signature-Version", "v1");
-                message.Headers.TryAddWithoutValidation("X-HubSpot-Signature-v3", WebhookSignatures.V3(secret, "POST", WebhookSignatures.V3Uri(target), body, timestamp));
+                // v3 signs the URI as the request carries it (scheme and host lowercased, default port dropped, unsafe
+                // characters escaped), which is what a receiver rebuilds from its request line and Host header.
+                message.Headers.TryAddWithoutValidation("X-HubSpot-Signature-v3", WebhookSignatures.V3(secret, "POST", WebhookSignatures.V3Uri(message.RequestUri!.AbsoluteUri), body, timestamp));
                 message.Headers.TryAddWithoutValidation("X-HubSpot-Request-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 message.Headers.UserAgent.ParseAdd("HubSpot Connect 2.0 (http://dev.hubspot.com/) (Spoke emulator)");
                 using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
