@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spoke.Emulator.Admin;
 using Spoke.Emulator.Auth;
@@ -148,6 +149,13 @@ public sealed class HubSpotEmulator : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
         });
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        if (!options.HandleShutdownSignals)
+        {
+            // Replaces the ConsoleLifetime, whose SIGTERM handler would race the caller's own (see the option).
+            builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
+        }
+
         builder.Services.AddSingleton(portal);
         builder.Services.AddSingleton(limiter);
         builder.Services.AddSingleton(options);
@@ -160,7 +168,6 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(webhooks);
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         app.UseEmulatorPipeline();
@@ -210,8 +217,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         _limiter.Clear();
     }
 
-    /// <summary>Completes when the host stops (<see cref="DisposeAsync"/>). The emulator leaves Ctrl+C and SIGTERM to the
-    /// process that embeds it: the CLI stops it on either.</summary>
+    /// <summary>Completes when the host stops: <see cref="DisposeAsync"/>, or Ctrl+C and SIGTERM with <see cref="HubSpotEmulatorOptions.HandleShutdownSignals"/>.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, cancellationToken);
 
     public async ValueTask DisposeAsync()

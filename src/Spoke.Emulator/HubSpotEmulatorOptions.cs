@@ -46,6 +46,16 @@ public sealed class HubSpotEmulatorOptions
 
     /// <summary>Duplicate and out-of-order webhook deliveries from the start (also <c>emulator.Webhooks.Faults</c>).</summary>
     public Webhooks.WebhookDeliveryFaults? WebhookFaults { get; set; }
+
+    /// <summary>
+    /// Let the emulator's web host hook Ctrl+C and SIGTERM (and stop on them). Off by default: a library does not own
+    /// the process, and a second handler beside the caller's (the <c>spoke</c> CLI's, a test runner's) turns one
+    /// signal into two racing shutdowns. The caller stops the emulator with <see cref="HubSpotEmulator.DisposeAsync"/>.
+    /// </summary>
+    public bool HandleShutdownSignals { get; set; }
+
+    /// <summary>How long stopping waits for requests still in flight before it cuts them off (ASP.NET Core's default is 30 s).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public enum SeedKind { None, Demo }
@@ -162,6 +172,16 @@ public sealed class FidelityOptions
 
     /// <summary>Webhooks: retries after the first attempt (HubSpot: up to 10, over 24 hours).</summary>
     public int WebhookMaxRetries { get; set; } = 10;
+
+    /// <summary>Webhooks: the base delay before the first retry; retry n+1 waits this × 2^n × 0.75–1.25 (emulator
+    /// clock). HubSpot's schedule is UNVERIFIED ("randomized delays" within 24 hours): with 1 minute, ten retries end
+    /// within about 21 hours. Keep 1023 × this × 1.25 under 24 hours.</summary>
+    public TimeSpan WebhookFirstRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Webhooks: write non-ASCII text in delivery bodies as <c>\uXXXX</c> escapes instead of UTF-8.
+    /// HubSpot's encoding is UNVERIFIED; UTF-8 (false) matches the API's responses. Signatures cover the bytes as
+    /// sent either way.</summary>
+    public bool WebhookEscapeNonAscii { get; set; }
 
     /// <summary>Webhooks: properties given a value on create also produce <c>propertyChange</c> events (besides the
     /// <c>creation</c> event), as observed on HubSpot. UNVERIFIED; false sends only the creation event.</summary>

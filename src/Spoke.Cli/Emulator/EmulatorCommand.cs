@@ -68,8 +68,8 @@ internal static class EmulatorCommand
         };
         command.SetAction(async (parse, commandToken) =>
         {
-            using var shutdown = new ShutdownSignal(commandToken);
-            var cancellationToken = shutdown.Token;
+            using var signals = new ShutdownSignals(commandToken);
+            var cancellationToken = signals.Token;
             var options = new HubSpotEmulatorOptions
             {
                 Port = parse.GetValue(port),

@@ -54,8 +54,8 @@ internal static class WebhooksCommand
         var command = new Command("listen", "Run a webhook receiver that verifies signatures, stores events durably and prints one line per event") { port, secret, inbox, path };
         command.SetAction(async (parse, commandToken) =>
         {
-            using var shutdown = new ShutdownSignal(commandToken);
-            var cancellationToken = shutdown.Token;
+            using var signals = new ShutdownSignals(commandToken);
+            var cancellationToken = signals.Token;
             var clientSecret = parse.GetValue(secret) ?? Environment.GetEnvironmentVariable(SecretVariable);
             if (string.IsNullOrEmpty(clientSecret))
             {
@@ -69,7 +69,8 @@ internal static class WebhooksCommand
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
+            builder.Services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
             builder.Services.AddHubSpotWebhooks(o =>
             {
                 o.ClientSecret = clientSecret;

@@ -17,8 +17,6 @@ namespace Spoke.Emulator.Webhooks;
 /// </summary>
 public sealed class WebhookDelivery : IAsyncDisposable
 {
-    /// <summary>Base delay before retry n+1 is 2^n minutes (randomized ×0.75–1.25): ten retries end within about 21 hours.</summary>
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
     private const int MaxLogEntries = 10_000;
 
@@ -332,7 +330,7 @@ public sealed class WebhookDelivery : IAsyncDisposable
     private async Task SendAsync(PendingRequest request, string target, string secret)
     {
         await Task.Yield();
-        var body = Serialize(request);
+        var body = Serialize(request, _portal.Fidelity.WebhookEscapeNonAscii);
         var timestamp = _portal.Now.ToUnixTimeMilliseconds();
         var at = _portal.Now;
         var watch = Stopwatch.StartNew();
@@ -349,7 +347,9 @@ public sealed class WebhookDelivery : IAsyncDisposable
                 };
                 message.Headers.TryAddWithoutValidation("X-HubSpot-Signature", WebhookSignatures.V1(secret, body));
                 message.Headers.TryAddWithoutValidation("X-HubSpot-Signature-Version", "v1");
-                message.Headers.TryAddWithoutValidation("X-HubSpot-Signature-v3", WebhookSignatures.V3(secret, "POST", WebhookSignatures.V3Uri(target), body, timestamp));
+                // v3 signs the URI as the request carries it (scheme and host lowercased, default port dropped, unsafe
+                // characters escaped), which is what a receiver rebuilds from its request line and Host header.
+                message.Headers.TryAddWithoutValidation("X-HubSpot-Signature-v3", WebhookSignatures.V3(secret, "POST", WebhookSignatures.V3Uri(message.RequestUri!.AbsoluteUri), body, timestamp));
                 message.Headers.TryAddWithoutValidation("X-HubSpot-Request-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 message.Headers.UserAgent.ParseAdd("HubSpot Connect 2.0 (http://dev.hubspot.com/) (Spoke emulator)");
                 using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
@@ -390,7 +390,8 @@ public sealed class WebhookDelivery : IAsyncDisposable
             {
                 if (request.AttemptNumber < _portal.Fidelity.WebhookMaxRetries)
                 {
-                    var delay = FirstRetryDelay * Math.Pow(2, request.AttemptNumber) * (0.75 + (0.5 * _random.NextDouble()));
+                    // Retry n+1 waits FirstRetryDelay × 2^n, randomized ×0.75–1.25 (1 minute: ten retries within about 21 hours).
+                    var delay = _portal.Fidelity.WebhookFirstRetryDelay * Math.Pow(2, request.AttemptNumber) * (0.75 + (0.5 * _random.NextDouble()));
                     nextRetry = now + delay;
                     _scheduled.Add(new PendingRequest(request.Events, request.AttemptNumber + 1, nextRetry.Value) { Generation = _generation });
                 }
@@ -416,11 +417,12 @@ public sealed class WebhookDelivery : IAsyncDisposable
         Wake();
     }
 
-    private static string Serialize(PendingRequest request)
+    private static string Serialize(PendingRequest request, bool escapeNonAscii)
     {
         using var buffer = new MemoryStream();
-        // Like the API's responses: non-ASCII text as UTF-8, not \uXXXX escapes, which would triple a body's size.
-        using (var w = new Utf8JsonWriter(buffer, Http.JsonIO.WriterOptions))
+        // Like the API's responses: non-ASCII text as UTF-8, not \uXXXX escapes, which would triple a body's size
+        // (WebhookEscapeNonAscii switches to the escapes: HubSpot's choice is UNVERIFIED).
+        using (var w = new Utf8JsonWriter(buffer, escapeNonAscii ? default : Http.JsonIO.WriterOptions))
         {
             w.WriteStartArray();
             foreach (var e in request.Events)

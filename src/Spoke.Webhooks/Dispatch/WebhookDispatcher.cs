@@ -209,10 +209,39 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
+    /// <summary>Values this short are left alone: cutting them would mangle ordinary words and numbers in a message.</summary>
+    private const int MinRedactedLength = 4;
+
+    /// <summary>
+    /// Replaces the event's JSON and its <c>propertyValue</c> (4+ characters; the one field that carries CRM data) in
+    /// <paramref name="reason"/>. Type names, ids and property names stay: they are what makes a reason useful.
+    /// </summary>
+    internal static string RedactEvent(string reason, string eventJson)
+    {
+        reason = reason.Replace(eventJson, "[event]", StringComparison.Ordinal);
+        try
+        {
+            using var document = JsonDocument.Parse(eventJson);
+            if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                document.RootElement.TryGetProperty("propertyValue", out var value) &&
+                value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= MinRedactedLength } text)
+            {
+                reason = reason.Replace(text, "[redacted]", StringComparison.Ordinal);
+            }
+        }
+        catch (JsonException)
+        {
+            // Stored events are valid JSON; nothing more to cut if one is not.
+        }
+
+        return reason;
+    }
+
     private async Task RecordFailureAsync(InboxEvent inboxEvent, int attempt, Exception failure, CancellationToken cancellationToken)
     {
-        // The reason is the exception's type and message only: never the event body.
-        var reason = $"{failure.GetType().FullName}: {failure.Message}";
+        // The reason is the exception's type and message only: never the event body. A handler's message may quote
+        // the event (or its property value, which may be personal data), so those are cut out of it.
+        var reason = RedactEvent($"{failure.GetType().FullName}: {failure.Message}", inboxEvent.Json);
         if (reason.Length > 2000)
         {
             reason = reason[..2000];

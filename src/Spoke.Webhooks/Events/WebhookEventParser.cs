@@ -119,19 +119,34 @@ internal static class WebhookEventParser
         return "hs1-" + Convert.ToHexStringLower(hash[..16]);
     }
 
-    /// <summary>The object an event is about, so <c>object.*</c> events (with <c>objectTypeId</c>) order with the typed ones.</summary>
+    /// <summary>
+    /// The object an event is about, so <c>object.*</c> events (with <c>objectTypeId</c>) order with the typed ones.
+    /// An associationChange is about its <c>fromObjectId</c>, whose type is the left side of <c>associationType</c>
+    /// (<c>CONTACT_TO_COMPANY</c> → a contact), not the subscription's type: a <c>company.associationChange</c>
+    /// subscription also receives the CONTACT_TO_COMPANY direction, whose <c>objectId</c> is the contact's id.
+    /// </summary>
     public static string ObjectKey(HubSpotWebhookEvent e)
     {
-        var type = e.ObjectTypeId ?? e.ObjectKind switch
+        if (e.AssociationType is { Length: > 0 } association && e.FromObjectId is { } fromId)
         {
-            "contact" => "0-1",
-            "company" => "0-2",
-            "deal" => "0-3",
-            "ticket" => "0-5",
-            "product" => "0-7",
-            "line_item" => "0-8",
-            var other => other,
-        };
-        return type + ":" + e.ObjectId.ToString(CultureInfo.InvariantCulture);
+            var separator = association.IndexOf("_TO_", StringComparison.Ordinal);
+            var fromType = TypeId((separator > 0 ? association[..separator] : association).ToLowerInvariant());
+            // A custom type's singular name has no fixed id; object.* events carry the from side's objectTypeId.
+            var type = fromType.Contains('-', StringComparison.Ordinal) ? fromType : e.ObjectTypeId ?? fromType;
+            return type + ":" + fromId.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return (e.ObjectTypeId ?? TypeId(e.ObjectKind)) + ":" + e.ObjectId.ToString(CultureInfo.InvariantCulture);
     }
+
+    private static string TypeId(string objectKind) => objectKind switch
+    {
+        "contact" => "0-1",
+        "company" => "0-2",
+        "deal" => "0-3",
+        "ticket" => "0-5",
+        "product" => "0-7",
+        "line_item" => "0-8",
+        var other => other,
+    };
 }

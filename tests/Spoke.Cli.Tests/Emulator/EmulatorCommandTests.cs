@@ -90,6 +90,25 @@ public sealed class EmulatorCommandTests
         Assert.Contains("HubSpot emulator stopped.", spoke.Output);
     }
 
+    [Fact]
+    public async Task Sigterm_with_a_request_still_arriving_shuts_down_cleanly()
+    {
+        await using var spoke = SpokeProcess.Start("emulator", "--port", "0");
+        var uri = await spoke.ListeningUriAsync();
+        // A client that sent its headers and part of a body, then stalls: stopping must not wait on it for
+        // ASP.NET Core's default 30 s, nor overrun System.CommandLine's grace period (which would exit 143).
+        using var stalled = new System.Net.Sockets.TcpClient();
+        await stalled.ConnectAsync(uri.Host, uri.Port);
+        var head = System.Text.Encoding.ASCII.GetBytes($"POST /crm/v3/objects/contacts HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"properties\":");
+        await stalled.GetStream().WriteAsync(head);
+        await stalled.GetStream().FlushAsync();
+        await Task.Yield();
+        spoke.Signal("TERM");
+        var code = await spoke.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, code);
+        Assert.Contains("HubSpot emulator stopped.", spoke.Output);
+    }
+
     [Theory]
     [InlineData("--port", "70000", "--port must be between 0 and 65535")]
     [InlineData("--rate-limits", "platinum", "platinum")]

@@ -27,4 +27,20 @@ public sealed class SignedTargetUrlTests : IAsyncLifetime
         Assert.Equal(target, attempt.TargetUrl);
         Assert.Single(_e2e.HandledBy(nameof(Spoke.Webhooks.Events.CompanyCreated)));
     }
+
+    [Fact]
+    public async Task A_target_url_written_loosely_is_signed_as_the_request_carries_it()
+    {
+        // An upper-case scheme and an unescaped space: the request goes to http://…?label=two%20words, and the
+        // receiver rebuilds that URI, so the signature must cover it rather than the text as configured.
+        var endpoint = _e2e.Receiver.Endpoint;
+        var target = $"HTTP://{endpoint.Authority}{endpoint.AbsolutePath}?label=two words";
+        await _e2e.SubscribeAsync(target, 10, ("company.creation", null, null));
+        await _e2e.CreateAsync("companies", new { name = "Loose Co" });
+        await _e2e.DrainAsync();
+
+        var attempt = Assert.Single(_e2e.Emulator.Webhooks.Deliveries);
+        Assert.Equal("delivered", attempt.Outcome);
+        Assert.Single(_e2e.HandledBy(nameof(Spoke.Webhooks.Events.CompanyCreated)));
+    }
 }

@@ -48,6 +48,24 @@ public class WebhookEventParserTests
     }
 
     [Fact]
+    public void An_association_change_orders_with_its_from_object_whichever_side_subscribed()
+    {
+        // A company.associationChange subscription gets both directions; CONTACT_TO_COMPANY is about contact 9.
+        var events = Parse("""
+            [{"subscriptionType":"company.associationChange","eventId":1,"occurredAt":5,"objectId":9,"associationType":"CONTACT_TO_COMPANY","fromObjectId":9,"toObjectId":4,"associationRemoved":false,"isPrimaryAssociation":false},
+             {"subscriptionType":"company.associationChange","eventId":2,"occurredAt":5,"objectId":4,"associationType":"COMPANY_TO_CONTACT","fromObjectId":4,"toObjectId":9,"associationRemoved":false,"isPrimaryAssociation":false},
+             {"subscriptionType":"deal.associationChange","eventId":3,"occurredAt":5,"objectId":6,"associationType":"LINE_ITEM_TO_DEAL","fromObjectId":6,"toObjectId":2,"associationRemoved":true,"isPrimaryAssociation":false},
+             {"subscriptionType":"object.associationChange","eventId":4,"occurredAt":5,"objectId":3,"objectTypeId":"2-77","associationType":"CAR_TO_CONTACT","fromObjectId":3,"toObjectId":9,"associationRemoved":false,"isPrimaryAssociation":false},
+             {"subscriptionType":"contact.creation","eventId":5,"occurredAt":4,"objectId":9,"changeFlag":"NEW"}]
+            """);
+        Assert.Equal("0-1:9", events[0].ObjectKey);
+        Assert.Equal("0-2:4", events[1].ObjectKey);
+        Assert.Equal("0-8:6", events[2].ObjectKey);
+        Assert.Equal("2-77:3", events[3].ObjectKey);
+        Assert.Equal(events[4].ObjectKey, events[0].ObjectKey);
+    }
+
+    [Fact]
     public void The_dedupe_key_ignores_attemptNumber_but_nothing_that_identifies_the_change()
     {
         var first = Parse(Captured)[0].DedupeKey;

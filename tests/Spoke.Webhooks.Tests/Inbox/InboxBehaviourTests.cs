@@ -275,9 +275,23 @@ public abstract class InboxBehaviourTests : IAsyncLifetime
 
         Volatile.Write(ref fixedUp, true);
         Assert.Equal(1, await host.Inbox.ReplayAsync([letter.Id]));
-        await Eventually.TrueAsync(() => handled.Count == 2, "the replayed event handled");
-        Assert.Equal(new InboxCounts(0, 2, 0), await host.Inbox.CountAsync());
+        // The handler runs before its processed mark commits: wait for the mark, not for the handler.
+        await Eventually.TrueAsync(async () => (await host.Inbox.CountAsync()) == new InboxCounts(0, 2, 0), "the replayed event processed");
+        Assert.Equal(2, handled.Count);
         Assert.Equal(0, await host.Inbox.ReplayAllAsync());
+    }
+
+    [Fact]
+    public async Task A_dead_letter_reason_never_holds_the_value_or_the_event_even_when_the_handler_quotes_them()
+    {
+        var host = await StartAsync(h => h.AddEventHandler((e, c, _) =>
+            throw new InvalidOperationException($"cannot store '{e.PropertyValue}' for {e.SubscriptionType} {e.ObjectId}; event {c.Event.ObjectId}")), o => o.MaxAttempts = 1);
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync(Body(Event("contact.propertyChange", 7, now, property: "email", value: "jane.doe@example.org")))).StatusCode);
+        await Eventually.TrueAsync(async () => (await host.Inbox.GetDeadLettersAsync()).Count == 1, "a dead letter");
+        var letter = Assert.Single(await host.Inbox.GetDeadLettersAsync());
+        Assert.DoesNotContain("jane.doe@example.org", letter.Reason, StringComparison.Ordinal);
+        Assert.Equal("System.InvalidOperationException: cannot store '[redacted]' for contact.propertyChange 7; event 7", letter.Reason);
     }
 
     [Fact]
