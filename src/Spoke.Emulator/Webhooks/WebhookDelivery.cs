@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Spoke.Emulator.Portal;
 
@@ -343,7 +342,7 @@ public sealed class WebhookDelivery : IAsyncDisposable
             {
                 using var message = new HttpRequestMessage(HttpMethod.Post, target)
                 {
-                    Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+                    Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
                 };
                 message.Headers.TryAddWithoutValidation("X-HubSpot-Signature", WebhookSignatures.V1(secret, body));
                 message.Headers.TryAddWithoutValidation("X-HubSpot-Signature-Version", "v1");
@@ -417,9 +416,10 @@ public sealed class WebhookDelivery : IAsyncDisposable
         Wake();
     }
 
-    private static string Serialize(PendingRequest request, bool escapeNonAscii)
+    /// <summary>The body's UTF-8 bytes, produced once: the request sends them and both signatures hash them.</summary>
+    private static byte[] Serialize(PendingRequest request, bool escapeNonAscii)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         // Like the API's responses: non-ASCII text as UTF-8, not \uXXXX escapes, which would triple a body's size
         // (WebhookEscapeNonAscii switches to the escapes: HubSpot's choice is UNVERIFIED).
         using (var w = new Utf8JsonWriter(buffer, escapeNonAscii ? default : Http.JsonIO.WriterOptions))
@@ -433,7 +433,7 @@ public sealed class WebhookDelivery : IAsyncDisposable
             w.WriteEndArray();
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private sealed class PendingRequest(IReadOnlyList<WebhookEvent> events, int attemptNumber, DateTimeOffset due)

@@ -11,8 +11,16 @@ namespace Spoke.Emulator.Webhooks;
 /// </summary>
 public static class WebhookSignatures
 {
-    public static string V1(string clientSecret, string body) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clientSecret + body)));
+    public static string V1(string clientSecret, string body) => V1(clientSecret, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>v1 over the body's bytes as sent (no second encoding of a large body).</summary>
+    public static string V1(string clientSecret, ReadOnlySpan<byte> body)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(clientSecret));
+        hash.AppendData(body);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     private static readonly (string Encoded, string Decoded)[] V3Decoded =
     [
@@ -39,7 +47,13 @@ public static class WebhookSignatures
         return uri;
     }
 
-    public static string V3(string clientSecret, string method, string uri, string body, long timestampMs) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(clientSecret),
-            Encoding.UTF8.GetBytes(method + uri + body + timestampMs.ToString(CultureInfo.InvariantCulture))));
+    /// <summary>v3 over the body's bytes as sent: <c>method + uri + body + timestamp</c>, fed to the HMAC in that order.</summary>
+    public static string V3(string clientSecret, string method, string uri, ReadOnlySpan<byte> body, long timestampMs)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(clientSecret));
+        hmac.AppendData(Encoding.UTF8.GetBytes(method + uri));
+        hmac.AppendData(body);
+        hmac.AppendData(Encoding.UTF8.GetBytes(timestampMs.ToString(CultureInfo.InvariantCulture)));
+        return Convert.ToBase64String(hmac.GetHashAndReset());
+    }
 }
