@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Spoke.Webhooks.Events;
 using Spoke.Webhooks.Inbox;
 using Spoke.Webhooks.Tests.Infrastructure;
@@ -14,19 +13,14 @@ namespace Spoke.Webhooks.Tests.Crash;
 /// </summary>
 public sealed class KillNineTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "spoke-kill9-" + Guid.NewGuid().ToString("N"));
+    private readonly TempInboxDirectory _directory = new("kill9");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Every_acknowledged_event_has_exactly_one_effect_after_repeated_kill_minus_9()
     {
-        Directory.CreateDirectory(_directory);
-        var inbox = Path.Combine(_directory, "inbox.db");
+        var inbox = _directory.File("inbox.db");
         var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var random = new Random(9);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -1,27 +1,23 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Spoke.Webhooks.Inbox;
+using Spoke.Webhooks.Tests.Infrastructure;
 
 namespace Spoke.Webhooks.Tests.Inbox;
 
 public sealed class SqliteInboxTests : InboxBehaviourTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "spoke-webhooks-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempInboxDirectory _directory = new("tests");
 
     protected override string EffectsTable => "effects";
 
-    protected override WebhookInboxStore OpenStore() => new SqliteWebhookInboxStore(Path.Combine(_directory, "inbox.db"));
+    protected override WebhookInboxStore OpenStore() => new SqliteWebhookInboxStore(_directory.File("inbox.db"));
 
     protected override async Task<DbConnection> OpenConnectionAsync(WebhookInboxStore store) => await ((SqliteWebhookInboxStore)store).OpenAsync();
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        _directory.Dispose();
     }
 
     [Fact]

@@ -10,19 +10,14 @@ namespace Spoke.Webhooks.Tests.Receiver;
 /// <summary><c>MaxBodyBytes</c> decides what is too large (413, nothing stored), in either direction of the server's own limit.</summary>
 public sealed class BodySizeTests : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "spoke-webhooks-size-" + Guid.NewGuid().ToString("N"));
+    private readonly TempInboxDirectory _directory = new("size");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000));
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
+        _directory.Dispose();
         return Task.CompletedTask;
     }
 
@@ -39,7 +34,7 @@ public sealed class BodySizeTests : IAsyncLifetime
     [Fact]
     public async Task A_body_over_the_limit_is_413_and_stores_nothing_with_or_without_a_content_length()
     {
-        await using var host = await ReceiverHost.StartAsync(new SqliteWebhookInboxStore(Path.Combine(_directory, "inbox.db")), _time, configure: o => o.MaxBodyBytes = 4_096);
+        await using var host = await ReceiverHost.StartAsync(new SqliteWebhookInboxStore(_directory.File("inbox.db")), _time, configure: o => o.MaxBodyBytes = 4_096);
         var body = BodyOf(3, 2_000);
         using (var response = await host.PostAsync(body))
         {
@@ -64,7 +59,7 @@ public sealed class BodySizeTests : IAsyncLifetime
     public async Task A_limit_above_the_servers_default_is_honoured()
     {
         // Kestrel refuses bodies over 30,000,000 bytes unless the endpoint raises its limit.
-        await using var host = await ReceiverHost.StartAsync(new SqliteWebhookInboxStore(Path.Combine(_directory, "inbox.db")), _time, configure: o => o.MaxBodyBytes = 40_000_000);
+        await using var host = await ReceiverHost.StartAsync(new SqliteWebhookInboxStore(_directory.File("inbox.db")), _time, configure: o => o.MaxBodyBytes = 40_000_000);
         var body = BodyOf(100, 310_000);
         Assert.True(Encoding.UTF8.GetByteCount(body) > 30_000_000);
         using var response = await host.PostAsync(body);

@@ -15,19 +15,14 @@ namespace Spoke.Webhooks.Tests.Receiver;
 
 public sealed class ReceiverConfigurationTests : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "spoke-webhooks-config-" + Guid.NewGuid().ToString("N"));
+    private readonly TempInboxDirectory _directory = new("config");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000));
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
+        _directory.Dispose();
         return Task.CompletedTask;
     }
 
@@ -72,7 +67,7 @@ public sealed class ReceiverConfigurationTests : IAsyncLifetime
     public async Task Behind_a_proxy_v3_is_checked_against_the_public_base_url()
     {
         var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        await using var store = new SqliteWebhookInboxStore(Path.Combine(_directory, "inbox.db"));
+        await using var store = new SqliteWebhookInboxStore(_directory.File("inbox.db"));
         await using var host = await ReceiverHost.StartAsync(store, _time, configure: o =>
         {
             o.RunDispatcher = false;
@@ -96,7 +91,7 @@ public sealed class ReceiverConfigurationTests : IAsyncLifetime
     public async Task The_signed_uri_keeps_the_raw_path_and_query_as_sent()
     {
         var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        await using var store = new SqliteWebhookInboxStore(Path.Combine(_directory, "inbox2.db"));
+        await using var store = new SqliteWebhookInboxStore(_directory.File("inbox2.db"));
         await using var host = await ReceiverHost.StartAsync(store, _time, configure: o =>
         {
             o.RunDispatcher = false;

@@ -18,14 +18,13 @@ public sealed class TelemetryCollection
 [Collection(TelemetryCollection.Name)]
 public sealed class WebhookTelemetryTests : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "spoke-webhooks-telemetry-" + Guid.NewGuid().ToString("N"));
+    private readonly TempInboxDirectory _directory = new("telemetry");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        _directory.Dispose();
         return Task.CompletedTask;
     }
 
@@ -50,7 +49,7 @@ public sealed class WebhookTelemetryTests : IAsyncLifetime
         listener.Start();
 
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000));
-        await using var store = new SqliteWebhookInboxStore(Path.Combine(_directory, "inbox.db"));
+        await using var store = new SqliteWebhookInboxStore(_directory.File("inbox.db"));
         await using var host = await ReceiverHost.StartAsync(store, time,
             h => h.AddEventHandler((e, _, _) => e.ObjectId == 2 ? throw new InvalidOperationException("always") : Task.CompletedTask),
             o => o.MaxAttempts = 2);
