@@ -26,7 +26,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly HubSpotWebhookOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dictionary<long, string> _inFlight = [];
+    private readonly HashSet<long> _inFlight = [];
     private readonly HashSet<string> _inFlightObjects = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -74,12 +74,12 @@ internal sealed class WebhookDispatcher : BackgroundService
                     var e = ready.Dequeue();
                     lock (_gate)
                     {
-                        if (_inFlight.ContainsKey(e.Id) || !_inFlightObjects.Add(e.ObjectKey))
+                        if (_inFlight.Contains(e.Id) || !_inFlightObjects.Add(e.ObjectKey))
                         {
                             continue; // its object is busy: a later look finds it again
                         }
 
-                        _inFlight.Add(e.Id, e.ObjectKey);
+                        _inFlight.Add(e.Id);
                     }
 
                     running.Add(Task.Run(() => HandleAsync(e, stoppingToken), CancellationToken.None));
