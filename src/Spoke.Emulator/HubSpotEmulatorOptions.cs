@@ -26,6 +26,12 @@ public sealed class HubSpotEmulatorOptions
     /// <summary>Seed value for the deterministic demo data.</summary>
     public int SeedValue { get; set; } = 42;
 
+    /// <summary>
+    /// Hears what the demo seed does at start: seeding, resuming an unfinished seed (and how far it had got), each
+    /// committed chunk, or why nothing is seeded. The <c>spoke</c> CLI prints these lines.
+    /// </summary>
+    public Action<string>? SeedProgress { get; set; }
+
     public RateLimitTier RateLimits { get; set; } = RateLimitTier.Off;
 
     /// <summary>Clock for every timestamp, window and expiry. Defaults to an <see cref="EmulatorClock"/> on system time.</summary>

@@ -83,6 +83,8 @@ internal static class EmulatorCommand
                 AppId = parse.GetValue(appId),
                 ClientSecret = parse.GetValue(clientSecret),
                 DeveloperApiKey = parse.GetValue(developerApiKey),
+                // Seeding, resuming an unfinished seed, or why nothing is seeded: said before the first line a client waits for.
+                SeedProgress = Console.WriteLine,
             };
             foreach (var t in parse.GetValue(token) ?? [])
             {
@@ -93,11 +95,6 @@ internal static class EmulatorCommand
             if (options.DataFile is { } file && File.Exists(file))
             {
                 Console.WriteLine($"Loading {file}...");
-            }
-
-            if (options.Seed == SeedKind.Demo && options.SeedSize > 0)
-            {
-                Console.WriteLine($"Seeding demo data ({options.SeedSize} contacts) if the portal holds no records...");
             }
 
             HubSpotEmulator started;
