@@ -18,13 +18,15 @@ internal static class EmulatorCommand
         };
         var portalId = new Option<long>("--portal-id") { Description = "Portal (hub) id", DefaultValueFactory = _ => 12345678 };
         var data = new Option<FileInfo?>("--data") { Description = "SQLite file that keeps state across restarts (default: in memory)" };
-        var seed = new Option<SeedKind>("--seed") { Description = "Data to start with: none or demo", DefaultValueFactory = _ => SeedKind.None };
+        // Enum options show their values as users type them (HelpName), and no DefaultValueFactory, which help would print
+        // as "[default: None]": unset, they are default(T), SeedKind.None and RateLimitTier.Off.
+        var seed = new Option<SeedKind>("--seed") { Description = "Data to start with: none (the default) or demo", HelpName = "none|demo" };
         var seedSize = new Option<int>("--seed-size") { Description = "Contacts the demo seed creates (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 100 };
         var seedValue = new Option<int>("--seed-value") { Description = "Seed for the demo data: the same value gives the same records", DefaultValueFactory = _ => 42 };
         var rateLimits = new Option<RateLimitTier>("--rate-limits")
         {
-            Description = "Rate-limit profile: off, free, starter, professional or enterprise",
-            DefaultValueFactory = _ => RateLimitTier.Off,
+            Description = "Rate-limit profile: off (the default), or the private-app budget of a HubSpot tier",
+            HelpName = "off|free|starter|professional|enterprise",
         };
         var fidelity = new Option<FidelityProfile>("--fidelity")
         {
