@@ -31,7 +31,7 @@ internal static class EmulatorCommand
         var fidelity = new Option<FidelityProfile>("--fidelity")
         {
             Description = "default, or strict: a 3 s search-index lag, ties between equal sort values in arbitrary order and professional rate limits (an explicit --rate-limits wins)",
-            DefaultValueFactory = _ => FidelityProfile.Default,
+            HelpName = "default|strict",
         };
         var appId = new Option<long?>("--app-id") { Description = "Id of the developer app the emulator stands in for (default 1234567, or the one in --data)" };
         var clientSecret = new Option<string?>("--client-secret") { Description = "The app's client secret, which signs webhook deliveries (generated and printed when absent)" };

@@ -11,10 +11,12 @@ public sealed class EmulatorHelpTests
 
         Assert.Contains("--seed <none|demo>", spoke.Output);
         Assert.Contains("--rate-limits <off|free|starter|professional|enterprise>", spoke.Output);
+        Assert.Contains("--fidelity <default|strict>", spoke.Output);
         // The enum member names (Demo|None, [default: Off]) are not what a user types.
         Assert.DoesNotContain("Demo", spoke.Output);
         Assert.DoesNotContain("[default: None]", spoke.Output);
         Assert.DoesNotContain("[default: Off]", spoke.Output);
+        Assert.DoesNotContain("[default: Default]", spoke.Output);
     }
 
     [Fact]
@@ -23,7 +25,8 @@ public sealed class EmulatorHelpTests
         await using var spoke = SpokeProcess.Start("emulator", "--port", "0");
         await spoke.ListeningUriAsync();
         var output = await spoke.WaitForAsync("Ctrl+C stops.");
-        Assert.Contains("rate limits off;", output);
+        Assert.Contains("fidelity default; rate limits off;", output);
+        Assert.DoesNotContain("demo seed", output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Seeding demo data", output);
     }
 }
