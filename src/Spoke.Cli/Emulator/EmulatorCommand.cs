@@ -83,6 +83,7 @@ internal static class EmulatorCommand
                 AppId = parse.GetValue(appId),
                 ClientSecret = parse.GetValue(clientSecret),
                 DeveloperApiKey = parse.GetValue(developerApiKey),
+                ConfigureLogging = EmulatorLogging.ErrorsToStderr,
             };
             foreach (var t in parse.GetValue(token) ?? [])
             {
