@@ -20,6 +20,10 @@ public sealed class EmulatorClock : TimeProvider
     /// </summary>
     public event Action? Advanced;
 
+    /// <summary>The latest instant the admin API moves the clock to: a day short of <see cref="DateTimeOffset.MaxValue"/>,
+    /// so expiries, windows and lags added to "now" still fit.</summary>
+    public static readonly DateTimeOffset Latest = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Creates a clock frozen at <paramref name="instant"/>; it moves only when advanced.</summary>
     public static EmulatorClock FrozenAt(DateTimeOffset instant)
     {

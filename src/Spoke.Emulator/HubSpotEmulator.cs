@@ -144,6 +144,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Spoke.Emulator" });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        options.ConfigureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;

@@ -74,6 +74,13 @@ public sealed class HubSpotEmulatorOptions
     /// </summary>
     public bool HandleShutdownSignals { get; set; }
 
+    /// <summary>
+    /// Where the emulator's web host logs. The emulator logs nothing by default (a library does not own the console);
+    /// this runs after its providers are cleared, so a host can add one, e.g. the <c>spoke</c> CLI's error log on stderr.
+    /// An unexpected 500 is logged at Error with its method, path and correlation id, never a body or a token.
+    /// </summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? ConfigureLogging { get; set; }
+
     /// <summary>How long stopping waits for requests still in flight before it cuts them off (ASP.NET Core's default is 30 s).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -8,13 +8,25 @@ internal sealed class SpokeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _errors = new();
     private readonly SemaphoreSlim _lines = new(0);
 
     private SpokeProcess(Process process)
     {
         _process = process;
         process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_errors)
+                {
+                    _errors.AppendLine(e.Data);
+                }
+            }
+
+            Append(e.Data);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -30,16 +42,45 @@ internal sealed class SpokeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What the process wrote to stderr only.</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
+
     public int Id => _process.Id;
 
     public static SpokeProcess Start(params string[] args)
     {
-        var configuration = typeof(SpokeProcess).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var root = FindRepositoryRoot();
-        var dll = Path.Combine(root, "src", "Spoke.Cli", "bin", configuration, "net10.0", "spoke.dll");
-        Assert.True(File.Exists(dll), $"the CLI is not built at {dll}");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add(CliDll());
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return new SpokeProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Runs the CLI from <c>/bin/sh</c> after <paramref name="shellSetup"/> (e.g. <c>ulimit</c>), with extra environment.</summary>
+    public static SpokeProcess StartInShell(string shellSetup, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add($"{shellSetup}; exec dotnet \"$@\"");
+        info.ArgumentList.Add("sh");
+        info.ArgumentList.Add(CliDll());
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
@@ -106,6 +147,14 @@ internal sealed class SpokeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static string CliDll()
+    {
+        var configuration = typeof(SpokeProcess).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(FindRepositoryRoot(), "src", "Spoke.Cli", "bin", configuration, "net10.0", "spoke.dll");
+        Assert.True(File.Exists(dll), $"the CLI is not built at {dll}");
+        return dll;
     }
 
     private void Append(string? line)

@@ -91,6 +91,7 @@ internal static class EmulatorCommand
                 DeveloperApiKey = parse.GetValue(developerApiKey),
                 // Seeding, resuming an unfinished seed, or why nothing is seeded: said before the first line a client waits for.
                 SeedProgress = Console.WriteLine,
+                ConfigureLogging = EmulatorLogging.ErrorsToStderr,
             };
             // The profile sets its switches; a flag given explicitly overrides the profile's value.
             options.ApplyFidelityProfile(parse.GetValue(fidelity));

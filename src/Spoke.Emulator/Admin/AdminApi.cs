@@ -36,8 +36,15 @@ public static class AdminApi
         {
             using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
             var scopes = doc.RootElement.Field("scopes");
+            if (scopes.ValueKind is not (JsonValueKind.Array or JsonValueKind.Undefined or JsonValueKind.Null) ||
+                (scopes.ValueKind == JsonValueKind.Array && scopes.EnumerateArray().Any(s => s.ValueKind != JsonValueKind.String)))
+            {
+                throw ApiError.Validation("\"scopes\" must be an array of scope names (strings) such as [\"crm.objects.contacts.read\"], or absent for every scope.",
+                    context: ApiError.Ctx("field", "scopes"));
+            }
+
             var grant = scopes.ValueKind == JsonValueKind.Array
-                ? portal.Tokens.Create(scopes.EnumerateArray().Select(s => s.GetString() ?? ""))
+                ? portal.Tokens.Create(scopes.EnumerateArray().Select(s => s.GetString()!))
                 : portal.Tokens.AddAllScopes(Auth.TokenStore.NewToken());
             using (portal.Write())
             {
@@ -90,6 +97,15 @@ public static class AdminApi
                 throw ApiError.Validation("\"milliseconds\" must be a non-negative integer.");
             }
 
+            // The clock cannot pass DateTimeOffset's last instant: every timestamp and window would overflow from then on.
+            var largest = (long)(EmulatorClock.Latest - portal.Now).TotalMilliseconds;
+            if (delta > largest)
+            {
+                throw ApiError.Validation(
+                    $"\"milliseconds\" may be at most {largest} now: the clock stands at {Objects.RecordJson.Time(portal.Now)} and cannot pass {Objects.RecordJson.Time(EmulatorClock.Latest)}.",
+                    context: ApiError.Ctx("maxMilliseconds", largest.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
             portal.Clock.Advance(TimeSpan.FromMilliseconds(delta));
             return ClockBody(portal.Clock);
         });
@@ -100,7 +116,14 @@ public static class AdminApi
         g.MapPost("/clock/freeze", async (HttpContext ctx, PortalState portal) =>
         {
             using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
-            portal.Clock.Freeze(Faults.FaultRuleJson.Instant(doc.RootElement.Field("at")) ?? portal.Now);
+            var at = Faults.FaultRuleJson.Instant(doc.RootElement.Field("at")) ?? portal.Now;
+            if (at > EmulatorClock.Latest)
+            {
+                throw ApiError.Validation($"\"at\" may be at most {Objects.RecordJson.Time(EmulatorClock.Latest)}: later instants leave no room for timestamps and windows.",
+                    context: ApiError.Ctx("field", "at"));
+            }
+
+            portal.Clock.Freeze(at);
             return ClockBody(portal.Clock);
         });
 

@@ -128,7 +128,10 @@ public sealed class FaultInjector
         public int Matched { get; private set; }
         public int Fired { get; private set; }
 
-        private DateTimeOffset? ExpiresAt => Rule.DurationMs is { } ms ? Rule.CreatedAt!.Value.AddMilliseconds(ms) : null;
+        // A duration that reaches past DateTimeOffset's end means "until deleted"; adding it would overflow on every request.
+        private DateTimeOffset? ExpiresAt => Rule.DurationMs is { } ms
+            ? ms < (DateTimeOffset.MaxValue - Rule.CreatedAt!.Value).TotalMilliseconds ? Rule.CreatedAt.Value.AddMilliseconds(ms) : DateTimeOffset.MaxValue
+            : null;
 
         public bool IsActive(DateTimeOffset now) =>
             (Rule.Count is not { } count || Matched < count) && (ExpiresAt is not { } end || now < end);

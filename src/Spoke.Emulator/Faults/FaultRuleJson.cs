@@ -147,13 +147,16 @@ internal static class FaultRuleJson
     }
 
     /// <summary>An instant as an ISO-8601 string or epoch milliseconds; absent or null gives null.</summary>
+    private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     public static DateTimeOffset? Instant(JsonElement e)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return null;
-            case JsonValueKind.Number when e.TryGetInt64(out var ms):
+            case JsonValueKind.Number when e.TryGetInt64(out var ms) && ms >= MinUnixMs && ms <= MaxUnixMs:
                 return DateTimeOffset.FromUnixTimeMilliseconds(ms);
             case JsonValueKind.String when DateTimeOffset.TryParse(e.GetString(), CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at):

@@ -29,14 +29,119 @@ public static class JsonIO
             return JsonDocument.Parse("{}");
         }
 
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        // The JSON reader passes malformed UTF-8 inside strings through; reading such a string later throws. Refuse it here,
+        // once, for every endpoint (invalid bytes, overlong forms and UTF-8-encoded surrogates alike).
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+        {
+            throw ApiError.Validation(
+                $"Invalid input JSON: the request body is not valid UTF-8 (first bad byte at offset {InvalidUtf8Offset(bytes.Span)}). Send the body as UTF-8.",
+                context: ApiError.Ctx("encoding", "UTF-8"));
+        }
+
+        JsonDocument doc;
         try
         {
-            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
+            doc = JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException ex)
         {
             throw new ApiError(400, "VALIDATION_ERROR",
                 $"Invalid input JSON on line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}");
+        }
+
+        // An escaped lone surrogate ("\ud800") is valid JSON text but no Unicode string: GetString throws on it and the
+        // writer refuses it. Find it before any endpoint reads the field (the byte scan keeps ordinary bodies off the walk).
+        if (MayHoldEscapedSurrogate(bytes.Span) && FindInvalidString(doc.RootElement, "") is { } field)
+        {
+            doc.Dispose();
+            throw ApiError.Validation(
+                $"Invalid input JSON: {(field.Length == 0 ? "the body" : $"\"{field}\"")} holds an invalid string: a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair). Strings must be valid Unicode.",
+                context: ApiError.Ctx("field", field));
+        }
+
+        return doc;
+    }
+
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
+    {
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+        return status == OperationStatus.Done ? bytes.Length : read;
+    }
+
+    /// <summary>True when the body holds <c>\uD8..</c>–<c>\uDF..</c> (any case): the only way to spell a surrogate in valid UTF-8 JSON.</summary>
+    private static bool MayHoldEscapedSurrogate(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = bytes.IndexOf("\\u"u8); i >= 0 && i + 3 < bytes.Length; i = NextEscape(bytes, i))
+        {
+            if (bytes[i + 2] is (byte)'d' or (byte)'D' && bytes[i + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static int NextEscape(ReadOnlySpan<byte> bytes, int i)
+        {
+            var next = bytes[(i + 1)..].IndexOf("\\u"u8);
+            return next < 0 ? -1 : i + 1 + next;
+        }
+    }
+
+    /// <summary>The path (<c>inputs[0].properties.firstname</c>) of the first name or string that is not valid Unicode, or null.</summary>
+    private static string? FindInvalidString(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsValidString(element) ? null : path;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindInvalidString(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path.Length == 0 ? "(a field name)" : $"{path}.(a field name)";
+                    }
+
+                    if (FindInvalidString(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsValidString(JsonElement element)
+    {
+        try
+        {
+            _ = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -306,21 +306,20 @@ public static class ListFilters
         {
             case "DATE":
             {
-                int Part(string name, int fallback) => point.Field(name).ValueKind == JsonValueKind.Number ? point.Field(name).GetInt32() : fallback;
-                DateTime local;
+                var name = property;
+                int Part(string part, int fallback) => WholeNumber(point, part, fallback, name);
+                var wholeDay = point.Field("hour").ValueKind != JsonValueKind.Number;
                 try
                 {
-                    local = new DateTime(Part("year", 0), Part("month", 0), Part("day", 0), Part("hour", 0), Part("minute", 0), Part("second", 0), Part("millisecond", 0), DateTimeKind.Unspecified);
+                    var local = new DateTime(Part("year", 0), Part("month", 0), Part("day", 0), Part("hour", 0), Part("minute", 0), Part("second", 0), Part("millisecond", 0), DateTimeKind.Unspecified);
+                    var start = new DateTimeOffset(local, zone.GetUtcOffset(local));
+                    var end = wholeDay ? start.AddDays(1) : start;
+                    return _ => (start, end);
                 }
                 catch (ArgumentOutOfRangeException)
                 {
                     throw ApiError.Validation($"The DATE time point of the filter on \"{property}\" needs a valid year, month and day.");
                 }
-
-                var start = new DateTimeOffset(local, zone.GetUtcOffset(local));
-                var wholeDay = point.Field("hour").ValueKind != JsonValueKind.Number;
-                var end = wholeDay ? start.AddDays(1) : start;
-                return _ => (start, end);
             }
 
             case "INDEXED":
@@ -335,20 +334,46 @@ public static class ListFilters
                 }
 
                 var offset = point.Field("offset");
-                int Off(string name) => offset.Field(name).ValueKind == JsonValueKind.Number ? offset.Field(name).GetInt32() : 0;
+                var name = property;
+                int Off(string part) => WholeNumber(offset, part, 0, name);
                 var (years, months, weeks, days, hours, minutes, seconds) = (Off("years"), Off("months"), Off("weeks"), Off("days"), Off("hours"), Off("minutes"), Off("seconds"));
                 return now =>
                 {
                     var local = TimeZoneInfo.ConvertTime(now, zone);
                     var anchor = referenceType == "TODAY" ? new DateTimeOffset(local.Date, local.Offset) : local;
-                    var at = anchor.AddYears(years).AddMonths(months).AddDays((weeks * 7) + days).AddHours(hours).AddMinutes(minutes).AddSeconds(seconds);
-                    return referenceType == "TODAY" && hours == 0 && minutes == 0 && seconds == 0 ? (at, at.AddDays(1)) : (at, at);
+                    DateTimeOffset at;
+                    try
+                    {
+                        at = anchor.AddYears(years).AddMonths(months).AddDays((weeks * 7.0) + days).AddHours(hours).AddMinutes(minutes).AddSeconds(seconds);
+                    }
+                    catch (ArgumentOutOfRangeException)
+                    {
+                        // An offset past the calendar's ends is evaluated against every write: saturate instead of failing them.
+                        var direction = (years * 365.25) + (months * 30.44) + (weeks * 7.0) + days + (hours / 24.0) + (minutes / 1440.0) + (seconds / 86400.0);
+                        at = direction >= 0 ? DateTimeOffset.MaxValue : DateTimeOffset.MinValue;
+                        return (at, at);
+                    }
+
+                    return referenceType == "TODAY" && hours == 0 && minutes == 0 && seconds == 0 && at < DateTimeOffset.MaxValue.AddDays(-1) ? (at, at.AddDays(1)) : (at, at);
                 };
             }
 
             default:
                 throw Unsupported($"timeType {timeType} (filter on \"{property}\") is not supported by the emulator; supported: DATE, INDEXED.", "timeType", timeType ?? "");
         }
+    }
+
+    private static int WholeNumber(JsonElement parent, string name, int fallback, string property)
+    {
+        var v = parent.Field(name);
+        if (v.ValueKind != JsonValueKind.Number)
+        {
+            return fallback;
+        }
+
+        return v.TryGetInt32(out var n) ? n
+            : throw ApiError.Validation($"\"{name}\" in the time filter on \"{property}\" must be a whole number between {int.MinValue} and {int.MaxValue}; got {v.GetRawText()}.",
+                context: ApiError.Ctx(name, v.GetRawText()));
     }
 
     private static TimeZoneInfo Zone(string? zoneId)

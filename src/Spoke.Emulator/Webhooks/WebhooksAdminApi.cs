@@ -35,7 +35,7 @@ public static class WebhooksAdminApi
             {
                 Duplicates = ReadSwitch(body, "duplicates"),
                 OutOfOrder = ReadSwitch(body, "outOfOrder"),
-                Seed = body.Field("seed").ValueKind == JsonValueKind.Number ? body.Field("seed").GetInt32() : null,
+                Seed = Int(body, "seed", "seed"),
             };
             try
             {
@@ -108,9 +108,21 @@ public static class WebhooksAdminApi
         var c = e.Field("count");
         return new WebhookFaultSwitch
         {
-            Probability = p.ValueKind == JsonValueKind.Number ? p.GetDouble() : 1,
-            Count = c.ValueKind == JsonValueKind.Number ? c.GetInt32() : null,
+            Probability = p.ValueKind == JsonValueKind.Number ? (p.TryGetDouble(out var probability) ? probability : double.NaN) : 1,
+            Count = Int(e, "count", $"{name}.count"),
         };
+    }
+
+    /// <summary>An optional whole-number field; a fraction or a number past int's range is a 400, not a FormatException.</summary>
+    private static int? Int(JsonElement e, string field, string label)
+    {
+        var v = e.Field(field);
+        if (v.ValueKind != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        return v.TryGetInt32(out var n) ? n : throw ApiError.Validation($"{label} must be a whole number between {int.MinValue} and {int.MaxValue}; got {v.GetRawText()}.");
     }
 
     private static void WriteFaults(Utf8JsonWriter w, WebhookDeliveryFaults faults)
