@@ -137,7 +137,8 @@ internal sealed class RateLimitGate
             _sentSinceDailyFigure++;
         }
 
-        return new GateLease(this, window, now);
+        // What the window held when the slot was granted (this one included): see Learn.
+        return new GateLease(this, window, window.Completed.Count + window.InFlight, window.Grants);
     }
 
     /// <summary>Hands a slot back; learns from the answer's headers, or from the 429 it got.</summary>
@@ -194,13 +195,14 @@ internal sealed class RateLimitGate
 
         if (Header(response, "X-HubSpot-RateLimit-Remaining") is { } remaining)
         {
-            // HubSpot saw this many in its window; ours are all counted (in flight, or answered after the slot was
-            // granted minus one interval). More than that means another process spends the same budget: book the
-            // difference as if it had just been spent.
+            // HubSpot saw this many in its window when the request arrived. Ours among them are at most what the window
+            // held at the grant (answered in the interval before it, or in flight) plus every slot granted since; the
+            // window as it stands now would miss sends that aged out while a slow answer was on its way, and book our
+            // own traffic twice. More than ours means another process spends the same budget: book the difference as
+            // if it had just been spent.
             var serverUsed = _burst.Max - remaining;
-            var threshold = lease.GrantedAt - _burst.Interval;
-            var ours = _burst.InFlight + _burst.Completed.Count(stamp => stamp > threshold);
-            for (var i = ours; i < serverUsed; i++)
+            var ours = lease.HeldAtGrant + (_burst.Grants - lease.GrantsAtGrant);
+            for (var i = ours; i < serverUsed && _burst.Completed.Count + _burst.InFlight < _burst.Max; i++)
             {
                 _burst.Completed.Enqueue(Stamp(now));
             }
@@ -351,9 +353,13 @@ internal sealed class RateLimitGate
             return _sendsBeforeRejection == 0 || _freedSinceRejection > 0;
         }
 
+        /// <summary>Slots granted since the gate was made.</summary>
+        public long Grants { get; private set; }
+
         public void Granted()
         {
             InFlight++;
+            Grants++;
             if (_sendsBeforeRejection > 0)
             {
                 _freedSinceRejection--;
@@ -454,13 +460,17 @@ internal sealed class RateLimitGate
 }
 
 /// <summary>One granted slot; hand it back with <see cref="Complete"/> (or <see cref="Dispose"/> when no answer came).</summary>
-internal sealed class GateLease(RateLimitGate gate, RateLimitGate.Window window, DateTimeOffset grantedAt) : IDisposable
+internal sealed class GateLease(RateLimitGate gate, RateLimitGate.Window window, int heldAtGrant, long grantsAtGrant) : IDisposable
 {
     private int _completed;
 
     internal RateLimitGate.Window Window => window;
 
-    internal DateTimeOffset GrantedAt => grantedAt;
+    /// <summary>Sends the window held when this slot was granted, this one included.</summary>
+    internal int HeldAtGrant => heldAtGrant;
+
+    /// <summary><see cref="RateLimitGate.Window.Grants"/> just after this slot was granted.</summary>
+    internal long GrantsAtGrant => grantsAtGrant;
 
     public void Complete(HttpResponseMessage? response, HubSpotRateLimitException? rejection = null)
     {

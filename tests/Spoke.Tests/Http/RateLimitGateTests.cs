@@ -287,6 +287,92 @@ public sealed class RateLimitGateTests(PipelineFixture fixture) : IClassFixture<
         Assert.Equal(expected, client.Http.Gate!.SearchLimit);
     }
 
+    [Fact]
+    public async Task A_slow_answer_does_not_count_the_clients_own_earlier_sends_as_another_processs()
+    {
+        await using var h = fixture.Harness();
+        var server = new RollingWindowServer(h.Time, max: 10);
+        var client = h.Client("pat-na1-" + Guid.NewGuid().ToString("N"), transport: server);
+        for (var i = 0; i < 9; i++)
+        {
+            await PipelineHarness.ListContactsAsync(client);
+        }
+
+        // The tenth arrives at once (HubSpot's window is now full: Remaining 0) but its answer takes 10.5 s, during which
+        // the first nine age out of both windows and one more call goes through.
+        var slow = server.HoldNext();
+        var slowCall = PipelineHarness.ListContactsAsync(client);
+        await slow.Arrived.WaitAsync(TimeSpan.FromSeconds(5));
+        h.Time.Advance(TimeSpan.FromSeconds(10.5));
+        await PipelineHarness.ListContactsAsync(client).WaitAsync(TimeSpan.FromSeconds(5));
+        slow.Release();
+        await slowCall.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // HubSpot's window holds one call now; the gate's, conservatively, two (the slow one counts from its answer).
+        // Eight more fit at once: the slow answer's "Remaining 0" was our own nine, not another process's spending.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PipelineHarness.ListContactsAsync(client))).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(19, server.Answered);
+    }
+
+    /// <summary>HubSpot's burst window in miniature: counts arrivals over a rolling 10 s and answers Remaining as of each
+    /// arrival; <see cref="HoldNext"/> keeps the next answer back until released.</summary>
+    private sealed class RollingWindowServer(TimeProvider time, int max) : HttpMessageHandler
+    {
+        private readonly Queue<DateTimeOffset> _arrivals = new();
+        private Held? _hold;
+        private int _answered;
+
+        public int Answered => Volatile.Read(ref _answered);
+
+        public Held HoldNext() => _hold = new Held();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            int remaining;
+            Held? hold;
+            lock (_arrivals)
+            {
+                var now = time.GetUtcNow();
+                while (_arrivals.Count > 0 && _arrivals.Peek() + TimeSpan.FromSeconds(10) <= now)
+                {
+                    _arrivals.Dequeue();
+                }
+
+                _arrivals.Enqueue(now);
+                remaining = Math.Max(0, max - _arrivals.Count);
+                hold = _hold;
+                _hold = null;
+            }
+
+            if (hold is not null)
+            {
+                hold.ArrivedNow();
+                await hold.Released.WaitAsync(cancellationToken);
+            }
+
+            Interlocked.Increment(ref _answered);
+            var response = new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent("{\"results\":[]}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            response.Headers.Add("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+            response.Headers.Add("X-HubSpot-RateLimit-Max", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            response.Headers.Add("X-HubSpot-RateLimit-Remaining", remaining.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return response;
+        }
+
+        public sealed class Held
+        {
+            private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public Task Arrived => _arrived.Task;
+            public Task Released => _released.Task;
+            public void ArrivedNow() => _arrived.TrySetResult();
+            public void Release() => _released.TrySetResult();
+        }
+    }
+
     /// <summary>Answers every request with <paramref name="status"/> and HubSpot's headers advertising <paramref name="max"/> per 10 s.</summary>
     private sealed class AdvertisingServer(HttpStatusCode status, int max) : HttpMessageHandler
     {
