@@ -107,12 +107,13 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         var clock = options.Clock ?? new EmulatorClock();
         var portal = new PortalState(options.PortalId, clock, options.Fidelity);
         var limiter = new RateLimiter(clock, options.Fidelity) { Tier = options.RateLimits };
-        EmulatorStartup.Prepare(portal, options);
         var faults = new FaultInjector(clock);
-        portal.WriteTimestampOverride = faults.CurrentWriteTimestamp;
-        portal.WasReset += faults.Clear;
         try
         {
+            // Seeding stops between chunks when cancelled (a resumable seed); the data file is closed either way.
+            EmulatorStartup.Prepare(portal, options, cancellationToken);
+            portal.WriteTimestampOverride = faults.CurrentWriteTimestamp;
+            portal.WasReset += faults.Clear;
             return await StartPreparedAsync(options, portal, limiter, faults, cancellationToken).ConfigureAwait(false);
         }
         catch
