@@ -17,6 +17,15 @@ using Spoke.RateLimiting;
 //
 // Contestants: spoke (RateLimitTier = Professional, as a user on that portal configures it), spoke-default (the
 // default tier, Free: 100/10 s, so the gate must learn 190 from the headers), node (the official SDK).
+//
+//   dotnet run -c Release --project bench/Spoke.Client.Bench -- --scenario new-user [--rounds 9] [--cold]
+//
+// The new-user loop (NewUserLoop.cs): default client options against an emulator with default options, vs bare HttpClient.
+if (Arg("--scenario", "bulk") == "new-user")
+{
+    return await NewUserLoop.RunAsync(int.Parse(Arg("--rounds", "9"), CultureInfo.InvariantCulture), !args.Contains("--cold"));
+}
+
 var records = int.Parse(Arg("--records", "20000"), CultureInfo.InvariantCulture);
 var order = Arg("--order", "spoke,node,spoke-default").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var nodeCap = TimeSpan.FromSeconds(double.Parse(Arg("--node-timeout", "120"), CultureInfo.InvariantCulture));

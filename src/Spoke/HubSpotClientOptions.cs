@@ -59,13 +59,23 @@ public sealed class HubSpotClientOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
-    /// The subscription whose documented 10-second budget the rate-limit gate starts from (default <c>Free</c>, the
-    /// lowest); the gate then learns the real budget from HubSpot's headers.
+    /// The subscription whose documented 10-second budget the rate-limit gate assumes until the server says otherwise:
+    /// default <c>Free</c>, 100 requests per 10 s, the lowest. The first answer carrying <c>X-HubSpot-RateLimit-Max</c> and
+    /// <c>-Interval-Milliseconds</c> (any answer: success, error or 429) replaces the assumption with what the server
+    /// advertised, higher or lower, and the gate never holds a caller below an advertised budget. Only a server that sends
+    /// no such headers keeps you at the assumed figure: set the tier you have (or <see cref="ExpectedBurstLimit"/>) there.
     /// </summary>
     public RateLimiting.HubSpotRateLimitTier RateLimitTier { get; set; } = RateLimiting.HubSpotRateLimitTier.Free;
 
     /// <summary>Requests per 10 seconds to start from instead of the tier's figure (e.g. a budget shared with another app).</summary>
     public int? ExpectedBurstLimit { get; set; }
+
+    /// <summary>
+    /// How searches are paced (their answers carry no rate-limit headers). Default <see cref="RateLimiting.HubSpotSearchRateLimiting.Auto"/>:
+    /// HubSpot's documented 5 per second from the first search when <see cref="BaseUri"/> is HubSpot's API host; against
+    /// any other server no pacing until a search is answered with a <c>SECONDLY</c> 429, then 5 per second for that token.
+    /// </summary>
+    public RateLimiting.HubSpotSearchRateLimiting SearchRateLimiting { get; set; } = RateLimiting.HubSpotSearchRateLimiting.Auto;
 
     /// <summary>
     /// Share of the portal's daily budget (0..1) left to the portal's other apps: once HubSpot reports no more than this
@@ -74,8 +84,9 @@ public sealed class HubSpotClientOptions
     public double DailyBudgetReserve { get; set; } = 0.05;
 
     /// <summary>
-    /// Pace calls ahead of HubSpot's limits (the gate). Default true; turn it off only against a server without limits,
-    /// e.g. the emulator with rate limits off. Retries of 429s stay on either way.
+    /// Pace calls ahead of HubSpot's limits (the gate). Default true; it costs nothing against a server that advertises a
+    /// large budget (the emulator does, even with rate limits off). Retries of 429s stay on either way, but without the
+    /// gate a 429 without <c>Retry-After</c> waits a whole window: only the gate knows when the window frees a slot.
     /// </summary>
     public bool ProactiveRateLimiting { get; set; } = true;
 

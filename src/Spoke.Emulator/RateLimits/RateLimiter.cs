@@ -12,7 +12,9 @@ public readonly record struct RateLimitDecision(ApiError? Rejection, IReadOnlyDi
 /// <summary>
 /// HubSpot's limits: a rolling 10-second window per private app (token), a daily budget per portal that resets at
 /// midnight (UTC here; HubSpot uses the account's time zone), and search's 5 requests/second per token, which
-/// sends no rate-limit headers. Rejected requests do not consume budget. Time comes from the emulator clock.
+/// sends no rate-limit headers. Rejected requests do not consume budget. Time comes from the emulator clock. With limits
+/// off, every non-search answer still carries HubSpot's headers, advertising <see cref="UnenforcedPerTenSeconds"/> and
+/// <see cref="UnenforcedPerDay"/>: a budget nothing enforces or counts, so a client that paces by the headers runs at full speed.
 /// </summary>
 public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
 {
@@ -22,6 +24,24 @@ public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
     private DateOnly _day;
     private int _dailyUsed;
     private long _rejected;
+
+    /// <summary>The burst budget advertised with limits off (never enforced, never counted: Remaining stays at it).</summary>
+    public const int UnenforcedPerTenSeconds = 1_000_000;
+
+    /// <summary>The daily budget advertised with limits off (never enforced, never counted).</summary>
+    public const int UnenforcedPerDay = 1_000_000_000;
+
+    /// <summary>The headers every non-search answer carries with limits off; built once, they never change.</summary>
+    private static readonly IReadOnlyDictionary<string, string> UnenforcedHeaders = new Dictionary<string, string>
+    {
+        ["X-HubSpot-RateLimit-Daily"] = I(UnenforcedPerDay),
+        ["X-HubSpot-RateLimit-Daily-Remaining"] = I(UnenforcedPerDay),
+        ["X-HubSpot-RateLimit-Interval-Milliseconds"] = "10000",
+        ["X-HubSpot-RateLimit-Max"] = I(UnenforcedPerTenSeconds),
+        ["X-HubSpot-RateLimit-Remaining"] = I(UnenforcedPerTenSeconds),
+        ["X-HubSpot-RateLimit-Secondly"] = I(UnenforcedPerTenSeconds / 10),
+        ["X-HubSpot-RateLimit-Secondly-Remaining"] = I(UnenforcedPerTenSeconds / 10),
+    };
 
     public RateLimitTier Tier { get; set; } = RateLimitTier.Off;
 
@@ -55,7 +75,8 @@ public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
     {
         if (Profile is not { } profile)
         {
-            return default;
+            // Search answers carry no rate-limit headers (HubSpot's wart), limits on or off.
+            return isSearch ? default : new(null, UnenforcedHeaders);
         }
 
         var now = clock.GetUtcNow();

@@ -44,9 +44,7 @@ internal sealed class HubSpotHttp
         _tokens = tokens;
         _logger = options.LoggerFactory?.CreateLogger("Spoke.HubSpotClient") ?? NullLogger.Instance;
         Gate = options.ProactiveRateLimiting ? RateLimitGateRegistry.For(tokens.BudgetKey, options) : null;
-        var gate = Gate;
-        _pipeline = HubSpotResilience.Build(options, tokens.BudgetKey,
-            () => gate?.BurstInterval ?? RateLimitGate.DefaultBurstInterval, _logger);
+        _pipeline = HubSpotResilience.Build(options, tokens.BudgetKey, Gate is not null, _logger);
     }
 
     public HubSpotClientOptions Options => _options;
@@ -174,11 +172,14 @@ internal sealed class HubSpotHttp
                 var error = HubSpotApiException.FromResponse(response.StatusCode, text, RetryAfter(response),
                     response.StatusCode == HttpStatusCode.TooManyRequests ? HubSpotRateLimitInfo.FromHeaders(response.Headers) : null, call.CorrelationId);
                 call.CorrelationId = error.CorrelationId ?? call.CorrelationId;
-                if (error is HubSpotRateLimitException rateLimit)
+                var rateLimit = error as HubSpotRateLimitException;
+                if (rateLimit is not null)
                 {
                     HubSpotTelemetry.RateLimited.Add(1, new KeyValuePair<string, object?>(HubSpotTelemetry.PolicyTag, rateLimit.PolicyName));
-                    lease?.Complete(response, rateLimit);
                 }
+
+                // Error answers carry the budget headers too: learn from every answer, not only successes.
+                lease?.Complete(response, rateLimit);
 
                 throw error;
             }

@@ -34,7 +34,8 @@ internal static class HubSpotResilience
 
     private static readonly ConcurrentDictionary<string, ResiliencePipeline> Breakers = new(StringComparer.Ordinal);
 
-    public static ResiliencePipeline Build(HubSpotClientOptions options, string budgetKey, Func<TimeSpan> burstInterval, ILogger logger)
+    /// <param name="gated">A rate-limit gate paces the attempts: it, not the retry delay, waits out a 429 without <c>Retry-After</c>.</param>
+    public static ResiliencePipeline Build(HubSpotClientOptions options, string budgetKey, bool gated, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider, Name = "Spoke.HubSpot" };
         if (options.TotalTimeout > TimeSpan.Zero && options.TotalTimeout != Timeout.InfiniteTimeSpan)
@@ -52,7 +53,7 @@ internal static class HubSpotResilience
                 Delay = options.RetryBaseDelay < TimeSpan.Zero ? TimeSpan.Zero : options.RetryBaseDelay,
                 MaxDelay = MaxBackoff,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && ShouldRetry(ex, Call(args.Context).Operation)),
-                DelayGenerator = args => ValueTask.FromResult(RateLimitDelay(args.Outcome.Exception, burstInterval)),
+                DelayGenerator = args => ValueTask.FromResult(RateLimitDelay(args.Outcome.Exception, gated)),
                 OnRetry = args =>
                 {
                     var call = Call(args.Context);
@@ -81,17 +82,27 @@ internal static class HubSpotResilience
         _ => false,
     };
 
-    /// <summary>A 429 waits for <c>Retry-After</c>, else the policy's window, plus up to 10% jitter; null = exponential backoff.</summary>
-    private static TimeSpan? RateLimitDelay(Exception? error, Func<TimeSpan> burstInterval)
+    /// <summary>
+    /// A 429 waits for <c>Retry-After</c> plus up to 10% jitter. Without one, a gated call retries at once and the gate holds
+    /// it until the server's window frees a slot (it knows the window's send times); an ungated call knows none, so it waits
+    /// the policy's whole window (1 s for <c>SECONDLY</c>, else the default 10 s). Null = exponential backoff.
+    /// </summary>
+    private static TimeSpan? RateLimitDelay(Exception? error, bool gated)
     {
         if (error is not HubSpotRateLimitException rateLimit)
         {
             return null;
         }
 
-        var wait = rateLimit.RetryAfter is { } after && after > TimeSpan.Zero
-            ? after
-            : rateLimit.PolicyName == "SECONDLY" ? TimeSpan.FromSeconds(1) : burstInterval();
+        var hasRetryAfter = rateLimit.RetryAfter is { } after && after > TimeSpan.Zero;
+        if (!hasRetryAfter && gated)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var wait = hasRetryAfter
+            ? rateLimit.RetryAfter!.Value
+            : rateLimit.PolicyName == "SECONDLY" ? TimeSpan.FromSeconds(1) : rateLimit.Limits.Interval ?? RateLimiting.RateLimitGate.DefaultBurstInterval;
         return wait + (wait * (Random.Shared.NextDouble() * 0.1));
     }
 

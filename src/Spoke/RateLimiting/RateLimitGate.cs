@@ -6,9 +6,11 @@ namespace Spoke.RateLimiting;
 /// <summary>
 /// The proactive rate-limit gate of one budget (a portal and app, keyed by <see cref="Auth.IAccessTokenProvider.BudgetKey"/>),
 /// shared by every client in the process that uses it. Callers take a slot before each attempt and hand it back with the
-/// answer. Two rolling windows: the burst window (tier default, then what <c>X-HubSpot-RateLimit-Max</c>,
-/// <c>-Interval-Milliseconds</c> and <c>-Remaining</c> say) and search's 5 per second. Waiters are served first come, first
-/// served. A slot counts from when its answer arrived, not when it was sent: HubSpot counts arrivals, and an arrival is
+/// answer. Two rolling windows: the burst window (tier default until an answer, of any status, carries
+/// <c>X-HubSpot-RateLimit-Max</c>, <c>-Interval-Milliseconds</c> and <c>-Remaining</c>; from then on what they say) and
+/// search's 5 per second (from the start, or only once a search got a <c>SECONDLY</c> 429: search answers carry no headers).
+/// After a 429 without <c>Retry-After</c> the server's window is full: the gate lets one call through for each of the sends
+/// it knows of in that window as they age out, not a whole window later. Waiters are served first come, first served. A slot counts from when its answer arrived, not when it was sent: HubSpot counts arrivals, and an arrival is
 /// never later than the answer, so the client's window always covers HubSpot's. Time (and every wait) comes from the
 /// <see cref="TimeProvider"/>, so a fake clock drives the gate.
 /// </summary>
@@ -16,6 +18,9 @@ internal sealed class RateLimitGate
 {
     public static readonly TimeSpan DefaultBurstInterval = TimeSpan.FromSeconds(10);
     public const int SearchPerSecond = 5;
+
+    /// <summary>The search window's size while no limit is known (it still records send times, to wait well after a 429).</summary>
+    private const int Unlimited = int.MaxValue;
 
     /// <summary>How long a daily figure is trusted; after that one call is let through to read a fresh one (the day may
     /// have turned in the portal's time zone, which the client does not know).</summary>
@@ -32,14 +37,16 @@ internal sealed class RateLimitGate
     private DateTimeOffset? _dailyFigureAt;
     private DateTimeOffset _lastStamp = DateTimeOffset.MinValue;
 
-    public RateLimitGate(string key, int burstLimit, double dailyReserve, TimeProvider time)
+    /// <param name="searchPaced">Searches keep to <see cref="SearchPerSecond"/> from the start; false: only once a search got a
+    /// <c>SECONDLY</c> 429.</param>
+    public RateLimitGate(string key, int burstLimit, double dailyReserve, TimeProvider time, bool searchPaced = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(burstLimit, 1);
         Key = key;
         _time = time;
         _dailyReserve = Math.Clamp(dailyReserve, 0, 1);
         _burst = new Window(this, burstLimit, DefaultBurstInterval);
-        _search = new Window(this, SearchPerSecond, TimeSpan.FromSeconds(1));
+        _search = new Window(this, searchPaced ? SearchPerSecond : Unlimited, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>The budget key (never a token).</summary>
@@ -55,6 +62,18 @@ internal sealed class RateLimitGate
             lock (_lock)
             {
                 return _burst.Max;
+            }
+        }
+    }
+
+    /// <summary>Searches per second the gate holds callers to; null while it has learned no search limit.</summary>
+    public int? SearchLimit
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _search.Max == Unlimited ? null : _search.Max;
             }
         }
     }
@@ -112,13 +131,14 @@ internal sealed class RateLimitGate
 
     private GateLease Grant(Window window, DateTimeOffset now)
     {
-        window.InFlight++;
+        window.Granted();
         if (_dailyFigureAt is not null)
         {
             _sentSinceDailyFigure++;
         }
 
-        return new GateLease(this, window, now);
+        // What the window held when the slot was granted (this one included): see Learn.
+        return new GateLease(this, window, window.Completed.Count + window.InFlight, window.Grants);
     }
 
     /// <summary>Hands a slot back; learns from the answer's headers, or from the 429 it got.</summary>
@@ -175,13 +195,14 @@ internal sealed class RateLimitGate
 
         if (Header(response, "X-HubSpot-RateLimit-Remaining") is { } remaining)
         {
-            // HubSpot saw this many in its window; ours are all counted (in flight, or answered after the slot was
-            // granted minus one interval). More than that means another process spends the same budget: book the
-            // difference as if it had just been spent.
+            // HubSpot saw this many in its window when the request arrived. Ours among them are at most what the window
+            // held at the grant (answered in the interval before it, or in flight) plus every slot granted since; the
+            // window as it stands now would miss sends that aged out while a slow answer was on its way, and book our
+            // own traffic twice. More than ours means another process spends the same budget: book the difference as
+            // if it had just been spent.
             var serverUsed = _burst.Max - remaining;
-            var threshold = lease.GrantedAt - _burst.Interval;
-            var ours = _burst.InFlight + _burst.Completed.Count(stamp => stamp > threshold);
-            for (var i = ours; i < serverUsed; i++)
+            var ours = lease.HeldAtGrant + (_burst.Grants - lease.GrantsAtGrant);
+            for (var i = ours; i < serverUsed && _burst.Completed.Count + _burst.InFlight < _burst.Max; i++)
             {
                 _burst.Completed.Enqueue(Stamp(now));
             }
@@ -190,19 +211,28 @@ internal sealed class RateLimitGate
 
     private void LearnRejection(Window window, HubSpotRateLimitException rejection, DateTimeOffset now)
     {
-        switch (rejection.PolicyName)
+        if (rejection.PolicyName == "DAILY")
         {
-            case "DAILY":
-                _dailyRemaining = 0;
-                _dailyFigureAt = now;
-                _sentSinceDailyFigure = 0;
-                break;
-            case "SECONDLY":
-                Block(window, now + (rejection.RetryAfter ?? TimeSpan.FromSeconds(1)));
-                break;
-            default:
-                Block(_burst, now + (rejection.RetryAfter ?? _burst.Interval));
-                break;
+            _dailyRemaining = 0;
+            _dailyFigureAt = now;
+            _sentSinceDailyFigure = 0;
+            return;
+        }
+
+        var target = rejection.PolicyName == "SECONDLY" ? window : _burst;
+        if (target == _search && _search.Max == Unlimited)
+        {
+            // The server limits searches after all; its 429 names no figure, so take HubSpot's documented one.
+            _search.Max = SearchPerSecond;
+        }
+
+        if (rejection.RetryAfter is { } after && after > TimeSpan.Zero)
+        {
+            Block(target, now + after);
+        }
+        else
+        {
+            target.Rejected(now);
         }
     }
 
@@ -306,10 +336,46 @@ internal sealed class RateLimitGate
         public ITimer? Timer { get; set; }
         public RateLimitGate Gate => gate;
 
+        /// <summary>Sends recorded when the server last said the window was full, not yet aged out; 0 = no 429 pending.</summary>
+        private int _sendsBeforeRejection;
+
+        /// <summary>Slots freed since that 429 (one per aged-out send), minus the ones granted since.</summary>
+        private int _freedSinceRejection;
+
         public bool HasRoom(DateTimeOffset now)
         {
             Prune(now);
-            return now >= BlockedUntil && Completed.Count + InFlight < Max;
+            if (now < BlockedUntil || Completed.Count + InFlight >= Max)
+            {
+                return false;
+            }
+
+            return _sendsBeforeRejection == 0 || _freedSinceRejection > 0;
+        }
+
+        /// <summary>Slots granted since the gate was made.</summary>
+        public long Grants { get; private set; }
+
+        public void Granted()
+        {
+            InFlight++;
+            Grants++;
+            if (_sendsBeforeRejection > 0)
+            {
+                _freedSinceRejection--;
+            }
+        }
+
+        /// <summary>
+        /// A 429 without <c>Retry-After</c> (its own answer already recorded): the server's window is full now, and frees a
+        /// slot no later than each send recorded so far ages out (the server counted it at arrival, before the answer we
+        /// stamped). The rejected call's own stamp is the last of them, so the window has certainly rolled one interval on.
+        /// </summary>
+        public void Rejected(DateTimeOffset now)
+        {
+            Prune(now);
+            _sendsBeforeRejection = Completed.Count;
+            _freedSinceRejection = 0;
         }
 
         public DateTimeOffset? NextChange(DateTimeOffset now)
@@ -336,6 +402,16 @@ internal sealed class RateLimitGate
             while (Completed.Count > 0 && Completed.Peek() + Interval <= now)
             {
                 Completed.Dequeue();
+                if (_sendsBeforeRejection > 0)
+                {
+                    _sendsBeforeRejection--;
+                    _freedSinceRejection++;
+                    if (_sendsBeforeRejection == 0)
+                    {
+                        // Everything the server had counted at the 429 has aged out: back to the plain window.
+                        _freedSinceRejection = 0;
+                    }
+                }
             }
         }
     }
@@ -384,13 +460,17 @@ internal sealed class RateLimitGate
 }
 
 /// <summary>One granted slot; hand it back with <see cref="Complete"/> (or <see cref="Dispose"/> when no answer came).</summary>
-internal sealed class GateLease(RateLimitGate gate, RateLimitGate.Window window, DateTimeOffset grantedAt) : IDisposable
+internal sealed class GateLease(RateLimitGate gate, RateLimitGate.Window window, int heldAtGrant, long grantsAtGrant) : IDisposable
 {
     private int _completed;
 
     internal RateLimitGate.Window Window => window;
 
-    internal DateTimeOffset GrantedAt => grantedAt;
+    /// <summary>Sends the window held when this slot was granted, this one included.</summary>
+    internal int HeldAtGrant => heldAtGrant;
+
+    /// <summary><see cref="RateLimitGate.Window.Grants"/> just after this slot was granted.</summary>
+    internal long GrantsAtGrant => grantsAtGrant;
 
     public void Complete(HttpResponseMessage? response, HubSpotRateLimitException? rejection = null)
     {

@@ -99,13 +99,4 @@ public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<Rat
         clock.Advance(TimeSpan.FromDays(1));
         Assert.Null(limiter.Check("t", isSearch: false).Rejection);
     }
-
-    [Fact]
-    public async Task Off_sends_no_rate_limit_headers()
-    {
-        Emulator.RateLimits = RateLimitTier.Off;
-        var reply = (await Api.Get("/crm/v3/objects/contacts?limit=1")).Expect(200);
-        Assert.DoesNotContain(reply.Headers.Keys, k => k.StartsWith("X-HubSpot-RateLimit", StringComparison.OrdinalIgnoreCase));
-        Emulator.RateLimits = RateLimitTier.Professional;
-    }
 }

@@ -50,10 +50,11 @@ public sealed class HubSpotServiceCollectionTests(PipelineFixture fixture) : ICl
 
         var client = provider.GetRequiredService<HubSpotClient>();
         var euClient = provider.GetRequiredService<IHubSpotClientFactory>().CreateClient("eu");
+        // The configured starting figure, until the first answer's headers replace it.
+        Assert.Equal(42, euClient.Http.Gate!.BurstLimit);
         Assert.True((await PipelineHarness.ListContactsAsync(client)).TryGetProperty("results", out _));
         Assert.True((await PipelineHarness.ListContactsAsync(euClient)).TryGetProperty("results", out _));
         Assert.NotSame(client.Http.Gate, euClient.Http.Gate);
-        Assert.Equal(42, euClient.Http.Gate!.BurstLimit);
     }
 
     [Fact]

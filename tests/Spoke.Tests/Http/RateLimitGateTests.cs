@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Headers;
 using Spoke.Emulator;
 using Spoke.Errors;
 using Spoke.RateLimiting;
@@ -84,7 +86,7 @@ public sealed class RateLimitGateTests(PipelineFixture fixture) : IClassFixture<
     public async Task Searches_keep_to_five_per_second_on_their_own_budget()
     {
         await using var h = fixture.Harness(RateLimitTier.Professional);
-        var client = h.Client();
+        var client = h.Client(configure: o => o.SearchRateLimiting = HubSpotSearchRateLimiting.Documented);
         var gate = client.Http.Gate!;
         var done = 0;
 
@@ -170,5 +172,229 @@ public sealed class RateLimitGateTests(PipelineFixture fixture) : IClassFixture<
 
         await h.DriveAsync(Task.WhenAll(waiters), TimeSpan.FromSeconds(5), maxSteps: 20);
         Assert.Equal([0, 1, 2, 3, 4], order);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.OK)]
+    [InlineData(HttpStatusCode.NotFound)]
+    public async Task A_server_advertising_1000_per_ten_seconds_is_not_throttled_at_the_assumed_100(HttpStatusCode status)
+    {
+        await using var h = fixture.Harness();
+        var server = new AdvertisingServer(status, max: 1_000);
+        var client = h.Client("pat-na1-" + Guid.NewGuid().ToString("N"), transport: server);
+
+        // 300 calls on a clock that never moves: at the Free tier's assumed 100 per 10 s, 200 of them would wait.
+        var calls = Enumerable.Range(0, 300).Select(async _ =>
+        {
+            try
+            {
+                await PipelineHarness.ListContactsAsync(client);
+            }
+            catch (HubSpotApiException e) when (e.Status == HttpStatusCode.NotFound)
+            {
+                // An error answer teaches the gate as much as a success.
+            }
+        });
+        await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(300, server.Answered);
+        Assert.Equal(1_000, client.Http.Gate!.BurstLimit);
+    }
+
+    [Fact]
+    public async Task A_429_without_retry_after_waits_until_the_window_frees_a_slot_not_a_whole_window()
+    {
+        await using var h = fixture.Harness(RateLimitTier.Free);
+        var client = h.Client();
+        for (var i = 0; i < 50; i++)
+        {
+            await PipelineHarness.ListContactsAsync(client);
+        }
+
+        // Five seconds on, another process spends the other 50 of the token's 100 per 10 s, unknown to the gate.
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        using (var other = new HttpClient { BaseAddress = h.Emulator.BaseUri })
+        {
+            other.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", h.Token);
+            for (var i = 0; i < 50; i++)
+            {
+                using var answer = await other.GetAsync(new Uri(PipelineHarness.ContactsPath + "?limit=1", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            }
+        }
+
+        var call = PipelineHarness.ListContactsAsync(client);
+        await PipelineHarness.WaitUntilAsync(() => h.TooManyRequests == 1, "the 429 (no Retry-After) arrived");
+        var rejectedAt = h.Time.GetUtcNow();
+        await h.DriveAsync(call, TimeSpan.FromMilliseconds(100));
+
+        // The gate's oldest send in the window was 5 s before the 429: the retry went when that one aged out, into a window
+        // HubSpot had room in, 5 s later instead of a whole 10-second window.
+        Assert.InRange(h.Time.GetUtcNow() - rejectedAt, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5.5));
+        Assert.Equal(1, h.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Auto_does_not_pace_searches_against_a_server_other_than_HubSpot_until_it_refuses_one()
+    {
+        await using var h = fixture.Harness();
+        var client = h.Client();
+
+        // Twenty searches at one instant: a 5-per-second pace would hold fifteen of them for three seconds.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PipelineHarness.SearchContactsAsync(client))).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Null(client.Http.Gate!.SearchLimit);
+        Assert.Equal(0, h.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task A_learned_search_limit_costs_one_429_then_holds_the_tokens_searches_to_five_per_second()
+    {
+        await using var h = fixture.Harness(RateLimitTier.Professional);
+        var client = h.Client(configure: o => o.SearchRateLimiting = HubSpotSearchRateLimiting.Learned);
+        for (var i = 0; i < 5; i++)
+        {
+            await PipelineHarness.SearchContactsAsync(client);
+        }
+
+        // The sixth in the same second is refused (SECONDLY, no Retry-After), waits for the second to roll, then passes.
+        await h.DriveAsync(PipelineHarness.SearchContactsAsync(client), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, h.TooManyRequests);
+        Assert.Equal(5, client.Http.Gate!.SearchLimit);
+
+        // Remembered for the token: another client of it paces twelve concurrent searches with no 429.
+        var other = h.Client(configure: o => o.SearchRateLimiting = HubSpotSearchRateLimiting.Learned);
+        await h.DriveAsync(Task.WhenAll(Enumerable.Range(0, 12).Select(_ => PipelineHarness.SearchContactsAsync(other))), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, h.TooManyRequests);
+    }
+
+    [Theory]
+    [InlineData("https://api.hubapi.com/", HubSpotSearchRateLimiting.Auto, 5)]
+    [InlineData("https://api-eu1.hubapi.com/", HubSpotSearchRateLimiting.Auto, 5)]
+    [InlineData("https://api.hubspot.com/", HubSpotSearchRateLimiting.Auto, 5)]
+    [InlineData("https://api.hubapi.com.example.org/", HubSpotSearchRateLimiting.Auto, null)]
+    [InlineData("http://127.0.0.1:8080/", HubSpotSearchRateLimiting.Auto, null)]
+    [InlineData("http://127.0.0.1:8080/", HubSpotSearchRateLimiting.Documented, 5)]
+    [InlineData("https://api.hubapi.com/", HubSpotSearchRateLimiting.Learned, null)]
+    public void Auto_paces_searches_from_the_start_only_on_HubSpots_own_host(string baseUri, HubSpotSearchRateLimiting mode, int? expected)
+    {
+        using var http = new HttpClient();
+        var client = new HubSpotClient(http, new HubSpotClientOptions
+        {
+            BaseUri = new Uri(baseUri), AccessToken = "pat-na1-" + Guid.NewGuid().ToString("N"), SearchRateLimiting = mode,
+        });
+
+        Assert.Equal(expected, client.Http.Gate!.SearchLimit);
+    }
+
+    [Fact]
+    public async Task A_slow_answer_does_not_count_the_clients_own_earlier_sends_as_another_processs()
+    {
+        await using var h = fixture.Harness();
+        var server = new RollingWindowServer(h.Time, max: 10);
+        var client = h.Client("pat-na1-" + Guid.NewGuid().ToString("N"), transport: server);
+        for (var i = 0; i < 9; i++)
+        {
+            await PipelineHarness.ListContactsAsync(client);
+        }
+
+        // The tenth arrives at once (HubSpot's window is now full: Remaining 0) but its answer takes 10.5 s, during which
+        // the first nine age out of both windows and one more call goes through.
+        var slow = server.HoldNext();
+        var slowCall = PipelineHarness.ListContactsAsync(client);
+        await slow.Arrived.WaitAsync(TimeSpan.FromSeconds(5));
+        h.Time.Advance(TimeSpan.FromSeconds(10.5));
+        await PipelineHarness.ListContactsAsync(client).WaitAsync(TimeSpan.FromSeconds(5));
+        slow.Release();
+        await slowCall.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // HubSpot's window holds one call now; the gate's, conservatively, two (the slow one counts from its answer).
+        // Eight more fit at once: the slow answer's "Remaining 0" was our own nine, not another process's spending.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PipelineHarness.ListContactsAsync(client))).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(19, server.Answered);
+    }
+
+    /// <summary>HubSpot's burst window in miniature: counts arrivals over a rolling 10 s and answers Remaining as of each
+    /// arrival; <see cref="HoldNext"/> keeps the next answer back until released.</summary>
+    private sealed class RollingWindowServer(TimeProvider time, int max) : HttpMessageHandler
+    {
+        private readonly Queue<DateTimeOffset> _arrivals = new();
+        private Held? _hold;
+        private int _answered;
+
+        public int Answered => Volatile.Read(ref _answered);
+
+        public Held HoldNext() => _hold = new Held();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            int remaining;
+            Held? hold;
+            lock (_arrivals)
+            {
+                var now = time.GetUtcNow();
+                while (_arrivals.Count > 0 && _arrivals.Peek() + TimeSpan.FromSeconds(10) <= now)
+                {
+                    _arrivals.Dequeue();
+                }
+
+                _arrivals.Enqueue(now);
+                remaining = Math.Max(0, max - _arrivals.Count);
+                hold = _hold;
+                _hold = null;
+            }
+
+            if (hold is not null)
+            {
+                hold.ArrivedNow();
+                await hold.Released.WaitAsync(cancellationToken);
+            }
+
+            Interlocked.Increment(ref _answered);
+            var response = new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent("{\"results\":[]}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            response.Headers.Add("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+            response.Headers.Add("X-HubSpot-RateLimit-Max", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            response.Headers.Add("X-HubSpot-RateLimit-Remaining", remaining.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return response;
+        }
+
+        public sealed class Held
+        {
+            private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public Task Arrived => _arrived.Task;
+            public Task Released => _released.Task;
+            public void ArrivedNow() => _arrived.TrySetResult();
+            public void Release() => _released.TrySetResult();
+        }
+    }
+
+    /// <summary>Answers every request with <paramref name="status"/> and HubSpot's headers advertising <paramref name="max"/> per 10 s.</summary>
+    private sealed class AdvertisingServer(HttpStatusCode status, int max) : HttpMessageHandler
+    {
+        private int _answered;
+
+        public int Answered => Volatile.Read(ref _answered);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var n = Interlocked.Increment(ref _answered);
+            var response = new HttpResponseMessage(status)
+            {
+                Content = new StringContent(status == HttpStatusCode.OK
+                    ? "{\"results\":[]}"
+                    : "{\"status\":\"error\",\"message\":\"Not found\",\"category\":\"OBJECT_NOT_FOUND\",\"correlationId\":\"c\"}",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
+            var headers = response.Headers;
+            headers.Add("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+            headers.Add("X-HubSpot-RateLimit-Max", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            headers.Add("X-HubSpot-RateLimit-Remaining", Math.Max(0, max - n).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Task.FromResult(response);
+        }
     }
 }

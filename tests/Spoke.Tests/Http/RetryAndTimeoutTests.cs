@@ -160,7 +160,7 @@ public sealed class RetryAndTimeoutTests(PipelineFixture fixture) : IClassFixtur
 
         await h.DriveAsync(call, TimeSpan.FromMilliseconds(250));
 
-        // The window (10 s, plus up to 10% jitter) passed on the clock before the retry; nobody slept.
+        // The gate knew of no other send in the window, so it held the retry a whole window (10 s) on the clock; nobody slept.
         Assert.InRange(h.Time.GetUtcNow() - rejectedAt, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11.5));
         Assert.Equal(2, requests());
     }
