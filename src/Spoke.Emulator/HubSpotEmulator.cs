@@ -29,8 +29,11 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly RateLimiter _limiter;
 
-    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, WebhookDelivery webhooks, Uri baseUri, string token)
+    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, WebhookDelivery webhooks, Uri baseUri, string token,
+        GeneratedSecrets generated)
     {
+        ClientSecretGenerated = string.Equals(portal.ClientSecret, generated.ClientSecret, StringComparison.Ordinal);
+        DeveloperApiKeyGenerated = string.Equals(portal.DeveloperApiKey, generated.DeveloperApiKey, StringComparison.Ordinal);
         _app = app;
         Webhooks = webhooks;
         Faults = faults;
@@ -67,6 +70,15 @@ public sealed class HubSpotEmulator : IAsyncDisposable
 
     /// <summary>The developer API key (<c>hapikey</c>) for the webhooks and timeline-template APIs.</summary>
     public string DeveloperApiKey => Portal.DeveloperApiKey;
+
+    /// <summary>
+    /// True when this start generated <see cref="ClientSecret"/>: neither the options nor the data file had one.
+    /// A secret is shown once, when generated; a given or stored one never is.
+    /// </summary>
+    public bool ClientSecretGenerated { get; }
+
+    /// <summary>True when this start generated <see cref="DeveloperApiKey"/> (see <see cref="ClientSecretGenerated"/>).</summary>
+    public bool DeveloperApiKeyGenerated { get; }
 
     /// <summary>
     /// How long (emulator clock) a write stays invisible to search: until then search sees the record as it was.
@@ -107,13 +119,15 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         var clock = options.Clock ?? new EmulatorClock();
         var portal = new PortalState(options.PortalId, clock, options.Fidelity);
         var limiter = new RateLimiter(clock, options.Fidelity) { Tier = options.RateLimits };
+        // The portal's own fresh values: if they are still there after loading and the options, this start generated them.
+        var generated = new GeneratedSecrets(portal.ClientSecret, portal.DeveloperApiKey);
         EmulatorStartup.Prepare(portal, options);
         var faults = new FaultInjector(clock);
         portal.WriteTimestampOverride = faults.CurrentWriteTimestamp;
         portal.WasReset += faults.Clear;
         try
         {
-            return await StartPreparedAsync(options, portal, limiter, faults, cancellationToken).ConfigureAwait(false);
+            return await StartPreparedAsync(options, portal, limiter, faults, generated, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -124,7 +138,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     }
 
     private static async Task<HubSpotEmulator> StartPreparedAsync(HubSpotEmulatorOptions options, PortalState portal, RateLimiter limiter,
-        FaultInjector faults, CancellationToken cancellationToken)
+        FaultInjector faults, GeneratedSecrets generated, CancellationToken cancellationToken)
     {
         var token = options.Tokens.Count > 0 ? options.Tokens[0] : TokenStore.NewToken();
         using (portal.Write())
@@ -188,7 +202,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         webhooks.Start();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
-        return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token);
+        return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token, generated);
     }
 
     /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs §1a).</summary>
@@ -228,6 +242,8 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         Portal.Journal?.Dispose();
         Portal.Journal = null;
     }
+
+    private sealed record GeneratedSecrets(string ClientSecret, string DeveloperApiKey);
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
 }
