@@ -59,6 +59,9 @@ public sealed class HubSpotEmulator : IAsyncDisposable
 
     internal PortalState Portal { get; }
 
+    /// <summary>The host's services (routing's endpoint list, for tests that check every route).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Webhook delivery: the log of every attempt, duplicate/out-of-order switches, and waiting for idle.</summary>
     public WebhookDelivery Webhooks { get; }
 

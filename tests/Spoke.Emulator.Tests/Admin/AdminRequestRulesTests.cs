@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Faults;
 using Spoke.Emulator.Tests.Infrastructure;
 
@@ -98,6 +101,31 @@ public sealed class AdminRequestRulesTests : IClassFixture<EmulatorFixture>, IDi
 
         _fixture.Emulator.Faults.Add(new FaultRule { Route = "*", Kind = FaultKind.Status, Status = 503 });
         Assert.Equal(503, (await Send(HttpMethod.Get, path, token: _fixture.Emulator.Token)).Code);
+    }
+
+    [Fact]
+    public async Task Every_route_under_the_admin_prefix_and_only_those_follow_the_admin_rules_in_any_case()
+    {
+        var endpoints = _fixture.Emulator.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { Length: > 0 } raw && !raw.Contains("{*", StringComparison.Ordinal))
+            .ToList();
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText!.StartsWith("/_emulator/", StringComparison.Ordinal));
+        var mismatches = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            var raw = endpoint.RoutePattern.RawText!;
+            var path = "/" + System.Text.RegularExpressions.Regex.Replace(raw.TrimStart('/'), @"\{[^}]+\}", "1").ToUpperInvariant();
+            var method = new HttpMethod(endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is [var first, ..] ? first : "GET");
+            // A foreign Host and no token: an admin request is refused as rebinding (403), any other asks for a token (401).
+            var reply = await Send(method, path, host: "attacker.example", content: method == HttpMethod.Get || method == HttpMethod.Delete ? null : Text("{}", "application/json"));
+            var admin = raw.StartsWith("/_emulator", StringComparison.Ordinal);
+            if (reply.Code != (admin ? 403 : 401))
+            {
+                mismatches.Add($"{method} {path} ({raw}) answered {reply.Code}");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
 
     [Fact]
