@@ -124,12 +124,13 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         var limiter = new RateLimiter(clock, options.Fidelity) { Tier = options.RateLimits };
         // The portal's own fresh values: if they are still there after loading and the options, this start generated them.
         var generated = new GeneratedSecrets(portal.ClientSecret, portal.DeveloperApiKey);
-        EmulatorStartup.Prepare(portal, options);
         var faults = new FaultInjector(clock);
-        portal.WriteTimestampOverride = faults.CurrentWriteTimestamp;
-        portal.WasReset += faults.Clear;
         try
         {
+            // Seeding stops between chunks when cancelled (a resumable seed); the data file is closed either way.
+            EmulatorStartup.Prepare(portal, options, cancellationToken);
+            portal.WriteTimestampOverride = faults.CurrentWriteTimestamp;
+            portal.WasReset += faults.Clear;
             return await StartPreparedAsync(options, portal, limiter, faults, generated, cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -26,12 +26,32 @@ public sealed class HubSpotEmulatorOptions
     /// <summary>Seed value for the deterministic demo data.</summary>
     public int SeedValue { get; set; } = 42;
 
+    /// <summary>
+    /// Hears what the demo seed does at start: seeding, resuming an unfinished seed (and how far it had got), each
+    /// committed chunk, or why nothing is seeded. The <c>spoke</c> CLI prints these lines.
+    /// </summary>
+    public Action<string>? SeedProgress { get; set; }
+
     public RateLimitTier RateLimits { get; set; } = RateLimitTier.Off;
 
     /// <summary>Clock for every timestamp, window and expiry. Defaults to an <see cref="EmulatorClock"/> on system time.</summary>
     public EmulatorClock? Clock { get; set; }
 
     public FidelityOptions Fidelity { get; } = new();
+
+    /// <summary>
+    /// Sets the switches of a <see cref="FidelityProfile"/> at once (<see cref="FidelityProfile.Strict"/>: a 3-second
+    /// search-index lag, ties between equal sort values in arbitrary order, Professional rate limits). Options set
+    /// after this call override the profile's.
+    /// </summary>
+    public HubSpotEmulatorOptions ApplyFidelityProfile(FidelityProfile profile)
+    {
+        var strict = profile == FidelityProfile.Strict;
+        Fidelity.SearchIndexLagMilliseconds = strict ? FidelityOptions.StrictSearchIndexLagMilliseconds : 0;
+        Fidelity.SearchTiesInArbitraryOrder = strict;
+        RateLimits = strict ? RateLimitTier.Professional : RateLimitTier.Off;
+        return this;
+    }
 
     /// <summary>The id of the developer app the emulator stands in for (installed in the portal). Null keeps the
     /// stored one (<c>--data</c>) or the default 1234567.</summary>
@@ -59,6 +79,13 @@ public sealed class HubSpotEmulatorOptions
 }
 
 public enum SeedKind { None, Demo }
+
+/// <summary>
+/// Presets of the realism switches. <c>Default</c> is the forgiving local setup (writes searchable at once, ties by
+/// id, no rate limits); <c>Strict</c> behaves as HubSpot does under load, so the read-after-write and paging bugs that
+/// pass locally fail here first. See "Test against strict fidelity" in src/Spoke.Emulator/README.md.
+/// </summary>
+public enum FidelityProfile { Default, Strict }
 
 /// <summary>
 /// Rate-limit profiles (docs §7). <c>Off</c> disables limiting; the others apply the private-app budget of that tier.
@@ -104,6 +131,16 @@ public sealed class FidelityOptions
     /// Changeable at runtime: <c>HubSpotEmulator.SearchLag</c> or <c>PUT /_emulator/search-lag</c>.
     /// </summary>
     public int SearchIndexLagMilliseconds { get; set; }
+
+    /// <summary>The search-index lag of <see cref="FidelityProfile.Strict"/>: 3 seconds.</summary>
+    public const int StrictSearchIndexLagMilliseconds = 3_000;
+
+    /// <summary>
+    /// Search: records with equal sort values come back in an arbitrary order (a hash of the id and the request:
+    /// the pages of one request share it, any other request reorders them) instead of by id. HubSpot's order of ties
+    /// is UNVERIFIED and not by creation; off by default, on in <see cref="FidelityProfile.Strict"/>.
+    /// </summary>
+    public bool SearchTiesInArbitraryOrder { get; set; }
 
     /// <summary>
     /// Search: the <c>associations.{type}</c> filter also works when the searched or the associated type is a custom

@@ -18,13 +18,20 @@ internal static class EmulatorCommand
         };
         var portalId = new Option<long>("--portal-id") { Description = "Portal (hub) id", DefaultValueFactory = _ => 12345678 };
         var data = new Option<FileInfo?>("--data") { Description = "SQLite file that keeps state across restarts (default: in memory)" };
-        var seed = new Option<SeedKind>("--seed") { Description = "Data to start with: none or demo", DefaultValueFactory = _ => SeedKind.None };
+        // Enum options show their values as users type them (HelpName), and no DefaultValueFactory, which help would print
+        // as "[default: None]": unset, they are default(T), SeedKind.None and RateLimitTier.Off.
+        var seed = new Option<SeedKind>("--seed") { Description = "Data to start with: none (the default) or demo", HelpName = "none|demo" };
         var seedSize = new Option<int>("--seed-size") { Description = "Contacts the demo seed creates (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 100 };
         var seedValue = new Option<int>("--seed-value") { Description = "Seed for the demo data: the same value gives the same records", DefaultValueFactory = _ => 42 };
         var rateLimits = new Option<RateLimitTier>("--rate-limits")
         {
-            Description = "Rate-limit profile: off, free, starter, professional or enterprise",
-            DefaultValueFactory = _ => RateLimitTier.Off,
+            Description = "Rate-limit profile: off (the default), or the private-app budget of a HubSpot tier",
+            HelpName = "off|free|starter|professional|enterprise",
+        };
+        var fidelity = new Option<FidelityProfile>("--fidelity")
+        {
+            Description = "default, or strict: a 3 s search-index lag, ties between equal sort values in arbitrary order and professional rate limits (an explicit --rate-limits wins)",
+            DefaultValueFactory = _ => FidelityProfile.Default,
         };
         var appId = new Option<long?>("--app-id") { Description = "Id of the developer app the emulator stands in for (default 1234567, or the one in --data)" };
         var clientSecret = new Option<string?>("--client-secret") { Description = "The app's client secret, which signs webhook deliveries (generated and printed once when neither given nor in --data)" };
@@ -64,7 +71,7 @@ internal static class EmulatorCommand
 
         var command = new Command("emulator", "Run a local HubSpot (API, errors, limits) that any HubSpot client can point at")
         {
-            port, host, token, portalId, data, seed, seedSize, seedValue, rateLimits, appId, clientSecret, developerApiKey,
+            port, host, token, portalId, data, seed, seedSize, seedValue, rateLimits, fidelity, appId, clientSecret, developerApiKey,
         };
         command.SetAction(async (parse, commandToken) =>
         {
@@ -79,11 +86,19 @@ internal static class EmulatorCommand
                 Seed = parse.GetValue(seed),
                 SeedSize = parse.GetValue(seedSize),
                 SeedValue = parse.GetValue(seedValue),
-                RateLimits = parse.GetValue(rateLimits),
                 AppId = parse.GetValue(appId),
                 ClientSecret = parse.GetValue(clientSecret),
                 DeveloperApiKey = parse.GetValue(developerApiKey),
+                // Seeding, resuming an unfinished seed, or why nothing is seeded: said before the first line a client waits for.
+                SeedProgress = Console.WriteLine,
             };
+            // The profile sets its switches; a flag given explicitly overrides the profile's value.
+            options.ApplyFidelityProfile(parse.GetValue(fidelity));
+            if (parse.GetResult(rateLimits) is { Implicit: false })
+            {
+                options.RateLimits = parse.GetValue(rateLimits);
+            }
+
             foreach (var t in parse.GetValue(token) ?? [])
             {
                 options.Tokens.Add(t);
@@ -93,11 +108,6 @@ internal static class EmulatorCommand
             if (options.DataFile is { } file && File.Exists(file))
             {
                 Console.WriteLine($"Loading {file}...");
-            }
-
-            if (options.Seed == SeedKind.Demo && options.SeedSize > 0)
-            {
-                Console.WriteLine($"Seeding demo data ({options.SeedSize} contacts) if the portal holds no records...");
             }
 
             HubSpotEmulator started;
@@ -153,7 +163,7 @@ internal static class EmulatorCommand
                 Console.WriteLine($"Using the {string.Join(" and ", stored)} stored in {options.DataFile} (printed only when generated).");
             }
 
-            Console.WriteLine($"Portal {emulator.PortalId}; rate limits {options.RateLimits.ToString().ToLowerInvariant()}; state {(options.DataFile is null ? "in memory" : options.DataFile)}. Ctrl+C stops.");
+            Console.WriteLine($"Portal {emulator.PortalId}; fidelity {parse.GetValue(fidelity).ToString().ToLowerInvariant()}; rate limits {options.RateLimits.ToString().ToLowerInvariant()}; state {(options.DataFile is null ? "in memory" : options.DataFile)}. Ctrl+C stops.");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -25,7 +25,7 @@ namespace Spoke.Emulator.Hosting;
 internal static class EmulatorStartup
 {
     /// <summary>Loads persisted state and seeds demo data before the first request.</summary>
-    public static void Prepare(PortalState portal, HubSpotEmulatorOptions options)
+    public static void Prepare(PortalState portal, HubSpotEmulatorOptions options, CancellationToken cancellationToken)
     {
         if (options.AppId is <= 0)
         {
@@ -43,7 +43,7 @@ internal static class EmulatorStartup
         }
 
         PortalPersistence.Attach(portal, options);
-        DemoSeeding.SeedIfEmpty(portal, options);
+        DemoSeeding.SeedOrResume(portal, options, cancellationToken);
         using (portal.Write())
         {
             // The app's identity: what the options say wins over what the data file holds.

@@ -9,6 +9,7 @@ public sealed class Owner
     public required string Email { get; set; }
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
+    /// <summary>The user's id. Served as <c>userId</c> only while the owner is active (null once deactivated).</summary>
     public long UserId { get; init; }
     public long UserIdIncludingInactive { get; init; }
     public string Type { get; init; } = "PERSON";

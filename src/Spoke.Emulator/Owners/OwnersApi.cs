@@ -99,9 +99,11 @@ public static class OwnersApi
         var archived = Query.Bool(q, "archived") ?? false;
         using var _ = portal.Read();
         Scopes.Require(ctx, ReadScope);
+        // idProperty=userId matches the user id a caller stored while the user was active, so a deactivated owner
+        // (userId null) is still found with archived=true.
         var owner = portal.Owners.Find(o => o.Archived == archived && (idProperty == "id"
             ? o.Id == ownerId
-            : o.UserId.ToString(CultureInfo.InvariantCulture) == ownerId))
+            : o.UserIdIncludingInactive.ToString(CultureInfo.InvariantCulture) == ownerId))
             ?? throw new ApiError(404, "OBJECT_NOT_FOUND", $"No owner with {idProperty} {ownerId} was found.") { Context = ApiError.Ctx(idProperty, ownerId) };
         return JsonIO.Json(w => Write(w, owner));
     }
@@ -115,7 +117,16 @@ public static class OwnersApi
         w.WriteString("type", owner.Type);
         w.WriteString("firstName", owner.FirstName);
         w.WriteString("lastName", owner.LastName);
-        w.WriteNumber("userId", owner.UserId);
+        // A deactivated user keeps its id only in userIdIncludingInactive; userId turns null (HubSpot's owners guide).
+        if (owner.Archived)
+        {
+            w.WriteNull("userId");
+        }
+        else
+        {
+            w.WriteNumber("userId", owner.UserId);
+        }
+
         w.WriteNumber("userIdIncludingInactive", owner.UserIdIncludingInactive);
         w.WriteString("createdAt", RecordJson.Time(owner.CreatedAt));
         w.WriteString("updatedAt", RecordJson.Time(owner.UpdatedAt));

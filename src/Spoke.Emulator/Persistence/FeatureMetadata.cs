@@ -27,6 +27,9 @@ internal sealed partial class PortalMetadataDocument
     /// <summary>Object type id → pipeline id → the pipeline's audit entries, oldest first.</summary>
     public Dictionary<string, Dictionary<string, List<PipelineAuditEntry>>>? PipelineAudits { get; set; }
 
+    /// <summary>The demo seed's parameters and progress (absent when the portal was never seeded).</summary>
+    public Seeding.DemoSeedProgress? DemoSeed { get; set; }
+
     /// <summary>Adds the features' definitions to a captured document.</summary>
     public PortalMetadataDocument WithFeatures(PortalState portal)
     {
@@ -49,6 +52,7 @@ internal sealed partial class PortalMetadataDocument
         };
         Lists = new ListsDocument { Lists = [.. portal.Lists.All], NextListId = portal.Lists.NextListId };
         Timeline = new TimelineDocument { Templates = [.. portal.Timeline.Templates], NextTemplateId = portal.Timeline.NextTemplateId };
+        DemoSeed = portal.DemoSeed;
         PipelineAudits = [];
         foreach (var (typeId, pipelines) in portal.Pipelines)
         {
@@ -127,6 +131,7 @@ internal sealed partial class PortalMetadataDocument
             portal.Timeline.NextTemplateId = Math.Max(portal.Timeline.NextTemplateId, timeline.NextTemplateId);
         }
 
+        portal.DemoSeed = DemoSeed;
         foreach (var (typeId, audits) in PipelineAudits ?? [])
         {
             foreach (var pipeline in portal.Pipelines.GetValueOrDefault(typeId) ?? [])

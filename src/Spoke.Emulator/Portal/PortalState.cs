@@ -101,6 +101,9 @@ public sealed class PortalState
     /// <summary>Next number for custom object type ids (<c>2-N</c>).</summary>
     public long NextCustomTypeNumber { get; set; } = 1_000_001;
 
+    /// <summary>The demo seed this portal got (or is part way through); null when it was never seeded.</summary>
+    internal Seeding.DemoSeedProgress? DemoSeed { get; set; }
+
     /// <summary>Raised after a reset, so components holding derived state (search indexes) rebuild.</summary>
     public event Action? WasReset;
 
@@ -235,6 +238,7 @@ public sealed class PortalState
         Webhooks.Clear();
         _typesByKey.Clear();
         NextCustomTypeNumber = 1_000_001;
+        DemoSeed = null;
         var at = Now;
         foreach (var type in StandardObjectTypes.Create())
         {

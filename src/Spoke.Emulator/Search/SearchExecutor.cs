@@ -19,7 +19,10 @@ internal sealed record SearchResult(int Total, IReadOnlyList<CrmRecord> Page);
 /// </list>
 /// Every path reads records through the store's <see cref="SearchView"/>, so lagging writes stay unseen.
 /// Order: by id (creation order, oldest first) without a sort; with one, by the sort value with records lacking it
-/// last in both directions, ties broken by id in the sort direction so pages never overlap or skip.
+/// last in both directions, ties broken by id in the sort direction so pages never overlap or skip. With
+/// <see cref="FidelityOptions.SearchTiesInArbitraryOrder"/>, ties are broken by a hash of the id and the request
+/// instead (<see cref="SearchPlan.TieSeed"/>): a pseudo-random order that is the same for every page of one request
+/// and different for any other request; such searches take the scanning path, as the sorted indexes hold id order.
 /// </summary>
 internal static class SearchExecutor
 {
@@ -86,7 +89,7 @@ internal static class SearchExecutor
     /// </summary>
     private static SearchResult? InSortOrder(SearchPlan plan, ObjectStore store, StoreIndex index, int after, int limit)
     {
-        if (plan.SortProperty is not { } sortDef || plan.HasQuery || plan.Groups.Count > 1)
+        if (plan.SortProperty is not { } sortDef || plan.HasQuery || plan.Groups.Count > 1 || plan.TieSeed is not null)
         {
             return null;
         }
@@ -127,7 +130,7 @@ internal static class SearchExecutor
             }
         }
 
-        var order = new EntryOrder(plan.SortKind, plan.Descending);
+        var order = new EntryOrder(plan.SortKind, plan.Descending, plan.TieSeed);
         var aside = SetAside(sortIndex, view);
         var extras = new List<Entry>();
         foreach (var id in aside)
@@ -352,7 +355,7 @@ internal static class SearchExecutor
 
     private static SearchResult Sorted(SearchPlan plan, IEnumerable<CrmRecord> source, int after, int limit)
     {
-        var order = new EntryOrder(plan.SortKind, plan.Descending);
+        var order = new EntryOrder(plan.SortKind, plan.Descending, plan.TieSeed);
         var keep = after + limit;
         // The heap's top is the worst entry kept, so a better one replaces it in O(log k).
         var heap = new PriorityQueue<Entry, Entry>(Comparer<Entry>.Create((a, b) => order.Compare(b, a)));
@@ -395,7 +398,7 @@ internal static class SearchExecutor
     /// <summary>A record with its sort value parsed once.</summary>
     private readonly record struct Entry(CrmRecord Record, SortKey Key);
 
-    private sealed class EntryOrder(ValueKind kind, bool descending) : IComparer<Entry>
+    private sealed class EntryOrder(ValueKind kind, bool descending, ulong? tieSeed) : IComparer<Entry>
     {
         public int Compare(Entry a, Entry b)
         {
@@ -406,12 +409,25 @@ internal static class SearchExecutor
             }
 
             var c = a.Key.Missing ? 0 : SortKey.Compare(a.Key, b.Key, kind);
+            if (c == 0 && tieSeed is { } seed)
+            {
+                c = Mix((ulong)a.Record.Id ^ seed).CompareTo(Mix((ulong)b.Record.Id ^ seed));
+            }
+
             if (c == 0)
             {
                 c = a.Record.Id.CompareTo(b.Record.Id);
             }
 
             return descending ? -c : c;
+        }
+
+        // SplitMix64's finalizer: neighbouring ids land far apart, so the tie order shows no trace of id order.
+        private static ulong Mix(ulong x)
+        {
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
         }
     }
 }

@@ -31,6 +31,10 @@ internal sealed class SearchPlan
     public ValueKind SortKind { get; }
     public bool Descending { get; }
 
+    /// <summary>Set when ties between equal sort values come in an arbitrary order
+    /// (<see cref="FidelityOptions.SearchTiesInArbitraryOrder"/>); null breaks ties by id.</summary>
+    public ulong? TieSeed { get; private init; }
+
     /// <summary>True when every live record matches (no filters, no query).</summary>
     public bool MatchesAll => Groups.Count == 0 && _queryTerms.Length == 0;
 
@@ -52,7 +56,10 @@ internal sealed class SearchPlan
         var terms = request.Query is { } q
             ? q.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
             : [];
-        return new SearchPlan(groups, sort, request.Sort?.Descending ?? false, terms, type.SearchableProperties);
+        return new SearchPlan(groups, sort, request.Sort?.Descending ?? false, terms, type.SearchableProperties)
+        {
+            TieSeed = sort is not null && portal.Fidelity.SearchTiesInArbitraryOrder ? request.TieOrderSeed() : null,
+        };
     }
 
     /// <summary>Whether a record belongs in the results. Archived and deleted records never do (docs §6).</summary>

@@ -27,6 +27,43 @@ public sealed class SearchRequest
     public int Limit { get; init; } = 10;
     public int After { get; init; }
 
+    /// <summary>
+    /// A stable hash of everything but <c>after</c> and <c>limit</c>: the pages of one paging run share it, so ties
+    /// in arbitrary order keep one order across those pages, while any other request orders them differently.
+    /// </summary>
+    public ulong TieOrderSeed()
+    {
+        var hash = 14695981039346656037UL; // FNV-1a: the same on every run and machine, unlike string.GetHashCode
+        void Add(string? text)
+        {
+            foreach (var c in text ?? "\u0001")
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            hash = (hash ^ 0xFFFF) * 1099511628211UL;
+        }
+
+        foreach (var group in FilterGroups)
+        {
+            Add("group");
+            foreach (var f in group)
+            {
+                Add(f.PropertyName);
+                Add(f.Operator);
+                Add(f.Value);
+                Add(f.Values is null ? null : string.Join('\u0002', f.Values));
+                Add(f.HighValue);
+            }
+        }
+
+        Add(Sort?.PropertyName);
+        Add(Sort?.Descending.ToString());
+        Add(Query);
+        Add(Properties is null ? null : string.Join('\u0002', Properties));
+        return hash;
+    }
+
     public static SearchRequest Parse(JsonElement body, FidelityOptions fidelity)
     {
         var groups = ParseGroups(body.Field("filterGroups"), fidelity);

@@ -12,6 +12,9 @@ namespace Spoke.Emulator.Seeding;
 /// The same seed value on the same day gives the same records. Records go through <see cref="RecordWriter"/>'s
 /// create path (system properties, derived deal and ticket values) but skip per-value validation for speed; the
 /// values are built from the portal's own options, owners and pipelines so they pass it (the tests check).
+/// Progress (<see cref="DemoSeedProgress"/>) is committed with every chunk, so a seed that was stopped or killed
+/// resumes: the chunks already written are replayed without writing (the same random draws in the same order), and
+/// the rest comes out as an uninterrupted seed would have made it.
 /// </summary>
 public static class DemoSeeder
 {
@@ -21,26 +24,61 @@ public static class DemoSeeder
     private static readonly TimeSpan History = TimeSpan.FromDays(730);
 
     /// <summary>Seeds <paramref name="contacts"/> contacts and the records that go with them into an empty portal.</summary>
-    public static void Seed(PortalState portal, int contacts, int seedValue)
+    public static void Seed(PortalState portal, int contacts, int seedValue) =>
+        Seed(portal, Plan(portal, contacts, seedValue), report: null, CancellationToken.None);
+
+    /// <summary>A fresh seed's parameters: dates anchored at today's midnight UTC, nothing seeded yet.</summary>
+    internal static DemoSeedProgress Plan(PortalState portal, int contacts, int seedValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(contacts);
-        var seeder = new Run(portal, seedValue);
-        var companies = seeder.Companies(contacts / 5);
-        seeder.Contacts(contacts, companies);
-        seeder.Deals(contacts / 2, companies);
-        seeder.Tickets(contacts / 4);
+        var progress = new DemoSeedProgress
+        {
+            Size = contacts,
+            SeedValue = seedValue,
+            // "Today" at midnight UTC: the data moves with the calendar, not with every tick of the clock.
+            Anchor = new DateTimeOffset(portal.Now.UtcDateTime.Date, TimeSpan.Zero),
+        };
+        foreach (var (name, total) in Totals(contacts))
+        {
+            progress.Types[name] = new DemoSeedTypeProgress { Total = total, NextId = portal.Store(portal.ResolveType(name)).NextId };
+        }
+
+        return progress;
     }
 
-    private sealed class Run(PortalState portal, int seedValue)
+    /// <summary>Object types in seeding order, with how many records each gets.</summary>
+    internal static (string Name, int Total)[] Totals(int contacts) =>
+        [("companies", contacts / 5), ("contacts", contacts), ("deals", contacts / 2), ("tickets", contacts / 4)];
+
+    /// <summary>
+    /// Runs (or resumes) <paramref name="progress"/>; stops between chunks when cancelled, leaving a resumable seed.
+    /// <paramref name="report"/> hears one line per committed chunk.
+    /// </summary>
+    internal static void Seed(PortalState portal, DemoSeedProgress progress, Action<string>? report, CancellationToken cancellationToken)
     {
-        private readonly Random _random = new(seedValue);
+        portal.DemoSeed = progress;
+        var seeder = new Run(portal, progress, report, cancellationToken);
+        var companies = seeder.Companies(progress.Types["companies"].Total);
+        seeder.Contacts(progress.Types["contacts"].Total, companies);
+        seeder.Deals(progress.Types["deals"].Total, companies);
+        seeder.Tickets(progress.Types["tickets"].Total);
+        using var _ = portal.Write();
+        progress.Complete = true;
+        portal.TouchMetadata();
+    }
+
+    private sealed class Run(PortalState portal, DemoSeedProgress progress, Action<string>? report, CancellationToken cancellationToken)
+    {
+        private readonly Random _random = new(progress.SeedValue);
         private readonly RecordWriter _writer = new(portal);
         private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
-        // "Today" at midnight UTC: the data moves with the calendar, not with every tick of the clock.
-        private readonly DateTimeOffset _today = new(portal.Now.UtcDateTime.Date, TimeSpan.Zero);
+        private readonly DateTimeOffset _today = progress.Anchor;
         private readonly string[] _owners = [.. portal.Owners.Where(o => !o.Archived).Select(o => o.Id)];
         private Properties.PropertyCatalog _catalog = null!;
         private DateTimeOffset _created;
+
+        /// <summary>True while re-drawing records an earlier run committed: their values are drawn, not written.</summary>
+        private bool _replaying;
 
         public (string Name, string Domain)[] Companies(int count)
         {
@@ -94,7 +132,7 @@ public static class DemoSeeder
                 var domain = employed ? company.Domain : Pick(FreeMailDomains);
                 var local = Slug(first) + "." + Slug(last);
                 var email = $"{local}@{domain}";
-                for (var n = 2; store.FindByUnique("email", email) is not null; n++)
+                for (var n = 2; !_replaying && store.FindByUnique("email", email) is not null; n++)
                 {
                     email = $"{local}{n}@{domain}";
                 }
@@ -185,17 +223,42 @@ public static class DemoSeeder
             Array.Sort(ages);
             Array.Reverse(ages);
             _catalog = portal.Catalog(type);
-            for (var start = 0; start < count; start += RecordsPerCommit)
+            var state = progress.Types[type.Name];
+            var store = portal.Store(type);
+            _replaying = true;
+            for (var i = 0; i < state.Seeded; i++)
             {
-                using var _ = portal.Write();
-                for (var i = start; i < Math.Min(count, start + RecordsPerCommit); i++)
+                Fill(i);
+            }
+
+            _replaying = false;
+            for (var start = state.Seeded; start < count; start += RecordsPerCommit)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var end = Math.Min(count, start + RecordsPerCommit);
+                using (portal.Write())
                 {
-                    // Whole seconds, as records created through a UI would look.
-                    _created = _today - TimeSpan.FromSeconds(Math.Ceiling(TimeSpan.FromTicks(ages[i]).TotalSeconds));
-                    _values.Clear();
-                    fill(i);
-                    _writer.CommitCreate(type, _values, _created);
+                    for (var i = start; i < end; i++)
+                    {
+                        Fill(i);
+                        _writer.CommitCreate(type, _values, _created);
+                    }
+
+                    // Committed in the same transaction as the chunk: the file never claims more than it holds.
+                    state.Seeded = end;
+                    state.NextId = store.NextId;
+                    portal.TouchMetadata();
                 }
+
+                report?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  {end:N0} of {count:N0} {type.Name}"));
+            }
+
+            void Fill(int i)
+            {
+                // Whole seconds, as records created through a UI would look.
+                _created = _today - TimeSpan.FromSeconds(Math.Ceiling(TimeSpan.FromTicks(ages[i]).TotalSeconds));
+                _values.Clear();
+                fill(i);
             }
         }
 

@@ -1,17 +1,106 @@
+using System.Globalization;
 using Spoke.Emulator.Portal;
 
 namespace Spoke.Emulator.Seeding;
 
-/// <summary>Start-up half of <c>--seed</c>: seed only a portal that holds no records (a new or empty data file).</summary>
+/// <summary>
+/// Start-up half of <c>--seed</c>: seed a portal that holds no records, finish a demo seed that was stopped part way
+/// (same size and seed value, nothing else written since), and otherwise leave the portal alone, saying why.
+/// </summary>
 internal static class DemoSeeding
 {
-    public static void SeedIfEmpty(PortalState portal, HubSpotEmulatorOptions options)
+    public static void SeedOrResume(PortalState portal, HubSpotEmulatorOptions options, CancellationToken cancellationToken)
     {
-        if (options.Seed != SeedKind.Demo || portal.Stores.Values.Any(s => s.Count > 0))
+        var report = options.SeedProgress;
+        var partial = portal.DemoSeed is { Complete: false } p ? p : null;
+        if (options.Seed != SeedKind.Demo)
         {
+            if (partial is not null)
+            {
+                report?.Invoke($"The portal holds an unfinished demo seed ({Done(partial)}); start with {Flags(partial)} to finish it.");
+            }
+
             return;
         }
 
-        DemoSeeder.Seed(portal, options.SeedSize, options.SeedValue);
+        if (portal.Stores.Values.All(s => s.Count == 0))
+        {
+            var plan = DemoSeeder.Plan(portal, options.SeedSize, options.SeedValue);
+            if (options.SeedSize > 0)
+            {
+                report?.Invoke(Invariant($"Seeding demo data: {string.Join(", ", plan.Types.Select(t => $"{t.Value.Total:N0} {t.Key}"))} (seed value {plan.SeedValue})..."));
+            }
+
+            Run(portal, plan, report, cancellationToken);
+            return;
+        }
+
+        if (partial is null)
+        {
+            report?.Invoke("Not seeding: the portal already holds records (a finished demo seed or your own), which are kept.");
+            return;
+        }
+
+        if (partial.Size != options.SeedSize || partial.SeedValue != options.SeedValue)
+        {
+            report?.Invoke($"Not seeding: the portal holds an unfinished demo seed ({Done(partial)}) made with other flags; "
+                + $"start with {Flags(partial)} to finish it, or use a new data file for a different seed.");
+            return;
+        }
+
+        if (!Untouched(portal, partial))
+        {
+            report?.Invoke($"Not resuming the unfinished demo seed ({Done(partial)}): records were written since it stopped, and they are kept.");
+            return;
+        }
+
+        report?.Invoke(Invariant($"Resuming demo seed: {Done(partial)} (seed value {partial.SeedValue}, dated as of {partial.Anchor:yyyy-MM-dd})..."));
+        Run(portal, partial, report, cancellationToken);
     }
+
+    private static void Run(PortalState portal, DemoSeedProgress progress, Action<string>? report, CancellationToken cancellationToken)
+    {
+        try
+        {
+            DemoSeeder.Seed(portal, progress, report, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            report?.Invoke($"Demo seed stopped at {Done(progress)}; start again with the same flags to finish it.");
+            throw;
+        }
+
+        if (progress.Size > 0)
+        {
+            report?.Invoke("Demo seed complete.");
+        }
+    }
+
+    /// <summary>Only the seeder wrote: every store holds what the seed committed and its id counter is where the seed left it.</summary>
+    private static bool Untouched(PortalState portal, DemoSeedProgress progress)
+    {
+        foreach (var store in portal.Stores.Values)
+        {
+            if (progress.Types.TryGetValue(store.Type.Name, out var seeded) && !store.Type.IsCustom)
+            {
+                if (store.Count != seeded.Seeded || store.NextId != seeded.NextId)
+                {
+                    return false;
+                }
+            }
+            else if (store.Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Done(DemoSeedProgress progress) =>
+        string.Join(", ", progress.Types.Select(t => Invariant($"{t.Value.Seeded:N0} of {t.Value.Total:N0} {t.Key}")));
+
+    private static string Flags(DemoSeedProgress progress) => Invariant($"--seed demo --seed-size {progress.Size} --seed-value {progress.SeedValue}");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -11,6 +11,7 @@ namespace Spoke.DependencyInjection;
 /// from <c>IHttpClientFactory</c>, and <see cref="HubSpotClient"/> / <see cref="IHubSpotClientFactory"/> to inject.
 /// <code>
 /// // appsettings.json: { "HubSpot": { "AccessToken": "...", "RateLimitTier": "Professional" } }
+/// // or the environment: HubSpot__AccessToken=..., or HUBSPOT_ACCESS_TOKEN=... (default client only)
 /// builder.Services.AddHubSpotClient();
 /// // several portals: { "HubSpot": { "eu": { ... }, "us": { ... } } }
 /// builder.Services.AddHubSpotClient("eu");
@@ -23,13 +24,19 @@ public static class HubSpotServiceCollectionExtensions
     /// <summary>The configuration section the default client binds; a named client binds <c>HubSpot:{name}</c>.</summary>
     public const string SectionName = "HubSpot";
 
+    /// <summary>
+    /// The configuration key (an environment variable, with the host's default providers) whose token the default client
+    /// uses when the <c>HubSpot</c> section gives no <c>AccessToken</c>: the name HubSpot's own tools and samples use.
+    /// </summary>
+    public const string AccessTokenVariable = "HUBSPOT_ACCESS_TOKEN";
+
     /// <summary>The default client: options from the <c>HubSpot</c> section, then <paramref name="configure"/>.</summary>
     /// <returns>The builder of its <see cref="HttpClient"/>, to add handlers of your own.</returns>
     public static IHttpClientBuilder AddHubSpotClient(this IServiceCollection services, Action<HubSpotClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddTransient(sp => sp.GetRequiredService<IHubSpotClientFactory>().CreateClient());
-        return AddCore(services, Options.DefaultName, SectionName, configure);
+        return AddCore(services, Options.DefaultName, SectionName, configure, AccessTokenVariable);
     }
 
     /// <summary>A named client (one per portal): options from <c>HubSpot:{name}</c>, then <paramref name="configure"/>.
@@ -38,19 +45,28 @@ public static class HubSpotServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return AddCore(services, name, $"{SectionName}:{name}", configure);
+        // No HUBSPOT_ACCESS_TOKEN fallback here: one variable for several portals would hand one portal's token to all.
+        return AddCore(services, name, $"{SectionName}:{name}", configure, fallbackTokenKey: null);
     }
 
     internal static string HttpClientName(string name) => name.Length == 0 ? "Spoke.HubSpot" : "Spoke.HubSpot:" + name;
 
-    private static IHttpClientBuilder AddCore(IServiceCollection services, string name, string section, Action<HubSpotClientOptions>? configure)
+    private static IHttpClientBuilder AddCore(
+        IServiceCollection services, string name, string section, Action<HubSpotClientOptions>? configure, string? fallbackTokenKey)
     {
         var options = services.AddOptions<HubSpotClientOptions>(name)
             .Configure<IServiceProvider>((o, sp) =>
             {
-                if (sp.GetService<IConfiguration>() is { } configuration)
+                var configuration = sp.GetService<IConfiguration>();
+                configuration?.GetSection(section).Bind(o);
+                if (fallbackTokenKey is not null && string.IsNullOrEmpty(o.AccessToken))
                 {
-                    configuration.GetSection(section).Bind(o);
+                    // Without a registered IConfiguration (a bare ServiceCollection) the process environment is read directly.
+                    var token = configuration is null ? Environment.GetEnvironmentVariable(fallbackTokenKey) : configuration[fallbackTokenKey];
+                    if (!string.IsNullOrWhiteSpace(token))
+                    {
+                        o.AccessToken = token.Trim();
+                    }
                 }
             });
         if (configure is not null)

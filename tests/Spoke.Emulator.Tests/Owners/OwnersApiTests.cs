@@ -141,6 +141,28 @@ public sealed class OwnersApiTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task A_deactivated_owner_has_a_null_userId_and_keeps_the_id_in_userIdIncludingInactive()
+    {
+        using var admin = _api.WithToken(null);
+        (await admin.Delete("/_emulator/owners/90000004")).Expect(204);
+        var listed = Assert.Single((await _api.Get("/crm/v3/owners?archived=true")).Expect(200)["results"].AsArray())!;
+        var read = (await _api.Get("/crm/v3/owners/90000004?archived=true")).Expect(200).Body!;
+        foreach (var owner in new[] { listed, read })
+        {
+            // Present and null, as HubSpot serves it, not omitted.
+            Assert.True(owner.AsObject().ContainsKey("userId"));
+            Assert.Null(owner["userId"]);
+            Assert.Equal(5000004, owner["userIdIncludingInactive"]!.GetValue<long>());
+        }
+
+        // The user id a caller stored while the owner was active still finds it.
+        var byUser = (await _api.Get("/crm/v3/owners/5000004?idProperty=userId&archived=true")).Expect(200);
+        Assert.Equal("90000004", byUser["id"].GetValue<string>());
+        (await _api.Get("/crm/v3/owners/5000004?idProperty=userId")).Expect(404);
+        Assert.All((await _api.Get("/crm/v3/owners")).Expect(200)["results"].AsArray(), o => Assert.NotNull(o!["userId"]));
+    }
+
+    [Fact]
     public async Task A_seeded_owner_can_own_a_contact_and_a_made_up_id_is_400()
     {
         var contact = (await _api.Post("/crm/v3/objects/contacts",

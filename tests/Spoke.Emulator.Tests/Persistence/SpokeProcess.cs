@@ -9,17 +9,26 @@ namespace Spoke.Emulator.Tests.Persistence;
 public sealed class SpokeProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly Uri? _baseUri;
 
-    private SpokeProcess(Process process, Uri baseUri)
+    private SpokeProcess(Process process, Uri? baseUri, List<string> output)
     {
         _process = process;
-        BaseUri = baseUri;
+        _baseUri = baseUri;
+        Output = output;
     }
 
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _baseUri ?? throw new InvalidOperationException("This process was not waited for until it listened.");
+
+    /// <summary>The lines it printed until it was ready.</summary>
+    public IReadOnlyList<string> Output { get; }
 
     /// <summary>Starts <c>spoke args...</c> and waits for the emulator's "listening on URL" line.</summary>
-    public static async Task<SpokeProcess> StartAsync(params string[] args)
+    public static Task<SpokeProcess> StartAsync(params string[] args) => StartUntilAsync(untilLine: null, args);
+
+    /// <summary>Starts <c>spoke args...</c> and waits until it prints a line containing <paramref name="untilLine"/>
+    /// (null: the "listening on URL" line).</summary>
+    public static async Task<SpokeProcess> StartUntilAsync(string? untilLine, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -42,15 +51,20 @@ public sealed class SpokeProcess : IDisposable
             while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
                 output.Add(line);
-                var at = line.IndexOf(marker, StringComparison.Ordinal);
-                if (at >= 0)
+                if (untilLine is not null && line.Contains(untilLine, StringComparison.Ordinal))
                 {
-                    return new SpokeProcess(process, new Uri(line[(at + marker.Length)..].Trim() + "/"));
+                    return new SpokeProcess(process, null, output);
+                }
+
+                var at = line.IndexOf(marker, StringComparison.Ordinal);
+                if (untilLine is null && at >= 0)
+                {
+                    return new SpokeProcess(process, new Uri(line[(at + marker.Length)..].Trim() + "/"), output);
                 }
             }
 
             var error = await process.StandardError.ReadToEndAsync(timeout.Token);
-            throw new InvalidOperationException($"spoke exited without listening:\n{string.Join('\n', output)}\n{error}");
+            throw new InvalidOperationException($"spoke exited without printing '{untilLine ?? marker}':\n{string.Join('\n', output)}\n{error}");
         }
         catch
         {

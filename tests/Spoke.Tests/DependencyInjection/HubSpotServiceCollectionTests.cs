@@ -79,4 +79,45 @@ public sealed class HubSpotServiceCollectionTests(PipelineFixture fixture) : ICl
         // The registered options are not changed by a tenant's client.
         Assert.Null(provider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value.TokenProvider);
     }
+
+    [Fact]
+    public async Task The_default_client_takes_HUBSPOT_ACCESS_TOKEN_when_the_section_gives_no_token()
+    {
+        await using var h = fixture.Harness();
+        // With a host, HUBSPOT_ACCESS_TOKEN reaches configuration from the environment under exactly this key.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HubSpot:BaseUri"] = h.Emulator.BaseUri.ToString(),
+            ["HubSpot:eu:BaseUri"] = h.Emulator.BaseUri.ToString(),
+            [HubSpotServiceCollectionExtensions.AccessTokenVariable] = h.Token,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<TimeProvider>(h.Time);
+        services.AddHubSpotClient();
+        services.AddHubSpotClient("eu");
+        await using var provider = services.BuildServiceProvider();
+
+        var client = provider.GetRequiredService<HubSpotClient>();
+        Assert.True((await PipelineHarness.ListContactsAsync(client)).TryGetProperty("results", out _));
+        // A named client is one portal of several: it never borrows the single variable's token.
+        Assert.Null(provider.GetRequiredService<IOptionsMonitor<HubSpotClientOptions>>().Get("eu").AccessToken);
+    }
+
+    [Fact]
+    public async Task The_HubSpot_section_token_wins_over_HUBSPOT_ACCESS_TOKEN()
+    {
+        await using var h = fixture.Harness();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HubSpot:AccessToken"] = h.Token,
+            [HubSpotServiceCollectionExtensions.AccessTokenVariable] = h.SecondToken,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddHubSpotClient();
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(h.Token, provider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value.AccessToken);
+    }
 }

@@ -1,7 +1,7 @@
 // Pipelines (client.crm.pipelines) and owners (client.crm.owners): the reference data integrations look up.
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { apiError, freshPortal, sdk, unique } from './support.mjs';
+import { admin, apiError, freshPortal, sdk, unique } from './support.mjs';
 
 beforeEach(freshPortal);
 
@@ -100,6 +100,21 @@ test('owners ownersApi.getPage filters by email and getById finds the owner', as
   assert.deepEqual(filtered.results.map((o) => o.id), [first.id]);
   const read = await client.crm.owners.ownersApi.getById(Number(first.id));
   assert.equal(read.email, first.email);
+});
+
+test('owners: a deactivated owner comes back from getPage(archived) with userId null and userIdIncludingInactive set', async () => {
+  const client = sdk();
+  const created = await admin('POST', '/owners', { email: `${unique('leaver')}@example.com` });
+  await admin('DELETE', `/owners/${created.id}`);
+  const res = await client.crm.owners.ownersApi.getPage(undefined, undefined, 100, true);
+  const leaver = res.results.find((o) => o.id === created.id);
+  assert.ok(leaver, 'the deactivated owner is listed with archived=true');
+  assert.equal(leaver.archived, true);
+  assert.equal(leaver.userId, null);
+  assert.equal(leaver.userIdIncludingInactive, created.userId);
+  const read = await client.crm.owners.ownersApi.getById(Number(created.id), 'id', true);
+  assert.equal(read.userId, null);
+  assert.equal(read.userIdIncludingInactive, created.userId);
 });
 
 test('owners: hubspot_owner_id takes an owner id on records', async () => {
