@@ -29,8 +29,11 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly RateLimiter _limiter;
 
-    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, WebhookDelivery webhooks, Uri baseUri, string token)
+    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, WebhookDelivery webhooks, Uri baseUri, string token,
+        GeneratedSecrets generated)
     {
+        ClientSecretGenerated = string.Equals(portal.ClientSecret, generated.ClientSecret, StringComparison.Ordinal);
+        DeveloperApiKeyGenerated = string.Equals(portal.DeveloperApiKey, generated.DeveloperApiKey, StringComparison.Ordinal);
         _app = app;
         Webhooks = webhooks;
         Faults = faults;
@@ -56,6 +59,9 @@ public sealed class HubSpotEmulator : IAsyncDisposable
 
     internal PortalState Portal { get; }
 
+    /// <summary>The host's services (routing's endpoint list, for tests that check every route).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Webhook delivery: the log of every attempt, duplicate/out-of-order switches, and waiting for idle.</summary>
     public WebhookDelivery Webhooks { get; }
 
@@ -67,6 +73,15 @@ public sealed class HubSpotEmulator : IAsyncDisposable
 
     /// <summary>The developer API key (<c>hapikey</c>) for the webhooks and timeline-template APIs.</summary>
     public string DeveloperApiKey => Portal.DeveloperApiKey;
+
+    /// <summary>
+    /// True when this start generated <see cref="ClientSecret"/>: neither the options nor the data file had one.
+    /// A secret is shown once, when generated; a given or stored one never is.
+    /// </summary>
+    public bool ClientSecretGenerated { get; }
+
+    /// <summary>True when this start generated <see cref="DeveloperApiKey"/> (see <see cref="ClientSecretGenerated"/>).</summary>
+    public bool DeveloperApiKeyGenerated { get; }
 
     /// <summary>
     /// How long (emulator clock) a write stays invisible to search: until then search sees the record as it was.
@@ -107,6 +122,8 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         var clock = options.Clock ?? new EmulatorClock();
         var portal = new PortalState(options.PortalId, clock, options.Fidelity);
         var limiter = new RateLimiter(clock, options.Fidelity) { Tier = options.RateLimits };
+        // The portal's own fresh values: if they are still there after loading and the options, this start generated them.
+        var generated = new GeneratedSecrets(portal.ClientSecret, portal.DeveloperApiKey);
         var faults = new FaultInjector(clock);
         try
         {
@@ -114,7 +131,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
             EmulatorStartup.Prepare(portal, options, cancellationToken);
             portal.WriteTimestampOverride = faults.CurrentWriteTimestamp;
             portal.WasReset += faults.Clear;
-            return await StartPreparedAsync(options, portal, limiter, faults, cancellationToken).ConfigureAwait(false);
+            return await StartPreparedAsync(options, portal, limiter, faults, generated, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -125,7 +142,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     }
 
     private static async Task<HubSpotEmulator> StartPreparedAsync(HubSpotEmulatorOptions options, PortalState portal, RateLimiter limiter,
-        FaultInjector faults, CancellationToken cancellationToken)
+        FaultInjector faults, GeneratedSecrets generated, CancellationToken cancellationToken)
     {
         var token = options.Tokens.Count > 0 ? options.Tokens[0] : TokenStore.NewToken();
         using (portal.Write())
@@ -190,7 +207,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         webhooks.Start();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
-        return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token);
+        return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token, generated);
     }
 
     /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs §1a).</summary>
@@ -230,6 +247,8 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         Portal.Journal?.Dispose();
         Portal.Journal = null;
     }
+
+    private sealed record GeneratedSecrets(string ClientSecret, string DeveloperApiKey);
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
 }

@@ -34,8 +34,8 @@ internal static class EmulatorCommand
             HelpName = "default|strict",
         };
         var appId = new Option<long?>("--app-id") { Description = "Id of the developer app the emulator stands in for (default 1234567, or the one in --data)" };
-        var clientSecret = new Option<string?>("--client-secret") { Description = "The app's client secret, which signs webhook deliveries (generated and printed when absent)" };
-        var developerApiKey = new Option<string?>("--developer-api-key") { Description = "Developer API key (hapikey) for the webhooks and timeline-template APIs (generated and printed when absent)" };
+        var clientSecret = new Option<string?>("--client-secret") { Description = "The app's client secret, which signs webhook deliveries (generated and printed once when neither given nor in --data)" };
+        var developerApiKey = new Option<string?>("--developer-api-key") { Description = "Developer API key (hapikey) for the webhooks and timeline-template APIs (generated and printed once when neither given nor in --data)" };
         appId.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<long?>() is <= 0)
@@ -135,16 +135,33 @@ internal static class EmulatorCommand
                 Console.WriteLine($"Accepting {options.Tokens.Count} token(s) given with --token.");
             }
 
-            // Like the token: generated secrets are printed once; the ones the user passed never are.
+            // Like the token: a secret is printed once, when this start generated it; one the user passed, or one the
+            // data file kept from an earlier start, never is.
             Console.WriteLine($"App id: {emulator.AppId}");
-            if (options.ClientSecret is null)
+            if (emulator.ClientSecretGenerated)
             {
                 Console.WriteLine($"Client secret (signs webhooks): {emulator.ClientSecret}");
             }
 
-            if (options.DeveloperApiKey is null)
+            if (emulator.DeveloperApiKeyGenerated)
             {
                 Console.WriteLine($"Developer API key (hapikey): {emulator.DeveloperApiKey}");
+            }
+
+            var stored = new List<string>();
+            if (options.ClientSecret is null && !emulator.ClientSecretGenerated)
+            {
+                stored.Add("client secret");
+            }
+
+            if (options.DeveloperApiKey is null && !emulator.DeveloperApiKeyGenerated)
+            {
+                stored.Add("developer API key");
+            }
+
+            if (stored.Count > 0)
+            {
+                Console.WriteLine($"Using the {string.Join(" and ", stored)} stored in {options.DataFile} (printed only when generated).");
             }
 
             Console.WriteLine($"Portal {emulator.PortalId}; fidelity {parse.GetValue(fidelity).ToString().ToLowerInvariant()}; rate limits {options.RateLimits.ToString().ToLowerInvariant()}; state {(options.DataFile is null ? "in memory" : options.DataFile)}. Ctrl+C stops.");

@@ -105,7 +105,7 @@ internal static class ArchiveRetentionMiddleware
     public static void UseArchiveRetention(this IApplicationBuilder app) =>
         app.Use(async (ctx, next) =>
         {
-            if (!(ctx.Request.Path.Value ?? "").StartsWith(EmulatorPipeline.AdminPrefix, StringComparison.Ordinal))
+            if (!AdminRequests.IsAdminPath(ctx.Request.Path))
             {
                 ctx.RequestServices.GetRequiredService<ArchiveRetention>().SweepIfDue();
             }

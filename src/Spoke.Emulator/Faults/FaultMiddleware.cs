@@ -8,7 +8,7 @@ using Spoke.Emulator.RateLimits;
 namespace Spoke.Emulator.Faults;
 
 /// <summary>
-/// Applies the fault rules to API requests (never to <c>/_emulator/*</c>). Runs after auth and rate limits, so a
+/// Applies the fault rules to API requests (never to admin requests, <see cref="AdminRequests.IsAdminPath"/>). Runs after auth and rate limits, so a
 /// request the emulator would refuse anyway is refused for that reason, and before the endpoint, so a fault can stop
 /// the request from executing.
 /// </summary>
@@ -17,15 +17,14 @@ internal static class FaultMiddleware
     public static void UseFaultInjection(this IApplicationBuilder app) =>
         app.Use(async (ctx, next) =>
         {
-            var path = ctx.Request.Path.Value ?? "";
-            if (path.StartsWith(EmulatorPipeline.AdminPrefix, StringComparison.Ordinal))
+            if (AdminRequests.IsAdminPath(ctx.Request.Path))
             {
                 await next(ctx).ConfigureAwait(false);
                 return;
             }
 
             var faults = ctx.RequestServices.GetRequiredService<FaultInjector>();
-            var plan = faults.Evaluate(ctx.Request.Method, path);
+            var plan = faults.Evaluate(ctx.Request.Method, ctx.Request.Path.Value ?? "");
             if (plan.IsEmpty)
             {
                 await next(ctx).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,14 +48,9 @@ internal static partial class EmulatorPipeline
 
         app.Use(async (ctx, next) =>
         {
-            var path = ctx.Request.Path.Value ?? "";
-            if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+            if (AdminRequests.IsAdminPath(ctx.Request.Path))
             {
-                if (ctx.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip))
-                {
-                    throw new ApiError(403, "FORBIDDEN", "The emulator's admin API answers loopback callers only.");
-                }
-
+                AdminRequests.Check(ctx);
                 await next(ctx).ConfigureAwait(false);
                 return;
             }

@@ -109,6 +109,85 @@ public sealed class EmulatorCommandTests
         Assert.Contains("HubSpot emulator stopped.", spoke.Output);
     }
 
+    [Fact]
+    public async Task A_restart_on_the_data_file_prints_none_of_the_secrets_given_on_the_first_start()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"spoke-cli-secrets-{Guid.NewGuid():N}.db");
+        var secret = $"secret-{Guid.NewGuid()}";
+        var key = $"key-{Guid.NewGuid()}";
+        var token = $"pat-test-{Guid.NewGuid()}";
+        try
+        {
+            await RunUntilReadyThenStopAsync("--data", file, "--client-secret", secret, "--developer-api-key", key, "--token", token);
+
+            await using var restarted = SpokeProcess.Start("emulator", "--port", "0", "--data", file);
+            var uri = await restarted.ListeningUriAsync();
+            await restarted.WaitForAsync("Portal ");
+            // The stored key is the one in force, and it is still not printed.
+            using var http = new HttpClient { BaseAddress = uri };
+            using var response = await http.GetAsync($"webhooks/v3/1234567/subscriptions?hapikey={key}");
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.DoesNotContain(secret, restarted.Output);
+            Assert.DoesNotContain(key, restarted.Output);
+            Assert.DoesNotContain(token, restarted.Output);
+            Assert.Contains("stored in", restarted.Output);
+        }
+        finally
+        {
+            DeleteDataFile(file);
+        }
+    }
+
+    [Fact]
+    public async Task Generated_secrets_are_printed_once_on_the_start_that_generates_them_and_never_on_a_restart()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"spoke-cli-secrets-{Guid.NewGuid():N}.db");
+        try
+        {
+            var first = await RunUntilReadyThenStopAsync("--data", file);
+            string Value(string prefix) => first.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal)).Split(": ")[1].Trim();
+            var secret = Value("Client secret (signs webhooks)");
+            var key = Value("Developer API key (hapikey)");
+            var token = Value("Access token (all scopes)");
+            foreach (var generated in new[] { secret, key, token })
+            {
+                Assert.Equal(1, Occurrences(first, generated));
+            }
+
+            var second = await RunUntilReadyThenStopAsync("--data", file);
+            Assert.DoesNotContain(secret, second);
+            Assert.DoesNotContain(key, second);
+            Assert.DoesNotContain(token, second);
+            Assert.DoesNotContain("Client secret (signs webhooks)", second);
+            Assert.DoesNotContain("Developer API key (hapikey)", second);
+        }
+        finally
+        {
+            DeleteDataFile(file);
+        }
+    }
+
+    /// <summary>Starts <c>spoke emulator --port 0</c> with <paramref name="args"/>, waits until it is ready, stops it with TERM; returns what it printed.</summary>
+    private static async Task<string> RunUntilReadyThenStopAsync(params string[] args)
+    {
+        await using var spoke = SpokeProcess.Start(["emulator", "--port", "0", .. args]);
+        await spoke.WaitForAsync("Ctrl+C stops.");
+        spoke.Signal("TERM");
+        Assert.Equal(0, await spoke.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        return spoke.Output;
+    }
+
+    private static int Occurrences(string text, string value) =>
+        (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+
+    private static void DeleteDataFile(string file)
+    {
+        foreach (var path in new[] { file, file + "-wal", file + "-shm", file + "-journal" })
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData("--port", "70000", "--port must be between 0 and 65535")]
     [InlineData("--rate-limits", "platinum", "platinum")]

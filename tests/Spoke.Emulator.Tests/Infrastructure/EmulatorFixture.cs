@@ -68,6 +68,11 @@ public sealed class Api(Uri baseUri, string token) : IDisposable
             };
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
+        else if (method != HttpMethod.Get && method != HttpMethod.Delete)
+        {
+            // A bodiless POST still says it is JSON, as the admin API requires of state-changing calls.
+            request.Content = new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+        }
 
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

@@ -215,6 +215,11 @@ internal sealed class EmulatorToReceiver : IAsyncDisposable
         {
             request.Content = body is JsonNode node ? new StringContent(node.ToJsonString(), System.Text.Encoding.UTF8, "application/json") : JsonContent.Create(body, body.GetType(), options: Relaxed);
         }
+        else if (method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch)
+        {
+            // The admin API refuses a state-changing call that does not say it is JSON, even without a body.
+            request.Content = new ByteArrayContent([]) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") } };
+        }
 
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

@@ -23,7 +23,8 @@ export function sdk({ accessToken = token, retries = 0 } = {}) {
 export async function admin(method, path, body) {
   const res = await fetch(`${url}/_emulator${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // Every state-changing admin call says it is JSON, even without a body (the admin API refuses it otherwise).
+    headers: method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
