@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spoke.Emulator.Auth;
@@ -39,8 +40,9 @@ internal static partial class EmulatorPipeline
             }
             catch (Exception ex) when (!ctx.Response.HasStarted && ex is not OperationCanceledException)
             {
-                // Log the route and correlation id only: bodies may hold personal data.
-                LogUnhandled(logger, ex, ctx.Request.Method, ctx.Request.Path, correlationId);
+                // Log the route template and correlation id only: bodies, and paths (an email as idProperty), may hold personal data.
+                var route = ctx.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText : "(no route)";
+                LogUnhandled(logger, ex, ctx.Request.Method, route, correlationId);
                 await new ApiError(500, "INTERNAL_ERROR", "Internal error. Quote the correlationId when you report it.")
                     .WriteAsync(ctx).ConfigureAwait(false);
             }
@@ -48,6 +50,12 @@ internal static partial class EmulatorPipeline
 
         app.Use(async (ctx, next) =>
         {
+            if (ctx.RequestServices.GetRequiredService<PortalState>().JournalFailure is { } failure)
+            {
+                throw new ApiError(503, "SERVICE_UNAVAILABLE",
+                    $"The emulator could not write its data file ({failure}), so its memory is ahead of the file and it refuses every request until it is restarted. Every acknowledged write is in the file: free disk space or fix the file's permissions, then restart the emulator.");
+            }
+
             if (AdminRequests.IsAdminPath(ctx.Request.Path))
             {
                 AdminRequests.Check(ctx);
@@ -121,11 +129,12 @@ internal static partial class EmulatorPipeline
             return false;
         }
 
-        var path = request.Path.Value ?? "";
-        return path.EndsWith("/search", StringComparison.Ordinal) &&
-               (path.StartsWith("/crm/v3/objects/", StringComparison.Ordinal) || path.StartsWith("/crm/objects/", StringComparison.Ordinal));
+        // Routing ignores case and a trailing slash, so the budget that applies must too.
+        var path = (request.Path.Value ?? "").TrimEnd('/');
+        return path.EndsWith("/search", StringComparison.OrdinalIgnoreCase) &&
+               (path.StartsWith("/crm/v3/objects/", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/crm/objects/", StringComparison.OrdinalIgnoreCase));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path} (correlation {CorrelationId})")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string? path, string correlationId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Route} (correlation {CorrelationId})")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string? route, string correlationId);
 }

@@ -50,6 +50,11 @@ public sealed class PortalState
     }
 
     public long PortalId { get; }
+
+    /// <summary>Set when a write scope could not commit to the journal: memory then holds a change the file does not,
+    /// so every later request is refused (fail-stop) until a restart reloads the file, which holds every acknowledged write.</summary>
+    public string? JournalFailure { get; private set; }
+
     public EmulatorClock Clock { get; }
     public FidelityOptions Fidelity { get; }
     public TokenStore Tokens { get; } = new();
@@ -267,7 +272,16 @@ public sealed class PortalState
 
         try
         {
-            _journal?.Commit(this, _dirty, _metadataDirty);
+            try
+            {
+                _journal?.Commit(this, _dirty, _metadataDirty);
+            }
+            catch (Exception ex)
+            {
+                JournalFailure = $"{ex.GetType().Name}: {ex.Message}";
+                throw;
+            }
+
             // Only committed changes are announced.
             Webhooks.Commit();
         }

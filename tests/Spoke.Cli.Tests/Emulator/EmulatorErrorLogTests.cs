@@ -43,7 +43,9 @@ public sealed class EmulatorErrorLogTests
             var invalidId = invalid.Headers.GetValues("X-HubSpot-Correlation-Id").Single();
 
             var marker = $"body-marker-{Guid.NewGuid():N}";
+            var acknowledged = new List<string>();
             string? correlationId = null;
+            string? failedEmail = null;
             for (var i = 0; i < 60 && correlationId is null; i++)
             {
                 var body = $$$"""{"properties":{"email":"full{{{i}}}@example.com","firstname":"{{{marker}}}{{{new string('x', 60_000)}}}"}}""";
@@ -53,17 +55,20 @@ public sealed class EmulatorErrorLogTests
                     var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
                     Assert.Equal("INTERNAL_ERROR", error["category"]!.GetValue<string>());
                     correlationId = error["correlationId"]!.GetValue<string>();
+                    failedEmail = $"full{i}@example.com";
                 }
                 else
                 {
                     Assert.Equal(201, (int)response.StatusCode);
+                    acknowledged.Add(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
                 }
             }
 
             Assert.True(correlationId is not null, "no request failed: the data file kept growing past the file-size limit");
             await spoke.WaitForAsync(correlationId!);
             var line = spoke.Errors.Split('\n').Single(l => l.Contains(correlationId!, StringComparison.Ordinal));
-            Assert.Contains("POST /crm/v3/objects/contacts", line, StringComparison.Ordinal);
+            // The route template, not the path (a path can carry an email as idProperty).
+            Assert.Contains("POST /crm/v3/objects/{objectType}", line, StringComparison.Ordinal);
             Assert.Contains("SqliteException", line, StringComparison.Ordinal);
             // The console logger writes in order: the injected 500 and the 400 came first and left nothing.
             Assert.DoesNotContain(injectedId, spoke.Errors, StringComparison.Ordinal);
@@ -71,6 +76,27 @@ public sealed class EmulatorErrorLogTests
             Assert.DoesNotContain(marker, spoke.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("@example.com", spoke.Output, StringComparison.Ordinal);
             Assert.DoesNotContain(token, spoke.Output, StringComparison.Ordinal);
+
+            // Fail-stop: memory now holds the write the file refused, so nothing may read it until a restart.
+            using (var after = await http.GetAsync("crm/v3/objects/contacts?limit=100"))
+            {
+                Assert.Equal(503, (int)after.StatusCode);
+                Assert.Contains("restart", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            spoke.Signal("KILL");
+            await spoke.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            await using var restarted = SpokeProcess.Start("emulator", "--port", "0", "--token", token, "--data", Path.Combine(folder.FullName, "portal.db"));
+            using var again = new HttpClient { BaseAddress = await restarted.ListeningUriAsync(), Timeout = TimeSpan.FromSeconds(30) };
+            again.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            foreach (var id in acknowledged)
+            {
+                using var kept = await again.GetAsync($"crm/v3/objects/contacts/{id}");
+                Assert.Equal(200, (int)kept.StatusCode);
+            }
+
+            using var refused = await again.GetAsync($"crm/v3/objects/contacts/{failedEmail}?idProperty=email");
+            Assert.Equal(404, (int)refused.StatusCode);
         }
         finally
         {

@@ -36,4 +36,22 @@ public sealed class SearchRateLimitTests(RateLimitedEmulatorFixture limited) : I
         fixture.Emulator.Clock.Advance(TimeSpan.FromSeconds(1));
         (await api.Post(ContactsSearch, new { })).Expect(200);
     }
+
+    [Fact]
+    public async Task A_search_path_in_another_case_or_with_a_trailing_slash_keeps_to_the_search_budget()
+    {
+        // Routing ignores case and a trailing slash, so these reach search: they must count against search's 5/s, not the general budget.
+        var fixture = limited.Inner;
+        using var api = fixture.Api.WithToken(fixture.Emulator.CreateToken("crm.objects.contacts.read"));
+        string[] spellings = ["/CRM/V3/OBJECTS/contacts/SEARCH", "/crm/v3/objects/contacts/search/", "/Crm/Objects/2026-09/contacts/Search", "/crm/v3/objects/contacts/search", "/CRM/v3/objects/contacts/search"];
+        foreach (var path in spellings)
+        {
+            var ok = (await api.Post(path, new { })).Expect(200);
+            Assert.DoesNotContain(ok.Headers.Keys, k => k.StartsWith("X-HubSpot-RateLimit-", StringComparison.OrdinalIgnoreCase));
+        }
+
+        var sixth = (await api.Post("/crm/v3/OBJECTS/contacts/search", new { })).Expect(429);
+        Assert.Equal("SECONDLY", sixth["policyName"].GetValue<string>());
+        fixture.Emulator.Clock.Advance(TimeSpan.FromSeconds(1));
+    }
 }
