@@ -31,10 +31,12 @@ public sealed class HubSpotWebhookOptions
     public TimeSpan Tolerance { get; set; } = HubSpotSignature.DefaultTolerance;
 
     /// <summary>
-    /// The signature versions accepted (default all). v1 and v2 carry no timestamp, so a captured request can be
-    /// replayed; set <c>V3</c> alone when every sender signs v3. The dedupe key absorbs replays of stored events.
+    /// The signature versions accepted (default <c>V3</c> only). HubSpot signs every webhook delivery with v3, whose
+    /// timestamp bounds a replay to <see cref="Tolerance"/>; v1 and v2 carry no timestamp, so a captured request
+    /// verifies forever. Add <c>V1</c>/<c>V2</c> only for a sender that signs nothing else (e.g. a proxy that drops the
+    /// v3 headers); the dedupe key still absorbs replays of events already stored.
     /// </summary>
-    public HubSpotSignatureVersions AcceptedSignatureVersions { get; set; } = HubSpotSignatureVersions.All;
+    public HubSpotSignatureVersions AcceptedSignatureVersions { get; set; } = HubSpotSignatureVersions.V3;
 
     /// <summary>
     /// The public base URL HubSpot calls (e.g. <c>https://api.example.com</c>) when a proxy or load balancer
@@ -66,6 +68,28 @@ public sealed class HubSpotWebhookOptions
     /// until HubSpot gives up on them.
     /// </summary>
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>
+    /// The bytes all request bodies being read at once may hold together (default <c>4 × MaxBodyBytes</c>, 96 MiB). A
+    /// request whose body does not fit gets a 503 with <c>Retry-After</c> (HubSpot retries it) before its body is read,
+    /// so many connections that each send a large body cannot grow the process without bound. At least
+    /// <see cref="MaxBodyBytes"/>.
+    /// </summary>
+    public long? MaxBodyBytesInFlight { get; set; }
+
+    /// <summary>
+    /// The budget in force: bodies are held in 64 KiB segments, so it is never less than one full body in whole
+    /// segments plus the segment that sees its end.
+    /// </summary>
+    internal long BodyBytesInFlightLimit
+    {
+        get
+        {
+            const long segment = Receiver.PooledBody.SegmentSize;
+            var oneBody = ((MaxBodyBytes + segment - 1) / segment * segment) + segment;
+            return Math.Max(MaxBodyBytesInFlight ?? 4L * MaxBodyBytes, oneBody);
+        }
+    }
 
     /// <summary>24 MiB: a full request of maximum-length values (see <see cref="MaxBodyBytes"/>).</summary>
     public const int DefaultMaxBodyBytes = 24 * 1024 * 1024;

@@ -66,6 +66,10 @@ public static class HubSpotWebhooksExtensions
                 "HubSpot webhooks: Inbox is Sqlite but SqlitePath is empty.")
             .Validate(o => o.MaxAttempts >= 1 && o.MaxConcurrency >= 1 && o.MaxBodyBytes > 0 && o.Tolerance > TimeSpan.Zero,
                 "HubSpot webhooks: MaxAttempts, MaxConcurrency, MaxBodyBytes and Tolerance must be positive.")
+            .Validate(o => (o.MaxBodyBytesInFlight ?? long.MaxValue) >= o.MaxBodyBytes,
+                "HubSpot webhooks: MaxBodyBytesInFlight must be at least MaxBodyBytes (or a full-size request could never be read).")
+            .Validate(o => o.AcceptedSignatureVersions != Signatures.HubSpotSignatureVersions.None && (o.AcceptedSignatureVersions & ~Signatures.HubSpotSignatureVersions.All) == 0,
+                "HubSpot webhooks: AcceptedSignatureVersions must name at least one of V1, V2, V3.")
             .ValidateOnStart();
         services.TryAddSingleton<WebhookInboxStore>(sp =>
         {
@@ -76,6 +80,7 @@ public static class HubSpotWebhooksExtensions
         });
         services.TryAddSingleton(sp => new InboxWriter(sp.GetRequiredService<WebhookInboxStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<HubSpotWebhookOptions>>().Value.MaxRequestsPerCommit, sp.GetRequiredService<ILogger<InboxWriter>>()));
+        services.TryAddSingleton(sp => new BodyBudget(sp.GetRequiredService<IOptions<HubSpotWebhookOptions>>().Value.BodyBytesInFlightLimit));
         services.TryAddSingleton<WebhookReceiver>();
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

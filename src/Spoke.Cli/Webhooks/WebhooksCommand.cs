@@ -11,6 +11,7 @@ using Spoke.Cli.Hosting;
 using Spoke.Webhooks;
 using Spoke.Webhooks.Events;
 using Spoke.Webhooks.Inbox;
+using Spoke.Webhooks.Signatures;
 
 namespace Spoke.Cli.Webhooks;
 
@@ -28,13 +29,55 @@ internal static class WebhooksCommand
         return command;
     }
 
-    private static string DefaultInbox => Path.Combine(Path.GetTempPath(), "spoke-webhooks-inbox.db");
+    /// <summary>
+    /// The inbox when <c>--inbox</c> is not given: in the temp folder, named after the working folder (its name and a
+    /// hash of its full path) and the port, so two receivers started from different folders or on different ports
+    /// never share a file by accident. With <c>--port 0</c> the name has no port (it would change on every start).
+    /// </summary>
+    internal static string DefaultInbox(string workingDirectory, int port)
+    {
+        var full = Path.GetFullPath(workingDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        var name = new string([.. Path.GetFileName(full).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(full)))[..8];
+        var suffix = port == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"-{port}");
+        return Path.Combine(Path.GetTempPath(), $"spoke-webhooks-{(name.Length == 0 ? "root" : name)}-{hash}{suffix}.db");
+    }
+
+    private static HubSpotSignatureVersions? ParseVersions(IEnumerable<string> values)
+    {
+        var versions = HubSpotSignatureVersions.None;
+        foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            switch (value.ToLowerInvariant())
+            {
+                case "v1": versions |= HubSpotSignatureVersions.V1; break;
+                case "v2": versions |= HubSpotSignatureVersions.V2; break;
+                case "v3": versions |= HubSpotSignatureVersions.V3; break;
+                default: return null;
+            }
+        }
+
+        return versions == HubSpotSignatureVersions.None ? null : versions;
+    }
 
     private static Command CreateListen()
     {
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one", DefaultValueFactory = _ => 3000 };
         var secret = new Option<string?>("--secret") { Description = $"The app's client secret (or set {SecretVariable}, which keeps it off the command line)" };
-        var inbox = new Option<FileInfo?>("--inbox") { Description = $"SQLite inbox file (default {DefaultInbox})" };
+        var inbox = new Option<FileInfo?>("--inbox") { Description = "SQLite inbox file, owned by this receiver alone (default: in the temp folder, named after the working folder and port)" };
+        var versions = new Option<string[]>("--signature-versions")
+        {
+            Description = "Signature versions accepted, e.g. v3 or v1,v3 (default v3: HubSpot signs every delivery with v3; v1/v2 have no timestamp, so a captured request replays forever)",
+            DefaultValueFactory = _ => ["v3"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        versions.Validators.Add(r =>
+        {
+            if (ParseVersions(r.GetValueOrDefault<string[]>() ?? []) is null)
+            {
+                r.AddError("--signature-versions takes v1, v2 and/or v3, e.g. --signature-versions v3 or v1,v3.");
+            }
+        });
         var path = new Option<string>("--path") { Description = "Path HubSpot posts to", DefaultValueFactory = _ => "/hubspot/webhooks" };
         port.Validators.Add(r =>
         {
@@ -51,7 +94,7 @@ internal static class WebhooksCommand
             }
         });
 
-        var command = new Command("listen", "Run a webhook receiver that verifies signatures, stores events durably and prints one line per event") { port, secret, inbox, path };
+        var command = new Command("listen", "Run a webhook receiver that verifies signatures, stores events durably and prints one line per event") { port, secret, inbox, path, versions };
         command.SetAction(async (parse, commandToken) =>
         {
             using var signals = new ShutdownSignals(commandToken);
@@ -63,7 +106,9 @@ internal static class WebhooksCommand
                 return 2;
             }
 
-            var inboxPath = parse.GetValue(inbox)?.FullName ?? DefaultInbox;
+            var chosenInbox = parse.GetValue(inbox)?.FullName;
+            var inboxPath = chosenInbox ?? DefaultInbox(Environment.CurrentDirectory, parse.GetValue(port));
+            var accepted = ParseVersions(parse.GetValue(versions) ?? [])!.Value;
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{parse.GetValue(port)}");
             builder.Logging.ClearProviders();
@@ -75,17 +120,30 @@ internal static class WebhooksCommand
             {
                 o.ClientSecret = clientSecret;
                 o.SqlitePath = inboxPath;
+                o.AcceptedSignatureVersions = accepted;
             }).AddEventHandler((e, _, _) =>
             {
                 Console.WriteLine(Describe(e));
                 return Task.CompletedTask;
             });
             await using var app = builder.Build();
-            app.MapHubSpotWebhooks(parse.GetValue(path)!);
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                app.MapHubSpotWebhooks(parse.GetValue(path)!);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebhookInboxInUseException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 3;
+            }
+
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
             Console.WriteLine($"Webhook receiver listening on {address}{parse.GetValue(path)}");
-            Console.WriteLine($"Inbox {inboxPath}. Ctrl+C stops.");
+            Console.WriteLine(chosenInbox is null
+                ? $"Inbox {inboxPath} (the default for this folder and port; --inbox FILE chooses another). Ctrl+C stops."
+                : $"Inbox {inboxPath}. Ctrl+C stops.");
+            Console.WriteLine($"Accepting signature versions: {accepted.ToString().ToLowerInvariant()}.");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -131,7 +189,8 @@ internal static class WebhooksCommand
                 return 2;
             }
 
-            await using var store = new SqliteWebhookInboxStore(file.FullName);
+            // Not exclusive: replay runs beside the receiver that owns the file (its dispatcher picks the events up).
+            await using var store = new SqliteWebhookInboxStore(file.FullName, exclusive: false);
             var chosen = parse.GetValue(ids) ?? [];
             if (!parse.GetValue(all) && chosen.Length == 0)
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,7 +12,10 @@ internal sealed record ParsedWebhookEvent(HubSpotWebhookEvent Event, string Dedu
 /// <summary>Parses a delivery body (a JSON array of events); a body that is not one is refused with a reason.</summary>
 internal static class WebhookEventParser
 {
-    public static bool TryParse(ReadOnlyMemory<byte> body, out List<ParsedWebhookEvent> events, out string error)
+    public static bool TryParse(ReadOnlyMemory<byte> body, out List<ParsedWebhookEvent> events, out string error) =>
+        TryParse(new ReadOnlySequence<byte>(body), out events, out error);
+
+    public static bool TryParse(in ReadOnlySequence<byte> body, out List<ParsedWebhookEvent> events, out string error)
     {
         events = [];
         error = "";

@@ -9,7 +9,10 @@ namespace Spoke.Webhooks.Inbox;
 /// <c>fullSyncForHandlerCommits</c>: that too survives <c>kill -9</c>, and a power cut can only undo the
 /// last processed marks together with the effects written in the same transactions, so those events run again,
 /// never half; the next FULL append fsyncs them anyway. One receiver process per file: SQLite has one writer, and this
-/// process queues its writers (appends, units of work from their first <c>GetTransactionAsync</c>) on one lock.
+/// process queues its writers (appends, units of work from their first <c>GetTransactionAsync</c>) on one lock; and two
+/// dispatchers on one file would each run the same pending events. So an owning store holds an exclusive lock on
+/// <c>FILE.lock</c> from construction to dispose (the operating system drops it when the process dies, <c>kill -9</c>
+/// included) and a second owner fails with <see cref="WebhookInboxInUseException"/>.
 /// </summary>
 public sealed class SqliteWebhookInboxStore : WebhookInboxStore
 {
@@ -17,7 +20,16 @@ public sealed class SqliteWebhookInboxStore : WebhookInboxStore
     private readonly bool _fullSyncForHandlerCommits;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    public SqliteWebhookInboxStore(string path, bool fullSyncForHandlerCommits = false)
+    private readonly FileStream? _ownership;
+
+    /// <param name="path">The inbox file (created if missing).</param>
+    /// <param name="fullSyncForHandlerCommits">Also fsync handler commits (see the class remarks).</param>
+    /// <param name="exclusive">
+    /// True (a receiver): take the file's lock, failing with <see cref="WebhookInboxInUseException"/> when another
+    /// process (or store) holds it. False: a tool beside the running receiver (listing or replaying dead letters,
+    /// reading counts); it never dispatches.
+    /// </param>
+    public SqliteWebhookInboxStore(string path, bool fullSyncForHandlerCommits = false, bool exclusive = true)
     {
         _fullSyncForHandlerCommits = fullSyncForHandlerCommits;
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -28,10 +40,27 @@ public sealed class SqliteWebhookInboxStore : WebhookInboxStore
             Directory.CreateDirectory(directory);
         }
 
+        if (exclusive)
+        {
+            try
+            {
+                // FileShare.None is an exclusive advisory lock (flock on Unix): held by this open handle only, released by
+                // dispose or by the kernel when the process dies. The lock file stays; only the lock matters.
+                _ownership = new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                throw new WebhookInboxInUseException(Path, e);
+            }
+        }
+
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 60 }.ToString();
     }
 
     public string Path { get; }
+
+    /// <summary>The file whose exclusive lock makes this process the inbox's only owner: <c>Path + ".lock"</c>.</summary>
+    public string LockPath => Path + ".lock";
 
     public override string Kind => "sqlite";
 
@@ -110,6 +139,7 @@ public sealed class SqliteWebhookInboxStore : WebhookInboxStore
     {
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         _writer.Dispose();
+        _ownership?.Dispose();
         return base.DisposeAsync();
     }
 }

@@ -12,8 +12,9 @@ using Spoke.Webhooks.Telemetry;
 namespace Spoke.Webhooks.Receiver;
 
 /// <summary>
-/// One webhook request: read the body once, verify the signature (401), parse it (400), commit its events to the
-/// inbox, and only then answer 200. Nothing is stored for a refused request.
+/// One webhook request: refuse headers that can never verify (401, body unread), reserve the body's bytes from the
+/// shared budget (503 when spent), read the body once into pooled segments, verify the signature (401), parse it (400),
+/// commit its events to the inbox, and only then answer 200. Nothing is stored for a refused request.
 /// </summary>
 internal sealed class WebhookReceiver
 {
@@ -22,9 +23,11 @@ internal sealed class WebhookReceiver
     private readonly HubSpotWebhookOptions _options;
     private readonly IReadOnlyList<string> _secrets;
     private readonly ILogger _logger;
+    private readonly BodyBudget _budget;
 
-    public WebhookReceiver(InboxWriter writer, TimeProvider time, IOptions<HubSpotWebhookOptions> options, ILogger<WebhookReceiver> logger)
+    public WebhookReceiver(InboxWriter writer, TimeProvider time, IOptions<HubSpotWebhookOptions> options, BodyBudget budget, ILogger<WebhookReceiver> logger)
     {
+        _budget = budget;
         _writer = writer;
         _time = time;
         _options = options.Value;
@@ -50,25 +53,49 @@ internal sealed class WebhookReceiver
             return;
         }
 
-        var read = await ReadBodyAsync(request, _options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        if (read is not { } body)
-        {
-            await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large", $"The body is larger than {_options.MaxBodyBytes} bytes.").ConfigureAwait(false);
-            return;
-        }
-
         var headers = request.Headers;
         var signed = new HubSpotSignatureRequest
         {
             Method = request.Method,
             Uri = SignedUri(context, _options.PublicBaseUrl),
-            Body = body,
             Signature = NullIfEmpty(headers[HubSpotSignatureRequest.SignatureHeader]),
             SignatureVersion = NullIfEmpty(headers[HubSpotSignatureRequest.VersionHeader]),
             SignatureV3 = NullIfEmpty(headers[HubSpotSignatureRequest.SignatureV3Header]),
             Timestamp = NullIfEmpty(headers[HubSpotSignatureRequest.TimestampHeader]),
         };
-        var verdict = HubSpotSignature.Verify(signed, _secrets, _time.GetUtcNow(), _options.Tolerance, _options.AcceptedSignatureVersions);
+
+        // What can never verify (no usable signature for the accepted versions, a v3 timestamp outside the window) is
+        // refused before a byte of the body is read: an unauthenticated caller costs us no body memory.
+        var screened = HubSpotSignature.CheckHeaders(signed, _secrets, _time.GetUtcNow(), _options.Tolerance, _options.AcceptedSignatureVersions);
+        if (!screened.IsValid)
+        {
+            Log.SignatureRejected(_logger, screened.Failure.ToString(), screened.Message);
+            await RejectUnreadAsync(context, StatusCodes.Status401Unauthorized, screened.Failure.ToString(), screened.Message).ConfigureAwait(false);
+            return;
+        }
+
+        using var body = new PooledBody(_budget);
+        if (request.ContentLength is > 0 and var declared && !body.TryReserve(declared))
+        {
+            await RejectBusyAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var outcome = await ReadBodyAsync(request, body, _options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (outcome == BodyRead.TooLarge)
+        {
+            await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large", $"The body is larger than {_options.MaxBodyBytes} bytes.").ConfigureAwait(false);
+            return;
+        }
+
+        if (outcome == BodyRead.OverBudget)
+        {
+            await RejectBusyAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var content = body.Sequence;
+        var verdict = HubSpotSignature.Verify(signed, content, _secrets, _time.GetUtcNow(), _options.Tolerance, _options.AcceptedSignatureVersions);
         if (!verdict.IsValid)
         {
             Log.SignatureRejected(_logger, verdict.Failure.ToString(), verdict.Message);
@@ -76,13 +103,14 @@ internal sealed class WebhookReceiver
             return;
         }
 
-        if (!WebhookEventParser.TryParse(body, out var events, out var error))
+        if (!WebhookEventParser.TryParse(content, out var events, out var error))
         {
             Log.MalformedBody(_logger, error);
             await RejectAsync(context, StatusCodes.Status400BadRequest, "malformed_body", $"Malformed webhook body: {error}.").ConfigureAwait(false);
             return;
         }
 
+        body.Dispose(); // the events hold their own copies: the budget is free again while the commit waits
         var inserted = events.Count == 0 ? 0 : await _writer.AppendAsync(events, context.RequestAborted).ConfigureAwait(false);
         WebhookTelemetry.Received.Add(events.Count);
         if (events.Count > inserted)
@@ -125,27 +153,34 @@ internal sealed class WebhookReceiver
         return root + target;
     }
 
-    private const int InitialBufferCap = 1024 * 1024;
-
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
+    private enum BodyRead
     {
-        // A declared length only sizes the first buffer up to 1 MiB: an unsigned request can't make us allocate more
-        // than it actually sends.
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length && length <= max ? (int)Math.Min(length, InitialBufferCap) : 16 * 1024);
+        Complete,
+        TooLarge,
+        OverBudget,
+    }
+
+    private static async Task<BodyRead> ReadBodyAsync(HttpRequest request, PooledBody body, int max, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var memory = buffer.GetMemory(8 * 1024);
+            // A declared length was reserved up front; a body without one (chunked) is charged a segment at a time.
+            if (!body.TryGetMemory(out var memory))
+            {
+                return BodyRead.OverBudget;
+            }
+
             var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                return buffer.WrittenMemory;
+                return BodyRead.Complete;
             }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > max)
+            body.Advance(read);
+            if (body.Length > max)
             {
                 await DrainAsync(request, cancellationToken).ConfigureAwait(false);
-                return null;
+                return BodyRead.TooLarge;
             }
         }
     }
@@ -156,7 +191,7 @@ internal sealed class WebhookReceiver
     /// </summary>
     private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var scratch = new byte[8 * 1024];
+        var scratch = ArrayPool<byte>.Shared.Rent(8 * 1024);
         try
         {
             while (await request.Body.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
@@ -166,6 +201,10 @@ internal sealed class WebhookReceiver
         catch (BadHttpRequestException)
         {
             // Past the drain allowance too: the server closes the connection; nothing was stored either way.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
@@ -179,6 +218,27 @@ internal sealed class WebhookReceiver
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(message, context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A refusal before the body was read: <c>Connection: close</c>, so the server drops the connection instead of
+    /// reading (and buffering) the rest of a body nobody will look at.
+    /// </summary>
+    private static Task RejectUnreadAsync(HttpContext context, int status, string reason, string message)
+    {
+        context.Response.Headers.Connection = "close";
+        return RejectAsync(context, status, reason, message);
+    }
+
+    /// <summary>503 when the bodies in flight already hold <see cref="HubSpotWebhookOptions.MaxBodyBytesInFlight"/>: HubSpot retries a 5xx.</summary>
+    private Task RejectBusyAsync(HttpContext context)
+    {
+        Log.BodyBudgetExhausted(_logger, _budget.Capacity);
+        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return RejectUnreadAsync(context, StatusCodes.Status503ServiceUnavailable, "busy",
+            $"Too many request bodies in flight (together at most {_budget.Capacity} bytes): retry after {RetryAfterSeconds} seconds.");
+    }
+
+    private const string RetryAfterSeconds = "5";
 
     private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 || string.IsNullOrEmpty(values[0]) ? null : values[0];
 }

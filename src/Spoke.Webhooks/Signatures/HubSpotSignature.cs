@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,6 +40,59 @@ public static class HubSpotSignature
     public static HubSpotSignatureResult Verify(HubSpotSignatureRequest request, IReadOnlyList<string> clientSecrets, DateTimeOffset now, TimeSpan tolerance, HubSpotSignatureVersions accepted = HubSpotSignatureVersions.All)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return Verify(request, new ReadOnlySequence<byte>(request.Body), clientSecrets, now, tolerance, accepted);
+    }
+
+    /// <summary>As the public <c>Verify</c>, over a body held in segments (the receiver's pooled buffers); <c>request.Body</c> is ignored.</summary>
+    internal static HubSpotSignatureResult Verify(HubSpotSignatureRequest request, in ReadOnlySequence<byte> body, IReadOnlyList<string> clientSecrets, DateTimeOffset now, TimeSpan tolerance, HubSpotSignatureVersions accepted)
+    {
+        var screened = CheckHeaders(request, clientSecrets, now, tolerance, accepted);
+        if (!screened.IsValid)
+        {
+            return screened;
+        }
+
+        if (screened.Version == HubSpotSignatureVersions.V3)
+        {
+            Span<byte> expectedMac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            Convert.TryFromBase64String(request.SignatureV3!.Trim(), expectedMac, out _);
+            var uri = DecodeV3Uri(request.Uri);
+            Span<byte> actualMac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            for (var i = 0; i < clientSecrets.Count; i++)
+            {
+                ComputeV3(clientSecrets[i], request.Method, uri, [], body, request.Timestamp!, actualMac);
+                if (CryptographicOperations.FixedTimeEquals(actualMac, expectedMac))
+                {
+                    return new HubSpotSignatureResult(HubSpotSignatureFailure.None, HubSpotSignatureVersions.V3, i, "Valid.");
+                }
+            }
+
+            return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.Mismatch, HubSpotSignatureVersions.V3, "The v3 signature does not match the method, URI, body and timestamp for any configured secret.");
+        }
+
+        var expected = Convert.FromHexString(request.Signature!.Trim());
+        Span<byte> actual = stackalloc byte[SHA256.HashSizeInBytes];
+        for (var i = 0; i < clientSecrets.Count; i++)
+        {
+            ComputeV1OrV2(screened.Version, clientSecrets[i], request.Method, request.Uri, [], body, actual);
+            if (CryptographicOperations.FixedTimeEquals(actual, expected))
+            {
+                return new HubSpotSignatureResult(HubSpotSignatureFailure.None, screened.Version, i, "Valid.");
+            }
+        }
+
+        return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.Mismatch, screened.Version, "The signature does not match the body for any configured secret.");
+    }
+
+    /// <summary>
+    /// Everything <c>Verify</c> checks that does not need the body: which signature decides, its format, and the v3
+    /// timestamp and window. A failure here is final whatever the body, so the receiver refuses before reading it.
+    /// <see cref="HubSpotSignatureFailure.None"/> means "may verify": <see cref="HubSpotSignatureResult.Version"/>
+    /// is the version that will decide.
+    /// </summary>
+    internal static HubSpotSignatureResult CheckHeaders(HubSpotSignatureRequest request, IReadOnlyList<string> clientSecrets, DateTimeOffset now, TimeSpan tolerance, HubSpotSignatureVersions accepted)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(clientSecrets);
         if (clientSecrets.Count == 0 || clientSecrets.Any(string.IsNullOrEmpty))
         {
@@ -47,13 +101,18 @@ public static class HubSpotSignature
 
         if (!string.IsNullOrEmpty(request.SignatureV3) && accepted.HasFlag(HubSpotSignatureVersions.V3))
         {
-            return VerifyV3(request, clientSecrets, now, tolerance);
+            return CheckV3Headers(request, now, tolerance);
         }
 
         if (string.IsNullOrEmpty(request.Signature))
         {
-            return !string.IsNullOrEmpty(request.SignatureV3)
-                ? HubSpotSignatureResult.Fail(HubSpotSignatureFailure.VersionNotAccepted, HubSpotSignatureVersions.V3, "The request carries only a v3 signature, which is not accepted here.")
+            if (!string.IsNullOrEmpty(request.SignatureV3))
+            {
+                return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.VersionNotAccepted, HubSpotSignatureVersions.V3, "The request carries only a v3 signature, which is not accepted here.");
+            }
+
+            return accepted == HubSpotSignatureVersions.V3
+                ? HubSpotSignatureResult.Fail(HubSpotSignatureFailure.MissingSignature, HubSpotSignatureVersions.None, "No X-HubSpot-Signature-v3 header (only v3 is accepted here).")
                 : HubSpotSignatureResult.Fail(HubSpotSignatureFailure.MissingSignature, HubSpotSignatureVersions.None, "No X-HubSpot-Signature or X-HubSpot-Signature-v3 header.");
         }
 
@@ -77,39 +136,27 @@ public static class HubSpotSignature
             return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.VersionNotAccepted, parsed, $"Signature version {version.ToLowerInvariant()} is not accepted here.");
         }
 
-        byte[] expected;
-        try
+        var hex = request.Signature.Trim();
+        if (hex.Length != SHA256.HashSizeInBytes * 2)
         {
-            expected = Convert.FromHexString(request.Signature.Trim());
+            return hex.Any(c => !char.IsAsciiHexDigit(c))
+                ? HubSpotSignatureResult.Fail(HubSpotSignatureFailure.MalformedSignature, parsed, "X-HubSpot-Signature is not hex.")
+                : HubSpotSignatureResult.Fail(HubSpotSignatureFailure.MalformedSignature, parsed, "X-HubSpot-Signature is not a SHA-256 hash.");
         }
-        catch (FormatException)
+
+        if (hex.Any(c => !char.IsAsciiHexDigit(c)))
         {
             return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.MalformedSignature, parsed, "X-HubSpot-Signature is not hex.");
         }
 
-        if (expected.Length != SHA256.HashSizeInBytes)
-        {
-            return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.MalformedSignature, parsed, "X-HubSpot-Signature is not a SHA-256 hash.");
-        }
-
-        Span<byte> actual = stackalloc byte[SHA256.HashSizeInBytes];
-        for (var i = 0; i < clientSecrets.Count; i++)
-        {
-            ComputeV1OrV2(parsed, clientSecrets[i], request.Method, request.Uri, request.Body.Span, actual);
-            if (CryptographicOperations.FixedTimeEquals(actual, expected))
-            {
-                return new HubSpotSignatureResult(HubSpotSignatureFailure.None, parsed, i, "Valid.");
-            }
-        }
-
-        return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.Mismatch, parsed, "The signature does not match the body for any configured secret.");
+        return new HubSpotSignatureResult(HubSpotSignatureFailure.None, parsed, -1, "The headers are well formed.");
     }
 
     /// <summary>The v1 signature (lowercase hex): SHA-256 of <c>secret + body</c>.</summary>
     public static string ComputeV1(string clientSecret, ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        ComputeV1OrV2(HubSpotSignatureVersions.V1, clientSecret, "", "", body, hash);
+        ComputeV1OrV2(HubSpotSignatureVersions.V1, clientSecret, "", "", body, default, hash);
         return Convert.ToHexStringLower(hash);
     }
 
@@ -117,7 +164,7 @@ public static class HubSpotSignature
     public static string ComputeV2(string clientSecret, string method, string uri, ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        ComputeV1OrV2(HubSpotSignatureVersions.V2, clientSecret, method, uri, body, hash);
+        ComputeV1OrV2(HubSpotSignatureVersions.V2, clientSecret, method, uri, body, default, hash);
         return Convert.ToHexStringLower(hash);
     }
 
@@ -125,7 +172,7 @@ public static class HubSpotSignature
     public static string ComputeV3(string clientSecret, string method, string uri, ReadOnlySpan<byte> body, string timestamp)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        ComputeV3(clientSecret, method, DecodeV3Uri(uri), body, timestamp, mac);
+        ComputeV3(clientSecret, method, DecodeV3Uri(uri), body, default, timestamp, mac);
         return Convert.ToBase64String(mac);
     }
 
@@ -168,7 +215,7 @@ public static class HubSpotSignature
         return builder.ToString();
     }
 
-    private static HubSpotSignatureResult VerifyV3(HubSpotSignatureRequest request, IReadOnlyList<string> secrets, DateTimeOffset now, TimeSpan tolerance)
+    private static HubSpotSignatureResult CheckV3Headers(HubSpotSignatureRequest request, DateTimeOffset now, TimeSpan tolerance)
     {
         const HubSpotSignatureVersions v3 = HubSpotSignatureVersions.V3;
         if (string.IsNullOrWhiteSpace(request.Timestamp))
@@ -199,21 +246,10 @@ public static class HubSpotSignature
             return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.MalformedSignature, v3, "X-HubSpot-Signature-v3 is not a base64 HMAC-SHA256.");
         }
 
-        var uri = DecodeV3Uri(request.Uri);
-        Span<byte> actual = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        for (var i = 0; i < secrets.Count; i++)
-        {
-            ComputeV3(secrets[i], request.Method, uri, request.Body.Span, request.Timestamp, actual);
-            if (CryptographicOperations.FixedTimeEquals(actual, expected))
-            {
-                return new HubSpotSignatureResult(HubSpotSignatureFailure.None, v3, i, "Valid.");
-            }
-        }
-
-        return HubSpotSignatureResult.Fail(HubSpotSignatureFailure.Mismatch, v3, "The v3 signature does not match the method, URI, body and timestamp for any configured secret.");
+        return new HubSpotSignatureResult(HubSpotSignatureFailure.None, v3, -1, "The headers are well formed.");
     }
 
-    private static void ComputeV1OrV2(HubSpotSignatureVersions version, string secret, string method, string uri, ReadOnlySpan<byte> body, Span<byte> destination)
+    private static void ComputeV1OrV2(HubSpotSignatureVersions version, string secret, string method, string uri, ReadOnlySpan<byte> body, in ReadOnlySequence<byte> bodySegments, Span<byte> destination)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(secret));
@@ -223,16 +259,27 @@ public static class HubSpotSignature
             hash.AppendData(Encoding.UTF8.GetBytes(uri));
         }
 
+        // The body is one span (the public Compute* methods) or segments (the receiver's pooled buffers).
         hash.AppendData(body);
+        foreach (var segment in bodySegments)
+        {
+            hash.AppendData(segment.Span);
+        }
+
         hash.GetHashAndReset(destination);
     }
 
-    private static void ComputeV3(string secret, string method, string decodedUri, ReadOnlySpan<byte> body, string timestamp, Span<byte> destination)
+    private static void ComputeV3(string secret, string method, string decodedUri, ReadOnlySpan<byte> body, in ReadOnlySequence<byte> bodySegments, string timestamp, Span<byte> destination)
     {
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret));
         hmac.AppendData(Encoding.UTF8.GetBytes(method));
         hmac.AppendData(Encoding.UTF8.GetBytes(decodedUri));
         hmac.AppendData(body);
+        foreach (var segment in bodySegments)
+        {
+            hmac.AppendData(segment.Span);
+        }
+
         hmac.AppendData(Encoding.UTF8.GetBytes(timestamp));
         hmac.GetHashAndReset(destination);
     }

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Replayed {Count} dead-lettered webhook events")]
     public static partial void Replayed(ILogger logger, int count);
+
+    [LoggerMessage(9, LogLevel.Warning, "HubSpot webhook request refused with 503: the bodies in flight already hold the budget of {Budget} bytes (MaxBodyBytesInFlight)")]
+    public static partial void BodyBudgetExhausted(ILogger logger, long budget);
 }

@@ -38,12 +38,19 @@ public sealed class WebhooksCommandTests : IDisposable
 
             const string body = """[{"eventId":1,"subscriptionId":2,"portalId":3,"appId":4,"occurredAt":1780000000000,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":77,"propertyName":"email","propertyValue":"private@example.com","changeSource":"CRM"},{"eventId":2,"subscriptionId":2,"portalId":3,"appId":4,"occurredAt":1780000000001,"subscriptionType":"object.creation","objectTypeId":"2-99","attemptNumber":0,"objectId":78,"changeFlag":"NEW"}]""";
             using var http = new HttpClient();
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             using var good = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body) };
-            good.Headers.Add("X-HubSpot-Signature", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret + body))));
+            good.Headers.Add("X-HubSpot-Signature-v3", Spoke.Webhooks.Signatures.HubSpotSignature.ComputeV3(secret, "POST", url, Encoding.UTF8.GetBytes(body), timestamp));
+            good.Headers.Add("X-HubSpot-Request-Timestamp", timestamp);
             Assert.Equal(System.Net.HttpStatusCode.OK, (await http.SendAsync(good)).StatusCode);
             using var forged = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body) };
-            forged.Headers.Add("X-HubSpot-Signature", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("guess" + body))));
+            forged.Headers.Add("X-HubSpot-Signature-v3", Spoke.Webhooks.Signatures.HubSpotSignature.ComputeV3("guess", "POST", url, Encoding.UTF8.GetBytes(body), timestamp));
+            forged.Headers.Add("X-HubSpot-Request-Timestamp", timestamp);
             Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.SendAsync(forged)).StatusCode);
+            // v3 only by default: a correct v1 signature has no timestamp, so it could be a replay from any time.
+            using var v1 = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body) };
+            v1.Headers.Add("X-HubSpot-Signature", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret + body))));
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.SendAsync(v1)).StatusCode);
 
             await WaitForAsync(() => Output().Contains("object.creation", StringComparison.Ordinal) && Output().Contains("rejected", StringComparison.Ordinal), Output);
             var text = Output();
@@ -57,6 +64,93 @@ public sealed class WebhooksCommandTests : IDisposable
             process.Kill();
             await process.WaitForExitAsync();
         }
+    }
+
+    [Fact]
+    public async Task Listen_takes_v1_only_when_asked()
+    {
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        await using var spoke = SpokeProcess.Start("webhooks", "listen", "--port", "0", "--secret", secret, "--inbox", Path.Combine(_directory, "v1.db"), "--signature-versions", "v1,v3");
+        var url = await ListenUrlAsync(spoke);
+        await spoke.WaitForAsync("Accepting signature versions: v1, v3.");
+        const string body = """[{"eventId":1,"subscriptionId":2,"portalId":3,"appId":4,"occurredAt":1780000000000,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":77,"changeFlag":"NEW"}]""";
+        using var http = new HttpClient();
+        using var v1 = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body) };
+        v1.Headers.Add("X-HubSpot-Signature", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret + body))));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.SendAsync(v1)).StatusCode);
+
+        await using var wrong = SpokeProcess.Start("webhooks", "listen", "--port", "0", "--secret", secret, "--signature-versions", "v4");
+        Assert.NotEqual(0, await wrong.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("--signature-versions takes v1, v2 and/or v3", wrong.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_listener_on_one_inbox_is_refused_and_a_killed_ones_lock_dies_with_it()
+    {
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var inbox = Path.Combine(_directory, "shared.db");
+        await using var first = SpokeProcess.Start("webhooks", "listen", "--port", "0", "--secret", secret, "--inbox", inbox);
+        await ListenUrlAsync(first);
+
+        await using (var second = SpokeProcess.Start("webhooks", "listen", "--port", "0", "--secret", secret, "--inbox", inbox))
+        {
+            Assert.Equal(3, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains($"The webhook inbox {inbox} is in use by another receiver", second.Output, StringComparison.Ordinal);
+            Assert.Contains("--inbox FILE", second.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("listening on", second.Output, StringComparison.Ordinal);
+        }
+
+        first.Signal("KILL");
+        await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await using var restarted = SpokeProcess.Start("webhooks", "listen", "--port", "0", "--secret", secret, "--inbox", inbox);
+        await ListenUrlAsync(restarted); // the kernel dropped the dead process's lock
+    }
+
+    [Fact]
+    public async Task Without_inbox_the_default_is_named_after_the_folder_and_port_and_printed()
+    {
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var spoke = SpokeProcess.Start("webhooks", "listen", "--port", "0", "--secret", secret);
+        string output;
+        try
+        {
+            output = await spoke.WaitForAsync("Ctrl+C stops.", TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await spoke.DisposeAsync();
+            throw;
+        }
+
+        const string marker = "Inbox ";
+        var line = output.Split('\n').First(l => l.StartsWith(marker, StringComparison.Ordinal));
+        Assert.Contains("(the default for this folder and port; --inbox FILE chooses another)", line, StringComparison.Ordinal);
+        var path = line[marker.Length..line.IndexOf(" (", StringComparison.Ordinal)];
+        try
+        {
+            // In the temp folder, named after the working folder (never the one shared file every receiver used before).
+            Assert.StartsWith(Path.Combine(Path.GetTempPath(), "spoke-webhooks-"), path, StringComparison.Ordinal);
+            Assert.NotEqual(Path.Combine(Path.GetTempPath(), "spoke-webhooks-inbox.db"), path);
+            var folder = Path.GetFileName(Environment.CurrentDirectory.TrimEnd('/')).Replace('.', '_');
+            Assert.Contains($"spoke-webhooks-{folder}-", path, StringComparison.Ordinal);
+            Assert.True(File.Exists(path), path);
+        }
+        finally
+        {
+            await spoke.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", path + ".lock" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static async Task<string> ListenUrlAsync(SpokeProcess spoke)
+    {
+        const string marker = "Webhook receiver listening on ";
+        var output = await spoke.WaitForAsync(marker, TimeSpan.FromSeconds(60));
+        return output.Split('\n').First(l => l.StartsWith(marker, StringComparison.Ordinal))[marker.Length..].Trim();
     }
 
     [Fact]

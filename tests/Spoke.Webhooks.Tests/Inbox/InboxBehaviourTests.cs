@@ -21,6 +21,9 @@ public abstract class InboxBehaviourTests : IAsyncLifetime
     /// <summary>A store over this test's database (each call: a new store object over the same data).</summary>
     protected abstract WebhookInboxStore OpenStore();
 
+    /// <summary>A second store on the same inbox for reading beside the receiver's (SQLite: not the owner).</summary>
+    protected virtual WebhookInboxStore OpenReaderStore() => OpenStore();
+
     protected abstract Task<DbConnection> OpenConnectionAsync(WebhookInboxStore store);
 
     protected abstract string EffectsTable { get; }
@@ -52,7 +55,7 @@ public abstract class InboxBehaviourTests : IAsyncLifetime
 
     private async Task<InboxCounts> CountFromAnotherConnectionAsync()
     {
-        await using var store = OpenStore();
+        await using var store = OpenReaderStore();
         return await store.CountAsync();
     }
 

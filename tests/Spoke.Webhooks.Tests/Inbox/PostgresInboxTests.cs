@@ -45,4 +45,75 @@ public sealed class PostgresInboxTests(PostgresServer server) : InboxBehaviourTe
         Assert.Equal(100, handled.Count);
         Assert.Equal(100, handled.Distinct().Count());
     }
+
+    [Fact]
+    public async Task Four_dispatchers_on_one_inbox_run_every_handler_exactly_once()
+    {
+        const int hosts = 4, requests = 24, perRequest = 50, objects = 120;
+        await using (var setup = (PostgresWebhookInboxStore)OpenStore())
+        {
+            await setup.InitializeAsync();
+            await using var connection = await setup.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE TABLE {EffectsTable} (dedupe_key TEXT NOT NULL)", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var runs = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var stores = Enumerable.Range(0, hosts).Select(_ => OpenStore()).ToList();
+        var receivers = new List<ReceiverHost>();
+        string? secret = null;
+        try
+        {
+            foreach (var store in stores)
+            {
+                var host = await ReceiverHost.StartAsync(store, Time, h => h.AddEventHandler(async (e, c, ct) =>
+                {
+                    runs.AddOrUpdate(c.DedupeKey, 1, (_, n) => n + 1);
+                    await Task.Yield(); // let the other dispatchers race for the same rows
+                    var transaction = await c.GetTransactionAsync(ct);
+                    await using var insert = new NpgsqlCommand($"INSERT INTO {EffectsTable} (dedupe_key) VALUES (@key)", (NpgsqlConnection)c.Connection, (NpgsqlTransaction)transaction);
+                    insert.Parameters.AddWithValue("key", c.DedupeKey);
+                    await insert.ExecuteNonQueryAsync(ct);
+                }), o => { o.MaxConcurrency = 4; o.PollInterval = TimeSpan.FromMilliseconds(50); }, secret: secret);
+                secret ??= host.Secret;
+                receivers.Add(host);
+            }
+
+            // Requests land on every instance at once; one object's events arrive through different instances.
+            var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+            await Task.WhenAll(Enumerable.Range(0, requests).Select(async r =>
+            {
+                var body = WebhookSender.Body([.. Enumerable.Range(0, perRequest).Select(j =>
+                {
+                    var n = (r * perRequest) + j;
+                    return WebhookSender.Event("contact.propertyChange", n % objects, now + n, eventId: n, property: "email", value: $"v{n}");
+                })]);
+                using var response = await receivers[r % hosts].PostAsync(body);
+                Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            }));
+
+            const int total = requests * perRequest;
+            await Eventually.TrueAsync(async () => (await receivers[0].Inbox.CountAsync()).Processed == total, $"all {total} processed", TimeSpan.FromMinutes(2));
+            Assert.Equal(total, runs.Count);
+            Assert.All(runs, run => Assert.True(run.Value == 1, $"{run.Key} ran {run.Value} times"));
+            await using var read = await ((PostgresWebhookInboxStore)stores[0]).OpenAsync();
+            await using var count = new NpgsqlCommand($"SELECT COUNT(*), COUNT(DISTINCT dedupe_key) FROM {EffectsTable}", read);
+            await using var reader = await count.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(total, reader.GetInt64(0));
+            Assert.Equal(total, reader.GetInt64(1));
+        }
+        finally
+        {
+            foreach (var host in receivers)
+            {
+                await host.DisposeAsync();
+            }
+
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
 }

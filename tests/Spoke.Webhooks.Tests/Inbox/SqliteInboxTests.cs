@@ -12,6 +12,8 @@ public sealed class SqliteInboxTests : InboxBehaviourTests
 
     protected override WebhookInboxStore OpenStore() => new SqliteWebhookInboxStore(_directory.File("inbox.db"));
 
+    protected override WebhookInboxStore OpenReaderStore() => new SqliteWebhookInboxStore(_directory.File("inbox.db"), exclusive: false);
+
     protected override async Task<DbConnection> OpenConnectionAsync(WebhookInboxStore store) => await ((SqliteWebhookInboxStore)store).OpenAsync();
 
     public override async Task DisposeAsync()
@@ -31,5 +33,25 @@ public sealed class SqliteInboxTests : InboxBehaviourTests
         Assert.Equal("wal", (string)(await command.ExecuteScalarAsync())!);
         command.CommandText = "PRAGMA synchronous";
         Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!); // 2 = FULL
+    }
+
+    [Fact]
+    public async Task A_second_owner_of_one_file_is_refused_until_the_first_lets_go()
+    {
+        var first = (SqliteWebhookInboxStore)OpenStore();
+        await first.InitializeAsync();
+        var refused = Assert.Throws<WebhookInboxInUseException>(OpenStore);
+        Assert.Contains(first.Path, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("--inbox", refused.Message, StringComparison.Ordinal);
+
+        // A tool beside the owner (replay, counts) may open it.
+        await using (var tool = new SqliteWebhookInboxStore(first.Path, exclusive: false))
+        {
+            Assert.Equal(default, await tool.CountAsync());
+        }
+
+        await first.DisposeAsync();
+        await using var next = (SqliteWebhookInboxStore)OpenStore();
+        Assert.Equal(default, await next.CountAsync());
     }
 }

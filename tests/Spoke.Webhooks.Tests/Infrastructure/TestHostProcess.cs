@@ -91,14 +91,14 @@ internal sealed class TestHostProcess : IAsyncDisposable
     /// <summary>The inbox's counts (readable while the host runs: WAL).</summary>
     public static async Task<InboxCounts> CountsAsync(string inbox)
     {
-        await using var store = new SqliteWebhookInboxStore(inbox);
+        await using var store = new SqliteWebhookInboxStore(inbox, exclusive: false); // beside the running host
         return await store.CountAsync();
     }
 
     /// <summary>Effect rows per dedupe key.</summary>
     public static async Task<Dictionary<string, long>> EffectsAsync(string inbox)
     {
-        await using var store = new SqliteWebhookInboxStore(inbox);
+        await using var store = new SqliteWebhookInboxStore(inbox, exclusive: false); // beside the running host
         await using var connection = await store.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT dedupe_key, COUNT(*) FROM effects GROUP BY dedupe_key";
@@ -115,7 +115,7 @@ internal sealed class TestHostProcess : IAsyncDisposable
     /// <summary>Every stored event: its JSON (as received) and how many effect rows its dedupe key has.</summary>
     public static async Task<List<(string Json, long Effects)>> StoredEventsAsync(string inbox)
     {
-        await using var store = new SqliteWebhookInboxStore(inbox);
+        await using var store = new SqliteWebhookInboxStore(inbox, exclusive: false); // beside the running host
         await using var connection = await store.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
