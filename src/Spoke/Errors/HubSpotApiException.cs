@@ -42,6 +42,31 @@ public class HubSpotApiException : Exception
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Context { get; }
 
     /// <summary>
+    /// For a 409 <c>CONFLICT</c> on create (a contact with that email exists: "Contact already exists. Existing ID: N"),
+    /// the id of the record that already holds the value; null otherwise. Update that record instead, or upsert.
+    /// </summary>
+    public string? ExistingObjectId => (int)Status == 409 ? ExistingIdIn(Message) : null;
+
+    private static string? ExistingIdIn(string message)
+    {
+        const string marker = "Existing ID:";
+        var at = message.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var digits = message.AsSpan(at + marker.Length).TrimStart();
+        var length = 0;
+        while (length < digits.Length && char.IsAsciiDigit(digits[length]))
+        {
+            length++;
+        }
+
+        return length == 0 ? null : digits[..length].ToString();
+    }
+
+    /// <summary>
     /// Builds the right exception from a non-success answer; non-JSON and empty bodies are handled (the message says
     /// which, and the correlation id then comes from the <c>X-HubSpot-Correlation-Id</c> header).
     /// </summary>
