@@ -26,6 +26,9 @@ public sealed record EmulatorRateLimits(string Tier, long? PerTenSeconds, long? 
 /// <summary>What <c>/_emulator/webhooks/wait</c> and <c>/flush</c> answer: whether delivery went idle, and what is left.</summary>
 public sealed record EmulatorWebhookBacklog(bool Idle, int Queued, int InFlight, int Scheduled);
 
+/// <summary>An owner (user) the emulator added to the portal.</summary>
+public sealed record EmulatorOwner(string Id, string Email, long UserId);
+
 /// <summary>The emulator refused an admin request: its status and message.</summary>
 public sealed class EmulatorAdminException(int status, string message) : Exception(message)
 {
@@ -35,7 +38,7 @@ public sealed class EmulatorAdminException(int status, string message) : Excepti
 /// <summary>
 /// Typed access to a running emulator's admin API (<c>/_emulator/*</c>), for tests that talk to a <c>spoke emulator</c>
 /// in another process (or to an in-process emulator's <see cref="HubSpotEmulator.BaseUri"/>): tokens, reset, clock, rate
-/// limits, faults, search lag, owners' and records' admin actions, and webhook delivery. Every request with a body, and
+/// limits, faults, search lag, owners, record restore, and webhook delivery. Every request with a body, and
 /// every bodiless POST (sent as <c>{}</c>), is <c>application/json</c>.
 /// </summary>
 public sealed class EmulatorAdminClient : IDisposable
@@ -193,6 +196,37 @@ public sealed class EmulatorAdminClient : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
         ArgumentException.ThrowIfNullOrWhiteSpace(objectId);
         return SendEmptyAsync(HttpMethod.Post, $"records/{Uri.EscapeDataString(objectType)}/{Uri.EscapeDataString(objectId)}/restore", "{}", cancellationToken);
+    }
+
+    /// <summary>Adds an owner (a portal user) with this email; owners are otherwise read-only through HubSpot's API.</summary>
+    public async Task<EmulatorOwner> CreateOwnerAsync(string email, string? firstName = null, string? lastName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        using var doc = await SendAsync(HttpMethod.Post, "owners", Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("email", email);
+            if (firstName is not null)
+            {
+                w.WriteString("firstName", firstName);
+            }
+
+            if (lastName is not null)
+            {
+                w.WriteString("lastName", lastName);
+            }
+
+            w.WriteEndObject();
+        }), cancellationToken).ConfigureAwait(false);
+        var root = doc!.RootElement;
+        return new(root.GetProperty("id").GetString() ?? "", root.GetProperty("email").GetString() ?? "", root.GetProperty("userId").GetInt64());
+    }
+
+    /// <summary>Deactivates an owner (it is then listed only with <c>archived=true</c>).</summary>
+    public Task DeactivateOwnerAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ownerId);
+        return SendEmptyAsync(HttpMethod.Delete, $"owners/{Uri.EscapeDataString(ownerId)}", null, cancellationToken);
     }
 
     /// <summary>The webhook delivery log (latest attempts, oldest first). It never holds bodies or secrets.</summary>

@@ -85,6 +85,21 @@ public sealed class EmulatorAdminClientTests(EmulatorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Owners_are_added_and_deactivated()
+    {
+        using var admin = new EmulatorAdminClient(Emulator.BaseUri);
+        var email = $"owner-{Guid.NewGuid():N}@example.com";
+
+        var owner = await admin.CreateOwnerAsync(email, "Ada", "Lovelace");
+
+        Assert.Equal(email, owner.Email);
+        Assert.Equal(owner.UserId, (await fixture.Api.Get($"/crm/v3/owners/{owner.Id}"))["userId"].GetValue<long>());
+        await admin.DeactivateOwnerAsync(owner.Id);
+        (await fixture.Api.Get($"/crm/v3/owners/{owner.Id}")).Expect(404);
+        Assert.Equal(409, (await Assert.ThrowsAsync<EmulatorAdminException>(() => admin.CreateOwnerAsync(email))).Status);
+    }
+
+    [Fact]
     public async Task A_refused_request_throws_with_the_emulators_message()
     {
         using var admin = new EmulatorAdminClient(Emulator.BaseUri);
