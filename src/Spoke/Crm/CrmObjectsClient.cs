@@ -69,7 +69,7 @@ public partial class CrmObjectsClient
         {
             return await GetAsync(id, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Errors.HubSpotApiException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        catch (Errors.HubSpotApiException e) when (e.Status == 404)
         {
             return null;
         }

@@ -95,7 +95,7 @@ public sealed class RecordIdentityTests(ClientFixture fixture) : IClassFixture<C
     {
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() =>
             Crm.Contacts.UpsertAsync("email", Email(), new PropertyBag().Set("no_such_property_here", "x")));
-        Assert.Equal(HttpStatusCode.BadRequest, error.Status);
+        Assert.Equal(400, error.Status);
         Assert.Contains("no_such_property_here", error.Message + string.Join(' ', error.Errors.Select(e => e.Message)), StringComparison.Ordinal);
     }
 
@@ -116,7 +116,7 @@ public sealed class RecordIdentityTests(ClientFixture fixture) : IClassFixture<C
     {
         var noScopes = fixture.NewClient(fixture.Emulator.CreateToken([])).Crm.Contacts;
         var error = await Assert.ThrowsAnyAsync<HubSpotApiException>(() => noScopes.TryGetAsync("1"));
-        Assert.Equal(HttpStatusCode.Forbidden, error.Status);
+        Assert.Equal(403, error.Status);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class RecordIdentityTests(ClientFixture fixture) : IClassFixture<C
 
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() => Crm.Contacts.CreateAsync(new PropertyBag().Set("email", email.ToUpperInvariant())));
 
-        Assert.Equal(HttpStatusCode.Conflict, error.Status);
+        Assert.Equal(409, error.Status);
         Assert.Equal(existing.Id, error.ExistingObjectId);
     }
 
