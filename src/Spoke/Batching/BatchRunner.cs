@@ -53,11 +53,11 @@ internal static class BatchRunner
             }
             catch (HubSpotApiException error)
             {
-                outcomes[c] = new([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), error.Status, error.Category, error.SubCategory,
+                outcomes[c] = new([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), (System.Net.HttpStatusCode)error.Status, error.Category, error.SubCategory,
                     error.Message, error.CorrelationId, error.Context, error.Errors)
                 {
                     ChunkFailed = true,
-                    MayHaveBeenApplied = error is HubSpotTransportException transport ? transport.MayHaveReachedHubSpot : (int)error.Status >= 500,
+                    MayHaveBeenApplied = error is HubSpotTransportException transport ? transport.MayHaveReachedHubSpot : error.Status >= 500,
                 })]);
             }
             catch (Exception error) when (error is HttpRequestException or TimeoutException

@@ -17,12 +17,27 @@ public partial class CrmObjectsClient
     public virtual Task<BatchResult<CrmObject>> BatchCreateAsync(IEnumerable<PropertyBag> inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        return BatchCreateAsync(inputs.Select(p => new CrmCreateInput(p ?? throw new ArgumentException("A batch input is null.", nameof(inputs)))),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates any number of records, each with its own associations (HubSpot's <c>associations</c> on create): an input's
+    /// record and its associations are made together or not at all. Chunked and traced as the properties-only overload.
+    /// </summary>
+    public virtual Task<BatchResult<CrmObject>> BatchCreateAsync(IEnumerable<CrmCreateInput> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
         var list = inputs.ToList();
+        var associations = list.Select(i => (i ?? throw new ArgumentException("A batch input is null.", nameof(inputs))).ToWire()).ToList();
         return RunBatchAsync(list.Count, BatchChunkSize, _ => null, async (chunk, ct) =>
         {
             var body = new BatchInputDto<BatchCreateItemDto>
             {
-                Inputs = [.. chunk.Select(i => new BatchCreateItemDto { Properties = list[i], ObjectWriteTraceId = Trace(i) })],
+                Inputs = [.. chunk.Select(i => new BatchCreateItemDto
+                {
+                    Properties = list[i].Properties, Associations = associations[i], ObjectWriteTraceId = Trace(i),
+                })],
             };
             var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/create", body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchCreateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
@@ -61,13 +76,55 @@ public partial class CrmObjectsClient
     /// <c>email</c> or a custom unique property): each input's id is that property's value. Results say whether the
     /// record was created (<see cref="CrmUpsertResult.IsNew"/>).
     /// </summary>
-    public virtual Task<BatchResult<CrmUpsertResult>> BatchUpsertAsync(string idProperty, IEnumerable<(string Id, PropertyBag Properties)> inputs,
+    /// <remarks>
+    /// HubSpot refuses a whole request when two of its inputs name the same value. Instead, an input whose value repeats an
+    /// earlier input's anywhere in the call is not sent and is reported in <see cref="BatchResult{T}.Failed"/> as
+    /// "duplicate of input N"; the others are sent. Values are compared trimmed and ignoring case, as HubSpot compares
+    /// emails and unique values (merge the duplicates' properties yourself if you need both).
+    /// </remarks>
+    public virtual async Task<BatchResult<CrmUpsertResult>> BatchUpsertAsync(string idProperty, IEnumerable<(string Id, PropertyBag Properties)> inputs,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idProperty);
         ArgumentNullException.ThrowIfNull(inputs);
-        var list = inputs.ToList();
-        ValidateIds(list.Select(i => i.Id));
+        var all = inputs.ToList();
+        ValidateIds(all.Select(i => i.Id));
+        var firstByValue = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var duplicates = new List<BatchItemError>();
+        var sent = new List<int>(all.Count);
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (firstByValue.TryGetValue(all[i].Id.Trim(), out var first))
+            {
+                duplicates.Add(DuplicateInput(i, all[i].Id, first, idProperty));
+            }
+            else
+            {
+                firstByValue[all[i].Id.Trim()] = i;
+                sent.Add(i);
+            }
+        }
+
+        var result = await BatchUpsertUniqueAsync(idProperty, [.. sent.Select(i => all[i])], cancellationToken).ConfigureAwait(false);
+        if (duplicates.Count == 0)
+        {
+            return result;
+        }
+
+        // The sent inputs were numbered 0..m-1; report them by their place in the caller's sequence.
+        return new BatchResult<CrmUpsertResult>(
+            [.. result.Succeeded.Select(s => s with { InputIndex = sent[s.InputIndex] })],
+            [.. result.Failed.Select(f => f with { InputIndex = sent[f.InputIndex] }).Concat(duplicates).OrderBy(f => f.InputIndex)]);
+    }
+
+    private static BatchItemError DuplicateInput(int index, string value, int first, string idProperty) =>
+        new(index, value, null, System.Net.HttpStatusCode.BadRequest, "VALIDATION_ERROR", null,
+            $"duplicate of input {first}: both have {idProperty} \"{value}\", and HubSpot refuses a batch naming one record twice; this input was not sent.",
+            null, new Dictionary<string, IReadOnlyList<string>> { ["ids"] = [value] }, []);
+
+    private Task<BatchResult<CrmUpsertResult>> BatchUpsertUniqueAsync(string idProperty, List<(string Id, PropertyBag Properties)> list,
+        CancellationToken cancellationToken)
+    {
         return RunBatchAsync(list.Count, BatchChunkSize, i => list[i].Id, async (chunk, ct) =>
         {
             var body = new BatchInputDto<BatchUpdateItemDto>

@@ -58,10 +58,38 @@ public partial class CrmObjectsClient
             return new Page<CrmObject>([.. dto.Results.Select(WireMapping.ToCrmObject)], dto.Paging?.Next?.After);
         }, cancellationToken);
 
-    public virtual async Task<CrmObject> CreateAsync(PropertyBag properties, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads one record, or null when HubSpot answers 404 (no such record, or it is archived and
+    /// <see cref="CrmReadOptions.Archived"/> is off). With <see cref="CrmReadOptions.IdProperty"/> (e.g. <c>email</c> or a
+    /// unique property) this finds a record by that value. Every other error is thrown as by <see cref="GetAsync"/>.
+    /// </summary>
+    public virtual async Task<CrmObject?> TryGetAsync(string id, CrmReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await GetAsync(id, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Errors.HubSpotApiException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public virtual Task<CrmObject> CreateAsync(PropertyBag properties, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        var dto = await _http.SendAsync(HttpMethod.Post, Root, new ObjectInputDto { Properties = properties },
+        return CreateAsync(new CrmCreateInput(properties), cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates a record with its associations in one call (HubSpot's <c>associations</c> on create): both are made or
+    /// neither is, so a failure never leaves, say, a deal without its contact.
+    /// </summary>
+    public virtual async Task<CrmObject> CreateAsync(CrmCreateInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var body = new ObjectInputDto { Properties = input.Properties, Associations = input.ToWire() };
+        var dto = await _http.SendAsync(HttpMethod.Post, Root, body,
             SpokeJsonContext.Default.ObjectInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
         return WireMapping.ToCrmObject(dto);
     }

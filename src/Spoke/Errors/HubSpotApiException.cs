@@ -17,6 +17,14 @@ public class HubSpotApiException : Exception
     public HubSpotApiException(HttpStatusCode status, string message, string? category = null, string? subCategory = null,
         string? correlationId = null, IReadOnlyList<HubSpotErrorDetail>? errors = null,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? context = null, Exception? inner = null)
+        : this((int)status, message, category, subCategory, correlationId, errors, context, inner)
+    {
+    }
+
+    /// <param name="status">The HTTP status HubSpot answered; 0 when no answer came back.</param>
+    public HubSpotApiException(int status, string message, string? category = null, string? subCategory = null,
+        string? correlationId = null, IReadOnlyList<HubSpotErrorDetail>? errors = null,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? context = null, Exception? inner = null)
         : base(message, inner)
     {
         Status = status;
@@ -27,7 +35,8 @@ public class HubSpotApiException : Exception
         Context = context ?? new Dictionary<string, IReadOnlyList<string>>();
     }
 
-    public HttpStatusCode Status { get; }
+    /// <summary>The HTTP status, e.g. <c>404</c>; 0 for a <see cref="HubSpotTransportException"/> (no answer).</summary>
+    public int Status { get; }
 
     /// <summary>HubSpot's category, e.g. <c>VALIDATION_ERROR</c>, <c>OBJECT_NOT_FOUND</c>, <c>CONFLICT</c>.</summary>
     public string? Category { get; }
@@ -40,6 +49,31 @@ public class HubSpotApiException : Exception
     public IReadOnlyList<HubSpotErrorDetail> Errors { get; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Context { get; }
+
+    /// <summary>
+    /// For a 409 <c>CONFLICT</c> on create (a contact with that email exists: "Contact already exists. Existing ID: N"),
+    /// the id of the record that already holds the value; null otherwise. Update that record instead, or upsert.
+    /// </summary>
+    public string? ExistingObjectId => Status == 409 ? ExistingIdIn(Message) : null;
+
+    private static string? ExistingIdIn(string message)
+    {
+        const string marker = "Existing ID:";
+        var at = message.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var digits = message.AsSpan(at + marker.Length).TrimStart();
+        var length = 0;
+        while (length < digits.Length && char.IsAsciiDigit(digits[length]))
+        {
+            length++;
+        }
+
+        return length == 0 ? null : digits[..length].ToString();
+    }
 
     /// <summary>
     /// Builds the right exception from a non-success answer; non-JSON and empty bodies are handled (the message says
@@ -69,7 +103,7 @@ public class HubSpotApiException : Exception
 
 /// <summary>A 429: which policy was hit and when to try again. Spoke's gate and retries handle these for you.</summary>
 public sealed class HubSpotRateLimitException(string message, string? policyName, TimeSpan? retryAfter, string? correlationId, string? category)
-    : HubSpotApiException((HttpStatusCode)429, message, category ?? "RATE_LIMITS", null, correlationId)
+    : HubSpotApiException(429, message, category ?? "RATE_LIMITS", null, correlationId)
 {
     /// <summary><c>TEN_SECONDLY_ROLLING</c>, <c>SECONDLY</c> (search) or <c>DAILY</c>.</summary>
     public string? PolicyName { get; } = policyName;

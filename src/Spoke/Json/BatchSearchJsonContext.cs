@@ -8,6 +8,7 @@ namespace Spoke.Json;
 internal sealed class BatchCreateItemDto
 {
     public Dictionary<string, string?> Properties { get; set; } = [];
+    public List<CreateAssociationDto>? Associations { get; set; }
     public string? ObjectWriteTraceId { get; set; }
 }
 

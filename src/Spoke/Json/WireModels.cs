@@ -61,10 +61,33 @@ internal sealed class CollectionResponseDto
 internal sealed class ObjectInputDto
 {
     public Dictionary<string, string?> Properties { get; set; } = [];
+
+    /// <summary>Creates only: <c>{to:{id}, types:[…]}</c> per association (docs §4.1).</summary>
+    public List<CreateAssociationDto>? Associations { get; set; }
+}
+
+internal sealed class CreateAssociationDto
+{
+    public Spoke.Associations.ObjectIdDto To { get; set; } = new();
+    public List<Spoke.Associations.AssociationSpecDto> Types { get; set; } = [];
+}
+
+internal sealed class MergeInputDto
+{
+    public string PrimaryObjectId { get; set; } = "";
+    public string ObjectIdToMerge { get; set; } = "";
+}
+
+internal sealed class GdprDeleteInputDto
+{
+    public string ObjectId { get; set; } = "";
+    public string? IdProperty { get; set; }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SimplePublicObjectDto))]
 [JsonSerializable(typeof(CollectionResponseDto))]
 [JsonSerializable(typeof(ObjectInputDto))]
+[JsonSerializable(typeof(MergeInputDto))]
+[JsonSerializable(typeof(GdprDeleteInputDto))]
 internal sealed partial class SpokeJsonContext : JsonSerializerContext;

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
 namespace Spoke.Pipelines;
 
 /// <summary>A deal, ticket or custom-object pipeline (docs §3.5).</summary>
@@ -30,6 +33,31 @@ public sealed class PipelineStage
 
     /// <summary><c>CRM_PERMISSIONS_ENFORCEMENT</c>, <c>READ_ONLY</c> or <c>INTERNAL_ONLY</c>.</summary>
     public string? WritePermissions { get; init; }
+
+    /// <summary>A deal stage's win probability, 0.0–1.0 (<c>metadata.probability</c>); null when absent or not a number.</summary>
+    [JsonIgnore]
+    public decimal? Probability =>
+        Metadata.TryGetValue("probability", out var p) && decimal.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>Whether a deal stage closes the deal, won or lost (<c>metadata.isClosed</c>); null when absent.</summary>
+    [JsonIgnore]
+    public bool? IsClosed => Metadata.TryGetValue("isClosed", out var c) && bool.TryParse(c, out var value) ? value : null;
+
+    /// <summary>A ticket stage's state (<c>metadata.ticketState</c>); null when absent or unknown (the raw value stays in <see cref="Metadata"/>).</summary>
+    [JsonIgnore]
+    public PipelineTicketState? TicketState => Metadata.GetValueOrDefault("ticketState")?.ToUpperInvariant() switch
+    {
+        "OPEN" => PipelineTicketState.Open,
+        "CLOSED" => PipelineTicketState.Closed,
+        _ => null,
+    };
+}
+
+/// <summary>A ticket stage's <c>ticketState</c>.</summary>
+public enum PipelineTicketState
+{
+    Open,
+    Closed,
 }
 
 /// <summary>A new or replacing pipeline, stages included.</summary>
@@ -52,6 +80,28 @@ public sealed class PipelineStageInput
 
     /// <summary>Your own id for a new stage; HubSpot assigns one when null.</summary>
     public string? StageId { get; init; }
+
+    /// <summary>A deal stage: <paramref name="probability"/> (0.0–1.0) is required by HubSpot; <paramref name="isClosed"/> marks won/lost stages.</summary>
+    public static PipelineStageInput DealStage(string label, int displayOrder, decimal probability, bool? isClosed = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0m);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1m);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["probability"] = probability.ToString("0.0##", CultureInfo.InvariantCulture) };
+        if (isClosed is { } closed)
+        {
+            metadata["isClosed"] = closed ? "true" : "false";
+        }
+
+        return new() { Label = label, DisplayOrder = displayOrder, Metadata = metadata };
+    }
+
+    /// <summary>A ticket stage in the given state.</summary>
+    public static PipelineStageInput TicketStage(string label, int displayOrder, PipelineTicketState state) => new()
+    {
+        Label = label,
+        DisplayOrder = displayOrder,
+        Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["ticketState"] = state == PipelineTicketState.Closed ? "CLOSED" : "OPEN" },
+    };
 }
 
 /// <summary>Changes to a pipeline; <see cref="Archived"/> false restores an archived one.</summary>

@@ -41,6 +41,23 @@ public class PipelinesClient
         return dto.Results;
     }
 
+    /// <summary>
+    /// The type's default pipeline: the one with HubSpot's fixed default id (<c>default</c> for deals, <c>0</c> for
+    /// tickets) while it exists, otherwise the first in display order; null when the type has no live pipeline.
+    /// </summary>
+    public virtual async Task<Pipeline?> GetDefaultAsync(string objectType, CancellationToken cancellationToken = default)
+    {
+        var pipelines = await ListAsync(objectType, cancellationToken).ConfigureAwait(false);
+        var defaultId = objectType switch
+        {
+            "deals" or "deal" or Crm.CrmObjectTypeIds.Deals => "default",
+            "tickets" or "ticket" or Crm.CrmObjectTypeIds.Tickets => "0",
+            _ => null,
+        };
+        return pipelines.FirstOrDefault(p => p.Id == defaultId && !p.Archived)
+               ?? pipelines.Where(p => !p.Archived).OrderBy(p => p.DisplayOrder).FirstOrDefault();
+    }
+
     public virtual Task<Pipeline> GetAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default) =>
         _http.SendAsync(HttpMethod.Get, One(objectType, pipelineId), Json.Pipeline, cancellationToken);
 

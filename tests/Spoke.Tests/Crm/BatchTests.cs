@@ -115,13 +115,14 @@ public sealed class BatchTests(ClientFixture fixture) : IClassFixture<ClientFixt
     {
         var contacts = fixture.Client.Crm.Contacts;
         var tag = Tag();
-        // Two inputs of the second chunk name the same email: HubSpot refuses that request whole (400, no trace ids).
-        var inputs = Enumerable.Range(0, 150).Select(i => (Email(tag, i == 121 ? 120 : i), new PropertyBag().Set("firstname", $"N{i}"))).ToList();
+        var records = (await contacts.BatchCreateAsync(Enumerable.Range(0, 150).Select(i => new PropertyBag().Set("email", Email(tag, i)))))
+            .EnsureAllSucceeded().Values;
+        // Two inputs of the second chunk name the same record: HubSpot refuses that request whole (400, no trace ids).
+        var inputs = Enumerable.Range(0, 150).Select(i => (records[i == 121 ? 120 : i].Id, new PropertyBag().Set("firstname", $"N{i}"))).ToList();
 
-        var result = await contacts.BatchUpsertAsync("email", inputs);
+        var result = await contacts.BatchUpdateAsync(inputs);
 
         Assert.Equal(Enumerable.Range(0, 100), result.Succeeded.Select(s => s.InputIndex));
-        Assert.All(result.Succeeded, s => Assert.True(s.Value.IsNew));
         Assert.Equal(Enumerable.Range(100, 50), result.Failed.Select(f => f.InputIndex));
         Assert.All(result.Failed, f =>
         {
@@ -131,6 +132,33 @@ public sealed class BatchTests(ClientFixture fixture) : IClassFixture<ClientFixt
             Assert.Equal("VALIDATION_ERROR", f.Category);
             Assert.Equal(inputs[f.InputIndex].Item1, f.InputId);
         });
+    }
+
+    [Fact]
+    public async Task Upsert_refuses_only_the_repeated_inputs_of_a_call_and_sends_the_rest()
+    {
+        var counter = new RequestCounter();
+        var contacts = RequestCounter.Client(fixture, counter).Crm.Contacts;
+        var tag = Tag();
+        // 150 inputs over two chunks; 121 repeats 120 (same chunk) and 130 repeats 5 in another case (across chunks).
+        var inputs = Enumerable.Range(0, 150).Select(i => (i switch
+        {
+            121 => Email(tag, 120),
+            130 => Email(tag, 5).ToUpperInvariant(),
+            _ => Email(tag, i),
+        }, new PropertyBag().Set("firstname", $"N{i}"))).ToList();
+
+        var result = await contacts.BatchUpsertAsync("email", inputs);
+
+        Assert.Equal(Enumerable.Range(0, 150).Except([121, 130]), result.Succeeded.Select(s => s.InputIndex));
+        Assert.All(result.Succeeded, s => Assert.Equal(inputs[s.InputIndex].Item1, s.Value.Object.Properties.GetString("email")));
+        Assert.Equal([121, 130], result.Failed.Select(f => f.InputIndex));
+        Assert.StartsWith("duplicate of input 120", result.Failed[0].Message, StringComparison.Ordinal);
+        Assert.StartsWith("duplicate of input 5", result.Failed[1].Message, StringComparison.Ordinal);
+        Assert.All(result.Failed, f => Assert.False(f.ChunkFailed || f.MayHaveBeenApplied));
+        Assert.Equal("N120", (await contacts.GetAsync(Email(tag, 120), new CrmReadOptions { IdProperty = "email" })).Properties.GetString("firstname"));
+        // The duplicates were never sent: 148 inputs in all.
+        Assert.Equal(148, counter.Requests.Where(r => r.Path.EndsWith("/batch/upsert", StringComparison.Ordinal)).Sum(r => r.Inputs));
     }
 
     [Fact]

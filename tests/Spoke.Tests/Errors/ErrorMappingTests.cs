@@ -11,7 +11,7 @@ public sealed class ErrorMappingTests(ClientFixture fixture) : IClassFixture<Cli
     {
         var client = fixture.NewClient("pat-na1-not-a-real-token");
         var error = await Assert.ThrowsAsync<HubSpotAuthenticationException>(() => client.Crm.Contacts.GetAsync("1"));
-        Assert.Equal(HttpStatusCode.Unauthorized, error.Status);
+        Assert.Equal(401, error.Status);
         Assert.Equal("INVALID_AUTHENTICATION", error.Category);
     }
 
@@ -21,7 +21,7 @@ public sealed class ErrorMappingTests(ClientFixture fixture) : IClassFixture<Cli
         var client = fixture.NewClient(fixture.Emulator.CreateToken("crm.objects.contacts.read"));
         var error = await Assert.ThrowsAsync<HubSpotAuthenticationException>(
             () => client.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", "x@example.com")));
-        Assert.Equal(HttpStatusCode.Forbidden, error.Status);
+        Assert.Equal(403, error.Status);
         Assert.Equal("MISSING_SCOPES", error.Category);
         Assert.Equal(["crm.objects.contacts.write"], error.RequiredScopes);
     }
@@ -32,7 +32,7 @@ public sealed class ErrorMappingTests(ClientFixture fixture) : IClassFixture<Cli
         var email = $"dup{Guid.NewGuid():N}@example.com";
         var first = await fixture.Client.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", email));
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() => fixture.Client.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", email)));
-        Assert.Equal(HttpStatusCode.Conflict, error.Status);
+        Assert.Equal(409, error.Status);
         Assert.Equal("CONFLICT", error.Category);
         Assert.Equal($"Contact already exists. Existing ID: {first.Id}", error.Message);
     }
@@ -54,7 +54,7 @@ public sealed class ErrorMappingTests(ClientFixture fixture) : IClassFixture<Cli
     public void Non_json_and_empty_bodies_still_give_a_clear_exception(string body, string expected)
     {
         var error = HubSpotApiException.FromResponse(HttpStatusCode.BadGateway, body, null);
-        Assert.Equal(HttpStatusCode.BadGateway, error.Status);
+        Assert.Equal(502, error.Status);
         Assert.Contains(expected, error.Message);
         Assert.Null(error.Category);
     }
@@ -86,7 +86,7 @@ public sealed class ErrorMappingTests(ClientFixture fixture) : IClassFixture<Cli
 
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() => client.Crm.Contacts.GetAsync("1"));
 
-        Assert.Equal(HttpStatusCode.BadGateway, error.Status);
+        Assert.Equal(502, error.Status);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Equal(correlationId, error.CorrelationId);
     }

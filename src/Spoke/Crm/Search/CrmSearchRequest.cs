@@ -50,7 +50,16 @@ public readonly record struct SearchValue(string Wire)
     public static implicit operator SearchValue(long value) => new(value.ToString(CultureInfo.InvariantCulture));
     public static implicit operator SearchValue(int value) => new(value.ToString(CultureInfo.InvariantCulture));
     public static implicit operator SearchValue(bool value) => new(value ? "true" : "false");
+    public static implicit operator SearchValue(double value) => new(value.ToString("R", CultureInfo.InvariantCulture));
     public static implicit operator SearchValue(DateTimeOffset value) => new(value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// A <see cref="DateTime"/> as epoch milliseconds: local times are converted to UTC, and <see cref="DateTimeKind.Unspecified"/>
+    /// is taken as UTC (HubSpot keeps datetimes in UTC; reading it as local would make a filter depend on the machine's zone).
+    /// </summary>
+    public static implicit operator SearchValue(DateTime value) =>
+        new(new DateTimeOffset(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc))
+            .ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
 
     public static implicit operator SearchValue(DateOnly value) =>
         new(new DateTimeOffset(value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
@@ -78,6 +87,32 @@ public sealed record CrmFilter(string PropertyName, SearchOperator Operator, str
 
     public static CrmFilter NotIn(string property, params IEnumerable<SearchValue> values) =>
         new(property, SearchOperator.NotIn, Values: [.. values.Select(v => v.Wire.ToLowerInvariant())]);
+
+    /// <summary>One of the strings (lower-cased, as HubSpot requires for string <c>IN</c>); any sequence: a list, a set, a query.</summary>
+    public static CrmFilter In(string property, IEnumerable<string> values) => In(property, Wire(values, v => v));
+
+    public static CrmFilter In(string property, IEnumerable<int> values) => In(property, Wire(values, v => v));
+    public static CrmFilter In(string property, IEnumerable<long> values) => In(property, Wire(values, v => v));
+    public static CrmFilter In(string property, IEnumerable<decimal> values) => In(property, Wire(values, v => v));
+    public static CrmFilter In(string property, IEnumerable<double> values) => In(property, Wire(values, v => v));
+    public static CrmFilter In(string property, IEnumerable<DateTimeOffset> values) => In(property, Wire(values, v => v));
+    public static CrmFilter In(string property, IEnumerable<DateTime> values) => In(property, Wire(values, v => v));
+    public static CrmFilter In(string property, IEnumerable<DateOnly> values) => In(property, Wire(values, v => v));
+
+    public static CrmFilter NotIn(string property, IEnumerable<string> values) => NotIn(property, Wire(values, v => v));
+    public static CrmFilter NotIn(string property, IEnumerable<int> values) => NotIn(property, Wire(values, v => v));
+    public static CrmFilter NotIn(string property, IEnumerable<long> values) => NotIn(property, Wire(values, v => v));
+    public static CrmFilter NotIn(string property, IEnumerable<decimal> values) => NotIn(property, Wire(values, v => v));
+    public static CrmFilter NotIn(string property, IEnumerable<double> values) => NotIn(property, Wire(values, v => v));
+    public static CrmFilter NotIn(string property, IEnumerable<DateTimeOffset> values) => NotIn(property, Wire(values, v => v));
+    public static CrmFilter NotIn(string property, IEnumerable<DateTime> values) => NotIn(property, Wire(values, v => v));
+    public static CrmFilter NotIn(string property, IEnumerable<DateOnly> values) => NotIn(property, Wire(values, v => v));
+
+    private static IEnumerable<SearchValue> Wire<T>(IEnumerable<T> values, Func<T, SearchValue> convert)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.Select(convert);
+    }
 
     /// <summary>For enumerations, whose values are case-sensitive: the values are sent exactly as given.</summary>
     public static CrmFilter InExactly(string property, params IEnumerable<string> values) => new(property, SearchOperator.In, Values: [.. values]);
