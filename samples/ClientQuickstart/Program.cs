@@ -1,16 +1,14 @@
 // The contact-to-deal workflow, end to end, with the Spoke client:
-// find-or-create a contact by email, find-or-create its company, create a deal in the default pipeline associated
-// with both, move it through the pipeline's stages to won, search it back and read its associations.
+// upsert a contact by email, find-or-create its company, create a deal in the default pipeline together with its
+// associations to both, move it through the pipeline's stages to won, search it back and read its associations.
 //
 // dotnet run --project samples/ClientQuickstart                     # an in-process emulator, no credentials
 // HUBSPOT_ACCESS_TOKEN=pat-... dotnet run --project samples/ClientQuickstart -- ada@example.com   # real HubSpot
 using System.Globalization;
-using System.Net;
 using Spoke;
 using Spoke.Associations;
 using Spoke.Crm;
 using Spoke.Emulator;
-using Spoke.Errors;
 
 var email = args.Length > 0 ? args[0] : "ada.lovelace@example.com";
 var domain = email[(email.IndexOf('@', StringComparison.Ordinal) + 1)..];
@@ -26,60 +24,45 @@ var options = emulator is null
 Console.WriteLine(emulator is null ? "Against HubSpot (HUBSPOT_ACCESS_TOKEN)." : $"Against an in-process emulator on {emulator.BaseUri} (set HUBSPOT_ACCESS_TOKEN for real HubSpot).");
 var client = new HubSpotClient(options);
 
-// 1. Find or create the contact. Email is a contact's unique key: a create that races another (or that search has not
-//    indexed yet) is refused with 409 CONFLICT, and the contact is then read by email instead.
-var contact = await FindOneAsync(client.Crm.Contacts, "email", email, ct);
-if (contact is null)
-{
-    try
-    {
-        contact = await client.Crm.Contacts.CreateAsync(new PropertyBag()
-            .Set("email", email).Set("firstname", "Ada").Set("lastname", "Lovelace"), ct);
-        Console.WriteLine($"Created contact {contact.Id} ({email}).");
-    }
-    catch (HubSpotApiException e) when (e.Status == HttpStatusCode.Conflict)
-    {
-        contact = await client.Crm.Contacts.GetAsync(email, new CrmReadOptions { IdProperty = "email" }, ct);
-        Console.WriteLine($"Contact {contact.Id} ({email}) already existed.");
-    }
-}
-else
-{
-    Console.WriteLine($"Found contact {contact.Id} ({email}).");
-}
+// 1. The contact, by email (a contact's unique key). An upsert creates it or updates it in one call, so two runs (or a
+//    search that has not indexed a new contact yet) can never make a duplicate or meet a 409.
+var upserted = await client.Crm.Contacts.UpsertAsync("email", email, new PropertyBag().Set("firstname", "Ada").Set("lastname", "Lovelace"), ct);
+var contact = upserted.Object;
+Console.WriteLine($"{(upserted.IsNew ? "Created" : "Found")} contact {contact.Id} ({email}).");
 
-// 2. The company, by domain. HubSpot does not deduplicate companies created through the API, so look first.
+// 2. The company, by domain. HubSpot does not deduplicate companies created through the API, so look first; a new one
+//    is created already associated with the contact.
 var company = await FindOneAsync(client.Crm.Companies, "domain", domain, ct);
 if (company is null)
 {
-    company = await client.Crm.Companies.CreateAsync(new PropertyBag().Set("name", "Analytical Engines Ltd").Set("domain", domain), ct);
+    company = await client.Crm.Companies.CreateAsync(new CrmCreateInput(new PropertyBag().Set("name", "Analytical Engines Ltd").Set("domain", domain))
+        .AssociateWith(contact.Id, AssociationTypes.CompanyToContact), ct);
     Console.WriteLine($"Created company {company.Id} ({domain}).");
 }
 else
 {
+    await client.Associations.AssociateDefaultAsync("contacts", contact.Id, "companies", company.Id, ct);
     Console.WriteLine($"Found company {company.Id} ({domain}).");
 }
 
-await client.Associations.AssociateDefaultAsync("contacts", contact.Id, "companies", company.Id, ct);
-
-// 3. A deal in the default pipeline, at its first stage, associated with the contact and the company.
+// 3. A deal in the default pipeline, at its first stage, created with its contact and company in the same call: HubSpot
+//    makes the deal and its associations together or not at all, so no deal is ever left without its contact.
 //    Stage and pipeline values are internal ids ("default", "appointmentscheduled"), never labels.
-var pipelines = await client.Pipelines.ListAsync("deals", ct);
-var pipeline = pipelines.FirstOrDefault(p => p.Id == "default") ?? pipelines.OrderBy(p => p.DisplayOrder).First();
+var pipeline = await client.Pipelines.GetDefaultAsync("deals", ct) ?? throw new InvalidOperationException("The portal has no deal pipeline.");
 var stages = pipeline.Stages.Where(s => !s.Archived).OrderBy(s => s.DisplayOrder).ToList();
-var open = stages.Where(s => !IsClosed(s)).ToList();
-var won = stages.First(s => IsClosed(s) && s.Metadata.GetValueOrDefault("probability") is "1.0" or "1");
+var open = stages.Where(s => s.IsClosed != true).ToList();
+var won = stages.First(s => s.IsClosed == true && s.Probability == 1m);
 
 var dealName = $"Difference Engine No. 2 ({DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)})";
-var deal = await client.Crm.Deals.CreateAsync(new PropertyBag()
-    .Set("dealname", dealName)
-    .Set("amount", 17_470m)
-    .Set("pipeline", pipeline.Id)
-    .Set("dealstage", open[0].Id)
-    .Set("closedate", DateTimeOffset.UtcNow.AddDays(30)), ct);
-await client.Associations.AssociateDefaultAsync("deals", deal.Id, "contacts", contact.Id, ct);
-await client.Associations.AssociateDefaultAsync("deals", deal.Id, "companies", company.Id, ct);
-Console.WriteLine($"Created deal {deal.Id} \"{dealName}\" in pipeline {pipeline.Id} at stage {open[0].Id}.");
+var deal = await client.Crm.Deals.CreateAsync(new CrmCreateInput(new PropertyBag()
+        .Set("dealname", dealName)
+        .Set("amount", 17_470m)
+        .Set("pipeline", pipeline.Id)
+        .Set("dealstage", open[0].Id)
+        .Set("closedate", DateTimeOffset.UtcNow.AddDays(30)))
+    .AssociateWith(contact.Id, AssociationTypes.DealToContact)
+    .AssociateWith(company.Id, AssociationTypes.DealToCompany), ct);
+Console.WriteLine($"Created deal {deal.Id} \"{dealName}\" in pipeline {pipeline.Id} at stage {open[0].Id}, with its contact and company.");
 
 // 4. Through the open stages to won.
 foreach (var stage in open.Skip(1).Append(won))
@@ -140,9 +123,6 @@ if (!contacts.Contains(contact.Id) || !companies.Contains(company.Id))
 
 Console.WriteLine($"Done: contact {contact.Id} → deal {deal.Id} ({won.Id}) ← company {company.Id}.");
 return 0;
-
-// Deal stages carry metadata.isClosed ("true" for won and lost) and metadata.probability ("1.0" for won).
-static bool IsClosed(Spoke.Pipelines.PipelineStage stage) => stage.Metadata.GetValueOrDefault("isClosed") is "true";
 
 // The first record whose property equals the value, or null.
 static async Task<CrmObject?> FindOneAsync(CrmObjectsClient records, string property, string value, CancellationToken ct)
