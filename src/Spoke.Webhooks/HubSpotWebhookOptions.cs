@@ -78,6 +78,13 @@ public sealed class HubSpotWebhookOptions
     public long? MaxBodyBytesInFlight { get; set; }
 
     /// <summary>
+    /// How long a request's body may take to arrive once its headers passed (default 10 s, twice HubSpot's own 5-second
+    /// delivery timeout; measured on the <see cref="TimeProvider"/>). A body still incomplete then is answered 408 and its
+    /// share of <see cref="MaxBodyBytesInFlight"/> freed, so a sender that stalls on its last byte cannot hold the budget.
+    /// </summary>
+    public TimeSpan BodyReadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// The budget in force: bodies are held in 64 KiB segments, so it is never less than one full body in whole
     /// segments plus the segment that sees its end.
     /// </summary>

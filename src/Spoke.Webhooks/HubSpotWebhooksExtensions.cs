@@ -68,6 +68,8 @@ public static class HubSpotWebhooksExtensions
                 "HubSpot webhooks: MaxAttempts, MaxConcurrency, MaxBodyBytes and Tolerance must be positive.")
             .Validate(o => (o.MaxBodyBytesInFlight ?? long.MaxValue) >= o.MaxBodyBytes,
                 "HubSpot webhooks: MaxBodyBytesInFlight must be at least MaxBodyBytes (or a full-size request could never be read).")
+            .Validate(o => o.BodyReadTimeout > TimeSpan.Zero,
+                "HubSpot webhooks: BodyReadTimeout must be positive (HubSpot itself waits 5 s for an answer; the default is 10 s).")
             .Validate(o => o.AcceptedSignatureVersions != Signatures.HubSpotSignatureVersions.None && (o.AcceptedSignatureVersions & ~Signatures.HubSpotSignatureVersions.All) == 0,
                 "HubSpot webhooks: AcceptedSignatureVersions must name at least one of V1, V2, V3.")
             .ValidateOnStart();

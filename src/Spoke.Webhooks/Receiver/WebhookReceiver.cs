@@ -81,7 +81,24 @@ internal sealed class WebhookReceiver
             return;
         }
 
-        var outcome = await ReadBodyAsync(request, body, _options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        // A body that stalls (all but its last byte, then nothing) would hold its share of the budget for as long as the
+        // sender likes: give it a deadline on our clock. HubSpot gives up on a delivery after 5 s anyway.
+        using var deadline = new CancellationTokenSource(_options.BodyReadTimeout, _time);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, context.RequestAborted);
+        BodyRead outcome;
+        try
+        {
+            outcome = await ReadBodyAsync(request, body, _options.MaxBodyBytes, reading.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            body.Dispose();
+            Log.BodyReadTimedOut(_logger, _options.BodyReadTimeout.TotalSeconds);
+            await RejectUnreadAsync(context, StatusCodes.Status408RequestTimeout, "slow_body",
+                $"The body did not arrive within {_options.BodyReadTimeout.TotalSeconds:0.###} seconds (BodyReadTimeout).").ConfigureAwait(false);
+            return;
+        }
+
         if (outcome == BodyRead.TooLarge)
         {
             await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large", $"The body is larger than {_options.MaxBodyBytes} bytes.").ConfigureAwait(false);

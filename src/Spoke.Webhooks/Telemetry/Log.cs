@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "HubSpot webhook request refused with 503: the bodies in flight already hold the budget of {Budget} bytes (MaxBodyBytesInFlight)")]
     public static partial void BodyBudgetExhausted(ILogger logger, long budget);
+
+    [LoggerMessage(10, LogLevel.Warning, "HubSpot webhook request refused with 408: its body did not arrive within {Seconds} s (BodyReadTimeout)")]
+    public static partial void BodyReadTimedOut(ILogger logger, double seconds);
 }
