@@ -165,10 +165,12 @@ internal static partial class ReceiverProbe
 
         await Task.Delay(TimeSpan.FromSeconds(2)); // the attack connections hang on, held open
         var during = listen.Memory();
-        var ts = Signing.Now();
         var body = Signing.Events(7_000_000, 1);
-        var legit = await Raw.SendAsync(url, "POST", url.AbsolutePath, body, headers: Signed(secret, url.ToString(), body, ts));
-        t.Sent(Connections + 1);
+        var whileHeld = await Raw.SendAsync(url, "POST", url.AbsolutePath, body, headers: Signed(secret, url.ToString(), body, Signing.Now()));
+        // The stalled bodies hold the body budget only until the receiver's body read timeout (10 s by default).
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        var afterTimeout = await Raw.SendAsync(url, "POST", url.AbsolutePath, body, headers: Signed(secret, url.ToString(), body, Signing.Now()));
+        t.Sent(Connections + 2);
         foreach (var s in sockets)
         {
             s.Dispose();
@@ -180,14 +182,22 @@ internal static partial class ReceiverProbe
         t.Figure("attack connections × declared body", $"{Connections} × 24 MiB ({sent / Mi:N0} MiB sent)");
         t.Figure("receiver RSS before / held / after (MiB)", $"{before.Rss / Mi:N0} / {during.Rss / Mi:N0} / {after.Rss / Mi:N0}");
         t.Figure("receiver peak RSS growth (MiB)", (after.Peak - before.Peak) / Mi);
+        t.Figure("signed delivery while held / 12 s later", $"{whileHeld.Status} / {afterTimeout.Status}");
         if (during.Peak - before.Rss > 400 * Mi)
         {
             t.Finding($"the receiver grew by {(during.Peak - before.Rss) / Mi:N0} MiB under {Connections} unauthenticated bodies");
         }
 
-        if (legit.Status != 200)
+        // While stalled bodies hold the budget a 503 with Retry-After is the designed answer (HubSpot retries it); once
+        // their read timeout passes, with the attackers still connected, deliveries must get through again.
+        if (whileHeld.Status != 200 && !(whileHeld.Status == 503 && whileHeld.Text.Contains("Retry-After", StringComparison.OrdinalIgnoreCase)))
         {
-            t.Finding($"a signed delivery during the attack answered {legit.Status}");
+            t.Finding($"a signed delivery during the attack answered {whileHeld.Status}");
+        }
+
+        if (afterTimeout.Status != 200)
+        {
+            t.Finding($"a signed delivery answered {afterTimeout.Status} after the stalled bodies' read timeout, attackers still connected");
         }
     }
 

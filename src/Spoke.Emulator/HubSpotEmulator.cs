@@ -210,7 +210,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token, generated);
     }
 
-    /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs §1a).</summary>
+    /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs/hubspot-api.md §1a).</summary>
     private static void MapApis(WebApplication app)
     {
         foreach (var prefix in ObjectsApi.Prefixes)

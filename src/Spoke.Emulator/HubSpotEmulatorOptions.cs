@@ -95,7 +95,7 @@ public enum SeedKind { None, Demo }
 public enum FidelityProfile { Default, Strict }
 
 /// <summary>
-/// Rate-limit profiles (docs §7). <c>Off</c> disables limiting; the others apply the private-app budget of that tier.
+/// Rate-limit profiles (docs/hubspot-api.md §7). <c>Off</c> disables limiting; the others apply the private-app budget of that tier.
 /// </summary>
 public enum RateLimitTier { Off, Free, Starter, Professional, Enterprise }
 
@@ -134,7 +134,7 @@ public sealed class FidelityOptions
 
     /// <summary>
     /// Search: writes become searchable this many milliseconds (emulator clock) after they are acknowledged; until
-    /// then search sees each record as it was before the write ("may take a few moments", docs §6). 0 = at once.
+    /// then search sees each record as it was before the write ("may take a few moments", docs/hubspot-api.md §6). 0 = at once.
     /// Changeable at runtime: <c>HubSpotEmulator.SearchLag</c> or <c>PUT /_emulator/search-lag</c>.
     /// </summary>
     public int SearchIndexLagMilliseconds { get; set; }
@@ -151,7 +151,7 @@ public sealed class FidelityOptions
 
     /// <summary>
     /// Search: the <c>associations.{type}</c> filter also works when the searched or the associated type is a custom
-    /// object. HubSpot documents it as unsupported there (docs §6), so by default such a filter is a 400.
+    /// object. HubSpot documents it as unsupported there (docs/hubspot-api.md §6), so by default such a filter is a 400.
     /// </summary>
     public bool SearchAssociationFiltersOnCustomObjects { get; set; }
 
@@ -192,7 +192,7 @@ public sealed class FidelityOptions
 
     /// <summary>
     /// Associations: a labelled create (v4 PUT and batch/create) replaces the pair's labels, so callers send old and new
-    /// labels to keep both (docs §3.2). False makes labelled creates additive.
+    /// labels to keep both (docs/hubspot-api.md §3.2). False makes labelled creates additive.
     /// </summary>
     public bool LabelledCreateReplacesLabels { get; set; } = true;
 

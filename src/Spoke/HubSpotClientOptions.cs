@@ -1,6 +1,6 @@
 namespace Spoke;
 
-/// <summary>Which family of HubSpot paths the client calls (docs §1a). One switch for the whole client.</summary>
+/// <summary>Which family of HubSpot paths the client calls (docs/hubspot-api.md §1a). One switch for the whole client.</summary>
 public enum HubSpotApiVersion
 {
     /// <summary>The date-based <c>2026-09</c> paths, e.g. <c>/crm/objects/2026-09/contacts</c>. The default.</summary>

@@ -4,7 +4,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Associations;
 
 /// <summary>
-/// Which association types exist between two object types: HUBSPOT_DEFINED ones (docs §11), the custom pairs that
+/// Which association types exist between two object types: HUBSPOT_DEFINED ones (docs/hubspot-api.md §11), the custom pairs that
 /// custom object schemas declare (their from → to id is the schema association id; the opposite direction gets an id
 /// from the portal counter), and USER_DEFINED labels.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Spoke.Emulator.Associations;
 
-/// <summary>HubSpot's association categories (<c>AssociationSpec.associationCategory</c>, docs §4.1).</summary>
+/// <summary>HubSpot's association categories (<c>AssociationSpec.associationCategory</c>, docs/hubspot-api.md §4.1).</summary>
 public static class AssociationCategory
 {
     public const string HubSpotDefined = "HUBSPOT_DEFINED";
@@ -29,9 +29,9 @@ public sealed record AssociationDefinition(
 }
 
 /// <summary>
-/// The HUBSPOT_DEFINED type ids of docs §11 for the object types this emulator serves. Each row is a pair of
+/// The HUBSPOT_DEFINED type ids of docs/hubspot-api.md §11 for the object types this emulator serves. Each row is a pair of
 /// directions. v3 names: a pair that has a Primary type calls the primary one <c>contact_to_company</c> and the plain
-/// one <c>contact_to_company_unlabeled</c> (docs §4.1 marks this naming UNVERIFIED; see the emulator README).
+/// one <c>contact_to_company_unlabeled</c> (docs/hubspot-api.md §4.1 marks this naming UNVERIFIED; see the emulator README).
 /// </summary>
 public static class HubSpotDefinedAssociations
 {

@@ -14,7 +14,7 @@ namespace Spoke.Emulator.Associations;
 
 /// <summary>
 /// Association labels (USER_DEFINED types with portal-specific ids and optional inverse labels) and per-type limit
-/// configurations (docs §3.2, SPEC associations-schema).
+/// configurations (docs/hubspot-api.md §3.2, SPEC associations-schema).
 /// </summary>
 public static class AssociationLabelsApi
 {

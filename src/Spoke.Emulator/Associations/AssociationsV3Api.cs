@@ -11,7 +11,7 @@ using static Spoke.Emulator.Associations.AssociationJson;
 namespace Spoke.Emulator.Associations;
 
 /// <summary>
-/// Legacy v3 associations, addressed by v3 type names such as <c>contact_to_company</c> (docs §3.2): the batch
+/// Legacy v3 associations, addressed by v3 type names such as <c>contact_to_company</c> (docs/hubspot-api.md §3.2): the batch
 /// endpoints, the type list, and the object-path form <c>/crm/v3/objects/{type}/{id}/associations/…</c>.
 /// </summary>
 public static class AssociationsV3Api

@@ -9,7 +9,7 @@ using static Spoke.Emulator.Associations.AssociationJson;
 
 namespace Spoke.Emulator.Associations;
 
-/// <summary>Associations v4: one record's associations and the batch endpoints (docs §3.2, dated aliases §1a).</summary>
+/// <summary>Associations v4: one record's associations and the batch endpoints (docs/hubspot-api.md §3.2, dated aliases §1a).</summary>
 public static class AssociationsV4Api
 {
     /// <summary>Where one record's associations live: <c>{prefix}/{type}/{id}/associations/…</c>.</summary>
@@ -18,7 +18,7 @@ public static class AssociationsV4Api
     /// <summary>Where the type-pair endpoints live: <c>{prefix}/{from}/{to}/batch/…</c> and <c>…/labels</c>.</summary>
     public static readonly string[] PairPrefixes = ["/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03", "/crm/associations/2026-09"];
 
-    /// <summary>The per-record GET pages at most 500 associations (docs §14).</summary>
+    /// <summary>The per-record GET pages at most 500 associations (docs/hubspot-api.md §14).</summary>
     public const int MaxPage = 500;
 
     public static void MapAssociationsRecordApi(this IEndpointRouteBuilder app, string prefix)

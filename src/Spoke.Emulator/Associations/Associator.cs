@@ -9,7 +9,7 @@ namespace Spoke.Emulator.Associations;
 public sealed record AssociatedRecord(long ToId, IReadOnlyList<AssociationDefinition> Types);
 
 /// <summary>
-/// HubSpot's association rules over <see cref="AssociationStore"/> (docs §3.2): every association is stored both
+/// HubSpot's association rules over <see cref="AssociationStore"/> (docs/hubspot-api.md §3.2): every association is stored both
 /// ways; the pair's plain type comes with any other; a new primary company replaces the old one (which keeps its
 /// plain association); labelled creates can replace a pair's labels; per-type limits; archived records are hidden;
 /// <c>num_associated_*</c> and <c>associatedcompanyid</c> stay true. Callers hold the portal's write scope for writes.
@@ -130,7 +130,7 @@ public sealed class Associator(PortalState portal)
         return removed;
     }
 
-    /// <summary>Removes some types of a pair. Removing the plain type removes them all (docs §3.2).</summary>
+    /// <summary>Removes some types of a pair. Removing the plain type removes them all (docs/hubspot-api.md §3.2).</summary>
     public void RemoveTypes(ObjectType from, CrmRecord a, ObjectType to, CrmRecord b, IReadOnlyCollection<AssociationDefinition> types)
     {
         if (types.Any(d => d.IsDefault))

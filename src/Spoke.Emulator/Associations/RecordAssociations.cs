@@ -9,7 +9,7 @@ namespace Spoke.Emulator.Associations;
 
 /// <summary>
 /// Associations inside the objects API: <c>?associations=companies,deals</c> on GET and list (the record's
-/// <c>associations</c> field, v3 type names) and <c>associations</c> on create and batch create (docs §4.1).
+/// <c>associations</c> field, v3 type names) and <c>associations</c> on create and batch create (docs/hubspot-api.md §4.1).
 /// </summary>
 public static class RecordAssociations
 {

@@ -6,7 +6,7 @@ namespace Spoke.Emulator.Auth;
 
 /// <summary>
 /// The developer API key (<c>?hapikey=</c>): how app-level APIs (timeline event templates, webhooks settings and
-/// subscriptions) authenticate in HubSpot (docs §1). The emulator's key is <see cref="PortalState.DeveloperApiKey"/>.
+/// subscriptions) authenticate in HubSpot (docs/hubspot-api.md §1). The emulator's key is <see cref="PortalState.DeveloperApiKey"/>.
 /// </summary>
 public static class DeveloperKey
 {

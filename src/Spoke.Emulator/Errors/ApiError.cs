@@ -9,7 +9,7 @@ public sealed record ErrorDetail(string Message, string? Code = null, string? In
 
 /// <summary>
 /// Thrown by endpoint code to answer with HubSpot's error body
-/// (<c>status, message, correlationId, category, subCategory?, errors[], context, links</c>; docs §5).
+/// (<c>status, message, correlationId, category, subCategory?, errors[], context, links</c>; docs/hubspot-api.md §5).
 /// </summary>
 public sealed class ApiError : Exception
 {

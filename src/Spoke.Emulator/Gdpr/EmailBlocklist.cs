@@ -6,7 +6,7 @@ namespace Spoke.Emulator.Gdpr;
 
 /// <summary>
 /// Emails a GDPR delete blocklisted (<see cref="PortalState.BlockedEmails"/>): the deleted contact's emails, or the
-/// email asked for when no contact had it (docs §3.1, §13). No contact may be created or updated with them again.
+/// email asked for when no contact had it (docs/hubspot-api.md §3.1, §13). No contact may be created or updated with them again.
 /// </summary>
 public static class EmailBlocklist
 {

@@ -14,7 +14,7 @@ namespace Spoke.Emulator.Gdpr;
 /// <summary>
 /// <c>POST /crm/v3/objects/contacts/gdpr-delete</c> (and the dated aliases): <c>{objectId, idProperty?}</c> → 204.
 /// Permanently deletes a contact by id or by email, with its associations, list memberships, timeline events and
-/// the records merged into it; its emails are blocklisted. An email no contact has is blocklisted too (docs §3.1, §13).
+/// the records merged into it; its emails are blocklisted. An email no contact has is blocklisted too (docs/hubspot-api.md §3.1, §13).
 /// </summary>
 public static class GdprApi
 {

@@ -12,7 +12,7 @@ public sealed record BatchOutcome<T>(List<T> Results, List<ApiError> Errors, Lis
     public IEnumerable<(T Result, string? TraceId)> Traced => Results.Zip(TraceIds);
 }
 
-/// <summary>HubSpot's batch conventions: input limits, all-or-nothing vs multi-status, and the response shape (docs §4.3).</summary>
+/// <summary>HubSpot's batch conventions: input limits, all-or-nothing vs multi-status, and the response shape (docs/hubspot-api.md §4.3).</summary>
 public static class Batch
 {
     public static List<JsonElement> Inputs(JsonElement body, PortalState portal)

@@ -54,7 +54,7 @@ internal sealed class PropertyFilter(string property, bool includeNoValue, bool 
 }
 
 /// <summary>
-/// Reads HubSpot's list <c>filterBranch</c> (docs §3.7) into a <see cref="FilterBranch"/>. The root must be an OR
+/// Reads HubSpot's list <c>filterBranch</c> (docs/hubspot-api.md §3.7) into a <see cref="FilterBranch"/>. The root must be an OR
 /// branch whose children are AND branches (HubSpot's shape). Supported: PROPERTY filters with operation types
 /// ALL_PROPERTY, STRING, MULTISTRING, NUMBER, BOOL, ENUMERATION, TIME_POINT and TIME_RANGED. Anything else is
 /// refused with a 400 naming it, so a list never silently ignores part of its definition.

@@ -13,7 +13,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Lists;
 
 /// <summary>
-/// CRM lists v3 (docs §3.7): MANUAL, SNAPSHOT and DYNAMIC lists, their memberships, and a record's memberships.
+/// CRM lists v3 (docs/hubspot-api.md §3.7): MANUAL, SNAPSHOT and DYNAMIC lists, their memberships, and a record's memberships.
 /// DYNAMIC lists follow their filters: membership is re-derived from live records whenever a list is read.
 /// </summary>
 public static class ListsApi
@@ -21,7 +21,7 @@ public static class ListsApi
     public const string ReadScope = "crm.lists.read";
     public const string WriteScope = "crm.lists.write";
 
-    /// <summary>Membership pages: default and ceiling (docs §3.7, §14).</summary>
+    /// <summary>Membership pages: default and ceiling (docs/hubspot-api.md §3.7, §14).</summary>
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 250;
 

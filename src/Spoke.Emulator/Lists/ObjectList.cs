@@ -1,6 +1,6 @@
 namespace Spoke.Emulator.Lists;
 
-/// <summary>The processing types of a list (docs §3.7).</summary>
+/// <summary>The processing types of a list (docs/hubspot-api.md §3.7).</summary>
 public static class ListProcessingTypes
 {
     public const string Manual = "MANUAL";

@@ -7,7 +7,7 @@ namespace Spoke.Emulator.Merge;
 
 /// <summary>
 /// A merged contact's email lives on in the survivor's <c>hs_additional_emails</c>, and additional emails are unique
-/// across contacts like <c>email</c> (docs §13): creating a contact with one answers 409 naming its holder, and
+/// across contacts like <c>email</c> (docs/hubspot-api.md §13): creating a contact with one answers 409 naming its holder, and
 /// <c>?idProperty=email</c> finds the holder. The index maps each live contact's additional emails to its id; it is
 /// built on first use (after persistence has loaded) and kept current from the store's change events.
 /// </summary>

@@ -13,7 +13,7 @@ namespace Spoke.Emulator.Merge;
 
 /// <summary>
 /// <c>POST /crm/v3/objects/{objectType}/merge</c> (and the dated aliases): <c>{primaryObjectId, objectIdToMerge}</c>
-/// → 200 with the surviving record (docs §3.1). Contacts, companies, deals, tickets and custom objects merge;
+/// → 200 with the surviving record (docs/hubspot-api.md §3.1). Contacts, companies, deals, tickets and custom objects merge;
 /// products, line items and engagements don't.
 /// </summary>
 public static class MergeApi

@@ -7,7 +7,7 @@ using Spoke.Emulator.Properties;
 namespace Spoke.Emulator.Merge;
 
 /// <summary>
-/// Merges one record into another of the same type (docs §3.1): the primary's values win, values only the merged
+/// Merges one record into another of the same type (docs/hubspot-api.md §3.1): the primary's values win, values only the merged
 /// record has move over, each property's history is the two chains interleaved by time, associations, static list
 /// memberships and timeline events move to the survivor, and <c>hs_merged_object_ids</c> (contacts also
 /// <c>hs_all_contact_vids</c> and <c>hs_additional_emails</c>) record what was absorbed. The merged record stays

@@ -2,7 +2,7 @@ namespace Spoke.Emulator.Objects;
 
 /// <summary>
 /// One CRM object type as the portal knows it: ids, path names, scopes, the properties returned by default,
-/// the properties <c>query</c> searches, and its last-modified property name (docs §2, §4.1, §6, §10).
+/// the properties <c>query</c> searches, and its last-modified property name (docs/hubspot-api.md §2, §4.1, §6, §10).
 /// </summary>
 public sealed class ObjectType
 {
@@ -26,7 +26,7 @@ public sealed class ObjectType
     public override string ToString() => $"{Name} ({TypeId})";
 }
 
-/// <summary>The standard objects of docs §2 and how to address them.</summary>
+/// <summary>The standard objects of docs/hubspot-api.md §2 and how to address them.</summary>
 public static class StandardObjectTypes
 {
     private static readonly string[] System3 = ["createdate", "hs_lastmodifieddate", "hs_object_id"];

@@ -13,10 +13,10 @@ using Spoke.Emulator.Portal;
 
 namespace Spoke.Emulator.Objects;
 
-/// <summary>CRM objects v3: list, get, create, update, archive and batch (docs §3.1, §4).</summary>
+/// <summary>CRM objects v3: list, get, create, update, archive and batch (docs/hubspot-api.md §3.1, §4).</summary>
 public static class ObjectsApi
 {
-    /// <summary>The classic path and the dated aliases (docs §1a).</summary>
+    /// <summary>The classic path and the dated aliases (docs/hubspot-api.md §1a).</summary>
     public static readonly string[] Prefixes = ["/crm/v3/objects", "/crm/objects/2026-03", "/crm/objects/2026-09"];
 
     /// <summary>Maps the object routes under a prefix such as <c>/crm/v3/objects</c> or <c>/crm/objects/2026-09</c>.</summary>
@@ -45,7 +45,7 @@ public static class ObjectsApi
         var type = portal.ResolveType(objectType);
         Scopes.Require(ctx, type.ReadScopes);
         var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
-        // propertiesWithHistory caps a page at 50 (docs §3.1; UNVERIFIED figure, conventional).
+        // propertiesWithHistory caps a page at 50 (docs/hubspot-api.md §3.1; UNVERIFIED figure, conventional).
         var max = selection.WithHistory.Count > 0 ? 50 : portal.Fidelity.ListMaxLimit;
         var limit = Math.Clamp(Query.Int(q, "limit") ?? 10, 1, max);
         var afterId = Query.After(q);

@@ -38,7 +38,7 @@ public sealed class PropertySelection
         [.. values.Where(v => v is not null).SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal)];
 }
 
-/// <summary>Writes records in HubSpot's <c>SimplePublicObject</c> shape (docs §4.1).</summary>
+/// <summary>Writes records in HubSpot's <c>SimplePublicObject</c> shape (docs/hubspot-api.md §4.1).</summary>
 public static class RecordJson
 {
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -12,7 +12,7 @@ namespace Spoke.Emulator.Objects;
 
 /// <summary>
 /// HubSpot's write rules for records: property existence, read-only values, type validation, unique values,
-/// create rules, pipeline stages, owners and the system properties HubSpot maintains (docs §10, §12, §13).
+/// create rules, pipeline stages, owners and the system properties HubSpot maintains (docs/hubspot-api.md §10, §12, §13).
 /// Callers hold the portal's write scope. Every method validates fully before it changes anything.
 /// </summary>
 public sealed class RecordWriter(PortalState portal)

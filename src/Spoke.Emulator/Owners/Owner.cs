@@ -2,7 +2,7 @@ namespace Spoke.Emulator.Owners;
 
 public sealed record OwnerTeam(string Id, string Name, bool Primary);
 
-/// <summary>A portal user who can own records (<c>PublicOwner</c>, docs §3.6).</summary>
+/// <summary>A portal user who can own records (<c>PublicOwner</c>, docs/hubspot-api.md §3.6).</summary>
 public sealed class Owner
 {
     public required string Id { get; init; }

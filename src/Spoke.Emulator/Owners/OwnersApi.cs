@@ -13,7 +13,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Owners;
 
 /// <summary>
-/// CRM owners v3 (docs §3.6): the users records can be assigned to through <c>hubspot_owner_id</c>. Read-only in
+/// CRM owners v3 (docs/hubspot-api.md §3.6): the users records can be assigned to through <c>hubspot_owner_id</c>. Read-only in
 /// HubSpot; the emulator adds <c>/_emulator/owners</c> so tests can create and deactivate owners.
 /// </summary>
 public static class OwnersApi

@@ -1,6 +1,6 @@
 namespace Spoke.Emulator.Pipelines;
 
-/// <summary>A pipeline stage (<c>PipelineStage</c>, docs §3.5).</summary>
+/// <summary>A pipeline stage (<c>PipelineStage</c>, docs/hubspot-api.md §3.5).</summary>
 public sealed class PipelineStage
 {
     public required string Id { get; init; }
@@ -14,7 +14,7 @@ public sealed class PipelineStage
     public string WritePermissions { get; set; } = "CRM_PERMISSIONS_ENFORCEMENT";
 }
 
-/// <summary>A deal, ticket or custom-object pipeline (<c>Pipeline</c>, docs §3.5).</summary>
+/// <summary>A deal, ticket or custom-object pipeline (<c>Pipeline</c>, docs/hubspot-api.md §3.5).</summary>
 public sealed class Pipeline
 {
     public required string Id { get; init; }
@@ -38,7 +38,7 @@ public sealed class Pipeline
 /// </summary>
 public sealed record PipelineAuditEntry(string? StageId, string Action, DateTimeOffset Timestamp, string Message, string RawObject);
 
-/// <summary>The pipelines a new portal has (docs §10).</summary>
+/// <summary>The pipelines a new portal has (docs/hubspot-api.md §10).</summary>
 public static class DefaultPipelines
 {
     public static Pipeline Deals(DateTimeOffset at)

@@ -11,7 +11,7 @@ namespace Spoke.Emulator.Pipelines;
 public sealed record StageInput(string? StageId, string? Label, int? DisplayOrder, Dictionary<string, string>? Metadata, bool? Archived);
 
 /// <summary>
-/// HubSpot's rules for pipeline and stage definitions (docs §3.5): reading inputs, stage metadata, unique labels and
+/// HubSpot's rules for pipeline and stage definitions (docs/hubspot-api.md §3.5): reading inputs, stage metadata, unique labels and
 /// ids, stage limits, id generation, and the "stage in use" check that guards deletes.
 /// </summary>
 public static class PipelineRules

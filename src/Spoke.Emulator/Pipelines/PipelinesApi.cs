@@ -12,7 +12,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Pipelines;
 
 /// <summary>
-/// CRM pipelines v3: pipelines, their stages and audit trails for deals, tickets and custom objects (docs §3.5).
+/// CRM pipelines v3: pipelines, their stages and audit trails for deals, tickets and custom objects (docs/hubspot-api.md §3.5).
 /// Pipelines and stages are archived, not erased, by DELETE: records keep their values, and new writes reject them.
 /// </summary>
 public static class PipelinesApi

@@ -100,7 +100,7 @@ public sealed class PortalState
     public WebhookStore Webhooks { get; }
 
     /// <summary>Emails (normalized, <see cref="ObjectStore.UniqueKey"/>) that a GDPR delete blocklisted: no contact
-    /// may be created or updated with them again (Gdpr feature; docs §13). Cleared on reset.</summary>
+    /// may be created or updated with them again (Gdpr feature; docs/hubspot-api.md §13). Cleared on reset.</summary>
     public HashSet<string> BlockedEmails { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Next number for custom object type ids (<c>2-N</c>).</summary>

@@ -1,7 +1,7 @@
 namespace Spoke.Emulator.Properties;
 
 /// <summary>
-/// The HubSpot-defined properties every portal starts with (docs §10, seeded from a real portal's dump).
+/// The HubSpot-defined properties every portal starts with (docs/hubspot-api.md §10, seeded from a real portal's dump).
 /// Only the ones integrations touch are listed; custom properties are created through the API.
 /// </summary>
 public static class DefaultProperties

@@ -11,10 +11,10 @@ using Spoke.Emulator.Portal;
 
 namespace Spoke.Emulator.Properties;
 
-/// <summary>Properties v3: definitions, batch and groups per object type (docs §3.3).</summary>
+/// <summary>Properties v3: definitions, batch and groups per object type (docs/hubspot-api.md §3.3).</summary>
 public static class PropertiesApi
 {
-    /// <summary>The classic path and its dated aliases (docs §1a).</summary>
+    /// <summary>The classic path and its dated aliases (docs/hubspot-api.md §1a).</summary>
     public static readonly string[] Prefixes = ["/crm/v3/properties", "/crm/properties/2026-03", "/crm/properties/2026-09"];
 
     public static void MapPropertiesApi(this IEndpointRouteBuilder app, string prefix)

@@ -3,7 +3,7 @@ namespace Spoke.Emulator.Properties;
 /// <summary>An enumeration option (<c>{label, value, description, displayOrder, hidden}</c>).</summary>
 public sealed record PropertyOption(string Label, string Value, string? Description = null, int DisplayOrder = 0, bool Hidden = false);
 
-/// <summary>A property definition, shaped like the properties API's <c>Property</c> (docs §3.3).</summary>
+/// <summary>A property definition, shaped like the properties API's <c>Property</c> (docs/hubspot-api.md §3.3).</summary>
 public sealed class PropertyDefinition
 {
     public required string Name { get; init; }

@@ -9,14 +9,14 @@ namespace Spoke.Emulator.Properties;
 
 /// <summary>
 /// HubSpot's rules for property definitions: required fields, name format, type/fieldType pairs, enumeration
-/// options, groups, unique-value limits (docs §3.3, §12, §13). Shared by the properties and schemas APIs.
+/// options, groups, unique-value limits (docs/hubspot-api.md §3.3, §12, §13). Shared by the properties and schemas APIs.
 /// </summary>
 public static partial class PropertyRules
 {
-    /// <summary>"You can have up to ten unique ID properties per object" (docs §3.3).</summary>
+    /// <summary>"You can have up to ten unique ID properties per object" (docs/hubspot-api.md §3.3).</summary>
     public const int MaxUniqueProperties = 10;
 
-    /// <summary>The fieldTypes each creatable type accepts (docs §3.3 enums, §12 table).</summary>
+    /// <summary>The fieldTypes each creatable type accepts (docs/hubspot-api.md §3.3 enums, §12 table).</summary>
     public static readonly IReadOnlyDictionary<string, string[]> FieldTypesByType = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["string"] = ["text", "textarea", "html", "phonenumber", "file", "calculation_equation"],

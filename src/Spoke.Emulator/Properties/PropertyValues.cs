@@ -6,7 +6,7 @@ namespace Spoke.Emulator.Properties;
 /// <summary>Why one property value was refused; becomes an entry of HubSpot's "Property values were not valid" list.</summary>
 public sealed record PropertyValueProblem(string Name, string Error, string Message);
 
-/// <summary>Converts incoming property values to their stored wire form, validating by type (docs §12).</summary>
+/// <summary>Converts incoming property values to their stored wire form, validating by type (docs/hubspot-api.md §12).</summary>
 public static class PropertyValues
 {
     /// <summary>

@@ -3,7 +3,7 @@ using Spoke.Emulator.Errors;
 
 namespace Spoke.Emulator.RateLimits;
 
-/// <summary>The budget of one tier (docs §7: private apps).</summary>
+/// <summary>The budget of one tier (docs/hubspot-api.md §7: private apps).</summary>
 public sealed record RateLimitProfile(string Name, int PerTenSeconds, int PerDay);
 
 /// <summary>The verdict on one request: headers to send, or the 429 to answer with.</summary>

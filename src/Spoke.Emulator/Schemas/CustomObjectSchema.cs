@@ -11,7 +11,7 @@ public sealed class SchemaAssociation
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>A custom object type definition (<c>ObjectSchema</c>, docs §3.4).</summary>
+/// <summary>A custom object type definition (<c>ObjectSchema</c>, docs/hubspot-api.md §3.4).</summary>
 public sealed class CustomObjectSchema
 {
     public required string Id { get; init; }

@@ -10,7 +10,7 @@ public readonly record struct SchemaIncludes(bool Properties, bool Associations,
     public static readonly SchemaIncludes All = new(true, true, true);
 }
 
-/// <summary>Writes custom object schemas as <c>ObjectSchema</c>, <c>ObjectTypeDefinition</c> and <c>AssociationDefinition</c> (docs §3.4).</summary>
+/// <summary>Writes custom object schemas as <c>ObjectSchema</c>, <c>ObjectTypeDefinition</c> and <c>AssociationDefinition</c> (docs/hubspot-api.md §3.4).</summary>
 public static class SchemaJson
 {
     /// <summary>The full <c>ObjectSchema</c>: definition, properties and associations.</summary>

@@ -14,12 +14,12 @@ using Spoke.Emulator.Properties;
 namespace Spoke.Emulator.Schemas;
 
 /// <summary>
-/// Custom object schemas (docs §2, §3.4): define a type, its properties and associations; its records then live
+/// Custom object schemas (docs/hubspot-api.md §2, §3.4): define a type, its properties and associations; its records then live
 /// in the objects API at <c>/crm/v3/objects/2-N</c>, <c>p_name</c> or <c>p{portal}_name</c>.
 /// </summary>
 public static class SchemasApi
 {
-    /// <summary>The spec's path, the docs' path and the dated aliases (docs §1a, §2).</summary>
+    /// <summary>The spec's path, the docs' path and the dated aliases (docs/hubspot-api.md §1a, §2).</summary>
     public static readonly string[] Prefixes =
         ["/crm-object-schemas/v3/schemas", "/crm/v3/schemas", "/crm-object-schemas/2026-03/schemas", "/crm-object-schemas/2026-09/schemas"];
 
@@ -403,7 +403,7 @@ public static class SchemasApi
     }
 
     /// <summary>
-    /// Association definition ids: numeric strings above the HUBSPOT_DEFINED range (docs §11), never reused while
+    /// Association definition ids: numeric strings above the HUBSPOT_DEFINED range (docs/hubspot-api.md §11), never reused while
     /// a schema still holds the id.
     /// </summary>
     private static string NextAssociationId(PortalState portal, CustomObjectSchema pending)

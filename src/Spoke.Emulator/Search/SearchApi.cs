@@ -13,7 +13,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Search;
 
 /// <summary>
-/// CRM search: <c>POST {prefix}/{objectType}/search</c> (docs §6, response §4.4). Rate limiting (5/s per token, no
+/// CRM search: <c>POST {prefix}/{objectType}/search</c> (docs/hubspot-api.md §6, response §4.4). Rate limiting (5/s per token, no
 /// rate-limit headers) is applied by the pipeline for every search path.
 /// </summary>
 public static class SearchApi

@@ -9,7 +9,7 @@ namespace Spoke.Emulator.Search;
 
 /// <summary>
 /// One filter checked against the property's catalog type and ready to evaluate: filter values are parsed once,
-/// stored values are normalized the same way (docs §6 operators and case rules, §12 formats). An
+/// stored values are normalized the same way (docs/hubspot-api.md §6 operators and case rules, §12 formats). An
 /// <c>associations.{type}</c> filter is resolved to the set of associated ids when compiled.
 /// </summary>
 internal sealed class SearchFilter
@@ -70,7 +70,7 @@ internal sealed class SearchFilter
 
     private const string AssociationsPrefix = "associations.";
 
-    // associations.contact EQ 123: the searched records associated with contact 123 (docs §6). Resolved now, under
+    // associations.contact EQ 123: the searched records associated with contact 123 (docs/hubspot-api.md §6). Resolved now, under
     // the portal lock the search holds, into a set of ids that serves both as candidates and as the matcher.
     private void PrepareAssociation(FilterInput input, PortalState portal, ObjectType searched)
     {
@@ -130,7 +130,7 @@ internal sealed class SearchFilter
 
                 foreach (var v in values)
                 {
-                    // HubSpot wants string IN/NOT_IN values in lowercase; others simply match nothing (docs §6).
+                    // HubSpot wants string IN/NOT_IN values in lowercase; others simply match nothing (docs/hubspot-api.md §6).
                     _keys.Add(Kind == ValueKind.Text ? v : EqualityKey(v));
                 }
 

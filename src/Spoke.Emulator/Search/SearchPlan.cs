@@ -62,7 +62,7 @@ internal sealed class SearchPlan
         };
     }
 
-    /// <summary>Whether a record belongs in the results. Archived and deleted records never do (docs §6).</summary>
+    /// <summary>Whether a record belongs in the results. Archived and deleted records never do (docs/hubspot-api.md §6).</summary>
     public bool Matches(CrmRecord record)
     {
         if (record.Archived || record.Deleted)

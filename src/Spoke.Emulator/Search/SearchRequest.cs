@@ -12,7 +12,7 @@ public sealed record FilterInput(string PropertyName, string Operator, string? V
 public sealed record SortInput(string PropertyName, bool Descending);
 
 /// <summary>
-/// A parsed <c>PublicObjectSearchRequest</c> (docs §6): shape checks and HubSpot's request-level limits only;
+/// A parsed <c>PublicObjectSearchRequest</c> (docs/hubspot-api.md §6): shape checks and HubSpot's request-level limits only;
 /// property checks need the type's catalog and happen in <see cref="SearchPlan"/>.
 /// </summary>
 public sealed class SearchRequest
@@ -76,7 +76,7 @@ public sealed class SearchRequest
 
         var after = ReadAfter(body.Field("after"));
         // HubSpot serves at most the first SearchMaxResults hits of a query; a page reaching past them is refused
-        // (docs §6 "paging beyond that → 400"), whatever the total.
+        // (docs/hubspot-api.md §6 "paging beyond that → 400"), whatever the total.
         if (after >= fidelity.SearchMaxResults || (long)after + limit > fidelity.SearchMaxResults)
         {
             throw ApiError.Validation(
@@ -261,7 +261,7 @@ public sealed class SearchRequest
         _ => throw ApiError.InvalidJson($"\"{name}\" must be an integer."),
     };
 
-    /// <summary><c>after</c> is the offset of the next page: a numeric string (docs §4.2), numbers accepted too.</summary>
+    /// <summary><c>after</c> is the offset of the next page: a numeric string (docs/hubspot-api.md §4.2), numbers accepted too.</summary>
     private static int ReadAfter(JsonElement v)
     {
         var raw = v.ValueKind switch

@@ -3,7 +3,7 @@ using Spoke.Emulator.Properties;
 
 namespace Spoke.Emulator.Search;
 
-/// <summary>How search compares the values of a property, from its catalog type (docs §6 case rules, §12 formats).</summary>
+/// <summary>How search compares the values of a property, from its catalog type (docs/hubspot-api.md §6 case rules, §12 formats).</summary>
 public enum ValueKind
 {
     /// <summary>string, phone_number and anything else textual: case-insensitive.</summary>

@@ -14,7 +14,7 @@ using Spoke.Emulator.Properties;
 namespace Spoke.Emulator.Timeline;
 
 /// <summary>
-/// Timeline events (docs §3.8): created with a bearer token holding the <c>timeline</c> scope, each on one record of
+/// Timeline events (docs/hubspot-api.md §3.8): created with a bearer token holding the <c>timeline</c> scope, each on one record of
 /// its template's object type, with token values checked against the template's tokens. Tokens that name an
 /// <c>objectPropertyName</c> also write that property on the record.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Spoke.Emulator.Timeline;
 
-/// <summary>The data types a template token can hold (docs §3.8).</summary>
+/// <summary>The data types a template token can hold (docs/hubspot-api.md §3.8).</summary>
 public static class TokenTypes
 {
     public const string Date = "date";

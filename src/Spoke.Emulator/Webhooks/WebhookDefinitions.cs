@@ -1,6 +1,6 @@
 namespace Spoke.Emulator.Webhooks;
 
-/// <summary>The app's webhook settings (docs §3.10): where events go and how many requests may be in flight.</summary>
+/// <summary>The app's webhook settings (docs/hubspot-api.md §3.10): where events go and how many requests may be in flight.</summary>
 public sealed class WebhookSettings
 {
     public required string TargetUrl { get; set; }
@@ -13,7 +13,7 @@ public sealed class WebhookSettings
     public DateTimeOffset? UpdatedAt { get; set; }
 }
 
-/// <summary>One webhook subscription (docs §3.10): an event type, for propertyChange a property, for object.* a type.</summary>
+/// <summary>One webhook subscription (docs/hubspot-api.md §3.10): an event type, for propertyChange a property, for object.* a type.</summary>
 public sealed class WebhookSubscription
 {
     public long Id { get; set; }
@@ -26,7 +26,7 @@ public sealed class WebhookSubscription
     public DateTimeOffset? UpdatedAt { get; set; }
 }
 
-/// <summary>The subscription types of docs §8 and the object types they are about.</summary>
+/// <summary>The subscription types of docs/hubspot-api.md §8 and the object types they are about.</summary>
 public static class WebhookEventTypes
 {
     public const string Creation = "creation";
@@ -48,7 +48,7 @@ public static class WebhookEventTypes
     /// <summary>Every eventType the subscriptions API accepts (SPEC webhooks.v3 enum).</summary>
     public static readonly IReadOnlySet<string> All = Build();
 
-    /// <summary>Properties HubSpot refuses propertyChange subscriptions for (docs §8).</summary>
+    /// <summary>Properties HubSpot refuses propertyChange subscriptions for (docs/hubspot-api.md §8).</summary>
     public static readonly IReadOnlySet<string> UnsubscribableProperties = new HashSet<string>(StringComparer.Ordinal)
     {
         "num_unique_conversion_events", "hs_lastmodifieddate",
@@ -66,7 +66,7 @@ public static class WebhookEventTypes
         {
             foreach (var action in ObjectActions)
             {
-                // Products have no associationChange (docs §8).
+                // Products have no associationChange (docs/hubspot-api.md §8).
                 if (!(prefix == "product" && action == AssociationChange))
                 {
                     all.Add(prefix + "." + action);

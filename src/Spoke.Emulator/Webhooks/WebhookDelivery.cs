@@ -6,7 +6,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Webhooks;
 
 /// <summary>
-/// Delivers committed webhook events the way HubSpot does (docs §8): POSTs of JSON arrays of at most
+/// Delivers committed webhook events the way HubSpot does (docs/hubspot-api.md §8): POSTs of JSON arrays of at most
 /// <see cref="FidelityOptions.WebhookMaxEventsPerRequest"/> events, at most
 /// <see cref="FidelityOptions.WebhookMaxConcurrentRequests"/> in flight (the settings' <c>maxConcurrentRequests</c>
 /// may lower it), signed v1 and v3, retried on connection failure, timeout and any 4xx/5xx up to

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Spoke.Emulator.Webhooks;
 
 /// <summary>
-/// One event as HubSpot delivers it (docs §8). Ids are JSON numbers, as in HubSpot's payloads; <c>sourceId</c> is a
+/// One event as HubSpot delivers it (docs/hubspot-api.md §8). Ids are JSON numbers, as in HubSpot's payloads; <c>sourceId</c> is a
 /// string. <see cref="Write"/> adds the attempt number, which changes with every retry.
 /// </summary>
 public sealed record WebhookEvent

@@ -5,7 +5,7 @@ using System.Text;
 namespace Spoke.Emulator.Webhooks;
 
 /// <summary>
-/// HubSpot's request signatures (docs §8), the emulator's own implementation: v1 is the lowercase hex SHA-256 of
+/// HubSpot's request signatures (docs/hubspot-api.md §8), the emulator's own implementation: v1 is the lowercase hex SHA-256 of
 /// <c>clientSecret + body</c>; v3 the base64 HMAC-SHA256, keyed with the client secret, of
 /// <c>method + uri + body + timestamp</c> (epoch ms).
 /// </summary>
@@ -29,7 +29,7 @@ public static class WebhookSignatures
     ];
 
     /// <summary>
-    /// The URI as v3 signs it (docs §8): these percent-escapes decoded, case-insensitively, and nothing else, so a
+    /// The URI as v3 signs it (docs/hubspot-api.md §8): these percent-escapes decoded, case-insensitively, and nothing else, so a
     /// receiver that follows HubSpot's validation instructions computes the same string.
     /// </summary>
     public static string V3Uri(string uri)

@@ -90,7 +90,7 @@ public sealed class WebhookStore
         }
     }
 
-    /// <summary>A GDPR delete: <c>contact.privacyDeletion</c> and, separately, <c>contact.deletion</c> (docs §8).</summary>
+    /// <summary>A GDPR delete: <c>contact.privacyDeletion</c> and, separately, <c>contact.deletion</c> (docs/hubspot-api.md §8).</summary>
     public void OnPrivacyDeleted(ObjectType type, CrmRecord contact)
     {
         foreach (var sub in Matching(WebhookEventTypes.PrivacyDeletion, type, null))

@@ -13,7 +13,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Webhooks;
 
 /// <summary>
-/// Webhook settings and subscriptions of the emulator's app (docs §3.10), authenticated with the developer API key
+/// Webhook settings and subscriptions of the emulator's app (docs/hubspot-api.md §3.10), authenticated with the developer API key
 /// (<c>?hapikey=</c>), on <c>/webhooks/v3/{appId}</c> and the dated <c>/app-webhooks/{v}/{appId}</c>. A path naming
 /// another app answers 404, as the timeline templates API does.
 /// </summary>
@@ -34,7 +34,7 @@ public static class WebhooksApi
         g.MapPost("/subscriptions", CreateSubscription);
         g.MapPost("/subscriptions/batch/update", BatchUpdate);
         g.MapGet("/subscriptions/{subscriptionId}", GetSubscription);
-        // The spec says PATCH; DOC:webhooks says PUT (docs §3.10 CONFLICT): both work.
+        // The spec says PATCH; DOC:webhooks says PUT (docs/hubspot-api.md §3.10 CONFLICT): both work.
         g.MapPatch("/subscriptions/{subscriptionId}", UpdateSubscription);
         g.MapPut("/subscriptions/{subscriptionId}", UpdateSubscription);
         g.MapDelete("/subscriptions/{subscriptionId}", DeleteSubscription);
@@ -116,7 +116,7 @@ public static class WebhooksApi
         var portal = Portal(ctx);
         using var _ = portal.Write();
         CheckApp(ctx, portal, appId);
-        // Subscriptions stay, paused: without a target nothing is sent (docs §3.10).
+        // Subscriptions stay, paused: without a target nothing is sent (docs/hubspot-api.md §3.10).
         portal.Webhooks.Settings = null;
         portal.TouchMetadata();
         return JsonIO.NoContent();

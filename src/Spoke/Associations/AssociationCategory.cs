@@ -3,7 +3,7 @@ using Spoke.Json;
 
 namespace Spoke.Associations;
 
-/// <summary>Who defined an association type (docs §4.1 <c>associationCategory</c>). Unknown values read and round-trip as they are.</summary>
+/// <summary>Who defined an association type (docs/hubspot-api.md §4.1 <c>associationCategory</c>). Unknown values read and round-trip as they are.</summary>
 [JsonConverter(typeof(WireStringConverter<AssociationCategory>))]
 public readonly struct AssociationCategory : IEquatable<AssociationCategory>, IWireString<AssociationCategory>
 {

@@ -1,7 +1,7 @@
 namespace Spoke.Associations;
 
 /// <summary>
-/// HubSpot's HUBSPOT_DEFINED association types (docs §11), named by direction, so no one types <c>279</c> by hand.
+/// HubSpot's HUBSPOT_DEFINED association types (docs/hubspot-api.md §11), named by direction, so no one types <c>279</c> by hand.
 /// The plain type links any two records; the <c>…Primary</c> types mark the one primary company of a contact, deal or
 /// ticket, and imply the plain one. Custom labels are <see cref="AssociationCategory.UserDefined"/>: read them with
 /// <see cref="AssociationsClient.GetLabelsAsync"/>.

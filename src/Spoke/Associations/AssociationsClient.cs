@@ -8,7 +8,7 @@ using static Spoke.Http.ApiPaths;
 namespace Spoke.Associations;
 
 /// <summary>
-/// Associations v4 (docs §3.2): link records, read links, in bulk, and manage custom labels. Object types are names
+/// Associations v4 (docs/hubspot-api.md §3.2): link records, read links, in bulk, and manage custom labels. Object types are names
 /// (<c>contacts</c>, <c>company</c>) or type ids (<c>0-1</c>, <c>2-1234</c>); types come from <see cref="AssociationTypes"/>.
 /// </summary>
 public class AssociationsClient

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Spoke.Batching;
 
-/// <summary>HubSpot's batch answer: <c>{status, results, numErrors?, errors?, startedAt, completedAt}</c> (docs §4.3).</summary>
+/// <summary>HubSpot's batch answer: <c>{status, results, numErrors?, errors?, startedAt, completedAt}</c> (docs/hubspot-api.md §4.3).</summary>
 internal sealed class BatchResponseDto<T>
 {
     public string? Status { get; set; }

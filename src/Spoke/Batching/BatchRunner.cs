@@ -19,7 +19,7 @@ internal sealed record BatchChunkOutcome<T>(List<BatchItem<T>> Succeeded, List<B
 /// </summary>
 internal static class BatchRunner
 {
-    /// <summary>HubSpot's inputs per batch request (docs §3.1).</summary>
+    /// <summary>HubSpot's inputs per batch request (docs/hubspot-api.md §3.1).</summary>
     public const int MaxInputs = 100;
 
     /// <summary>Inputs per batch read when property history is asked for (HubSpot lowers the cap to 50).</summary>

@@ -8,7 +8,7 @@ using Spoke.Mapping;
 namespace Spoke.Crm;
 
 /// <summary>
-/// HubSpot's property wire formats (docs §12), in one place so <see cref="PropertyBag"/> and the object mapper agree.
+/// HubSpot's property wire formats (docs/hubspot-api.md §12), in one place so <see cref="PropertyBag"/> and the object mapper agree.
 /// Errors name the property but never echo its value: values may be personal data, and exceptions end up in logs.
 /// </summary>
 internal static class WireFormat

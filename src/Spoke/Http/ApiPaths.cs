@@ -1,7 +1,7 @@
 namespace Spoke.Http;
 
 /// <summary>
-/// Path prefixes of the non-object areas in each API family (docs §1a): the dated <c>2026-09</c> paths by default,
+/// Path prefixes of the non-object areas in each API family (docs/hubspot-api.md §1a): the dated <c>2026-09</c> paths by default,
 /// the classic <c>/crm/v3</c> and <c>/crm/v4</c> ones with <see cref="HubSpotApiVersion.Classic"/>.
 /// </summary>
 internal static class ApiPaths
@@ -13,7 +13,7 @@ internal static class ApiPaths
 
     /// <summary>
     /// The GET of one record's associations: the 2026-09 spec has no such operation, the v4 path serves it in both
-    /// families (docs §1a).
+    /// families (docs/hubspot-api.md §1a).
     /// </summary>
     public static string AssociationsReadPrefix(this HubSpotClientOptions o) => "crm/v4/objects";
 
@@ -30,7 +30,7 @@ internal static class ApiPaths
 
     public static string ListsPrefix(this HubSpotClientOptions o) => Classic(o) ? "crm/v3/lists" : "crm/lists/2026-09";
 
-    /// <summary>Timeline events: the newest dated family for them is <c>2026-03</c> (docs §1a).</summary>
+    /// <summary>Timeline events: the newest dated family for them is <c>2026-03</c> (docs/hubspot-api.md §1a).</summary>
     public static string TimelineEventsPrefix(this HubSpotClientOptions o) => Classic(o) ? "integrators/timeline/v3/events" : "integrators/timeline/2026-03/events";
 
     /// <summary>Event templates (developer API key) exist only under v3.</summary>

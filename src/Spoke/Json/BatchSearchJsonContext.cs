@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Spoke.Json;
 
-// Batch and search wire shapes (docs §4.3, §6), in their own context so other areas' DTOs merge without conflict.
+// Batch and search wire shapes (docs/hubspot-api.md §4.3, §6), in their own context so other areas' DTOs merge without conflict.
 internal sealed class BatchCreateItemDto
 {
     public Dictionary<string, string?> Properties { get; set; } = [];

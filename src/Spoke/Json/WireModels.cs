@@ -62,7 +62,7 @@ internal sealed class ObjectInputDto
 {
     public Dictionary<string, string?> Properties { get; set; } = [];
 
-    /// <summary>Creates only: <c>{to:{id}, types:[…]}</c> per association (docs §4.1).</summary>
+    /// <summary>Creates only: <c>{to:{id}, types:[…]}</c> per association (docs/hubspot-api.md §4.1).</summary>
     public List<CreateAssociationDto>? Associations { get; set; }
 }
 

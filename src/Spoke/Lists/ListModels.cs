@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Spoke.Lists;
 
-/// <summary>A list of records of one object type (docs §3.7 <c>PublicObjectList</c>).</summary>
+/// <summary>A list of records of one object type (docs/hubspot-api.md §3.7 <c>PublicObjectList</c>).</summary>
 public sealed class ObjectList
 {
     public string ListId { get; init; } = "";

@@ -3,7 +3,7 @@ using Spoke.Json;
 
 namespace Spoke.Lists;
 
-/// <summary>How a list gets its members (docs §3.7). Unknown values read and round-trip as they are.</summary>
+/// <summary>How a list gets its members (docs/hubspot-api.md §3.7). Unknown values read and round-trip as they are.</summary>
 [JsonConverter(typeof(WireStringConverter<ListProcessingType>))]
 public readonly struct ListProcessingType : IEquatable<ListProcessingType>, IWireString<ListProcessingType>
 {

@@ -5,7 +5,7 @@ using static Spoke.Http.ApiPaths;
 
 namespace Spoke.Lists;
 
-/// <summary>Lists v3 (docs §3.7): MANUAL, DYNAMIC and SNAPSHOT lists, their members, and a record's lists.</summary>
+/// <summary>Lists v3 (docs/hubspot-api.md §3.7): MANUAL, DYNAMIC and SNAPSHOT lists, their members, and a record's lists.</summary>
 public class ListsClient
 {
     private static readonly ListsJsonContext Json = ListsJsonContext.Default;

@@ -9,7 +9,7 @@ public sealed class OwnerTeam
 }
 
 /// <summary>
-/// A user (or queue) records can be assigned to (docs §3.6). Assign with the <c>hubspot_owner_id</c> property set to
+/// A user (or queue) records can be assigned to (docs/hubspot-api.md §3.6). Assign with the <c>hubspot_owner_id</c> property set to
 /// <see cref="Id"/>, not <see cref="UserId"/>.
 /// </summary>
 public sealed class Owner

@@ -5,7 +5,7 @@ using static Spoke.Http.ApiPaths;
 
 namespace Spoke.Owners;
 
-/// <summary>The portal's owners (docs §3.6), read-only.</summary>
+/// <summary>The portal's owners (docs/hubspot-api.md §3.6), read-only.</summary>
 public class OwnersClient
 {
     private static readonly OwnersJsonContext Json = OwnersJsonContext.Default;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Spoke.Pipelines;
 
-/// <summary>A deal, ticket or custom-object pipeline (docs §3.5).</summary>
+/// <summary>A deal, ticket or custom-object pipeline (docs/hubspot-api.md §3.5).</summary>
 public sealed class Pipeline
 {
     public string Id { get; init; } = "";

@@ -3,7 +3,7 @@ using static Spoke.Http.ApiPaths;
 
 namespace Spoke.Pipelines;
 
-/// <summary>Pipelines and their stages for deals, tickets and custom objects (docs §3.5).</summary>
+/// <summary>Pipelines and their stages for deals, tickets and custom objects (docs/hubspot-api.md §3.5).</summary>
 public class PipelinesClient
 {
     private static readonly PipelinesJsonContext Json = PipelinesJsonContext.Default;

@@ -4,7 +4,7 @@ using static Spoke.Http.ApiPaths;
 
 namespace Spoke.Properties;
 
-/// <summary>Property definitions and groups per object type (docs §3.3).</summary>
+/// <summary>Property definitions and groups per object type (docs/hubspot-api.md §3.3).</summary>
 public class PropertiesClient
 {
     private static readonly PropertiesJsonContext Json = PropertiesJsonContext.Default;

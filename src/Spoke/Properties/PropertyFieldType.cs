@@ -3,7 +3,7 @@ using Spoke.Json;
 
 namespace Spoke.Properties;
 
-/// <summary>How a property is edited in HubSpot's UI (docs §3.3 <c>fieldType</c>). Unknown values read and round-trip as they are.</summary>
+/// <summary>How a property is edited in HubSpot's UI (docs/hubspot-api.md §3.3 <c>fieldType</c>). Unknown values read and round-trip as they are.</summary>
 [JsonConverter(typeof(WireStringConverter<PropertyFieldType>))]
 public readonly struct PropertyFieldType : IEquatable<PropertyFieldType>, IWireString<PropertyFieldType>
 {

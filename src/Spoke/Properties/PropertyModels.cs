@@ -19,7 +19,7 @@ public sealed class PropertyModificationMetadata
     public bool? ReadOnlyOptions { get; init; }
 }
 
-/// <summary>A property definition as HubSpot holds it (docs §3.3 <c>Property</c>).</summary>
+/// <summary>A property definition as HubSpot holds it (docs/hubspot-api.md §3.3 <c>Property</c>).</summary>
 public sealed class PropertyDefinition
 {
     public string Name { get; init; } = "";
@@ -52,7 +52,7 @@ public sealed class PropertyDefinition
     public string? CalculationFormula { get; init; }
 }
 
-/// <summary>A new property (docs §3.3 <c>PropertyCreate</c>): name, label, type, field type and group are required.</summary>
+/// <summary>A new property (docs/hubspot-api.md §3.3 <c>PropertyCreate</c>): name, label, type, field type and group are required.</summary>
 public sealed class PropertyCreate
 {
     /// <summary>Internal name: lowercase letters, digits and underscores, starting with a letter.</summary>

@@ -3,7 +3,7 @@ using Spoke.Json;
 
 namespace Spoke.Properties;
 
-/// <summary>A property's data type (docs §3.3 <c>type</c>). Unknown values read and round-trip as they are.</summary>
+/// <summary>A property's data type (docs/hubspot-api.md §3.3 <c>type</c>). Unknown values read and round-trip as they are.</summary>
 [JsonConverter(typeof(WireStringConverter<PropertyType>))]
 public readonly struct PropertyType : IEquatable<PropertyType>, IWireString<PropertyType>
 {

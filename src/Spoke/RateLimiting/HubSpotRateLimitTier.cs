@@ -1,7 +1,7 @@
 namespace Spoke.RateLimiting;
 
 /// <summary>
-/// The HubSpot subscription (or app kind) whose documented budget the rate-limit gate starts from (docs §7). The gate
+/// The HubSpot subscription (or app kind) whose documented budget the rate-limit gate starts from (docs/hubspot-api.md §7). The gate
 /// then learns the real budget from HubSpot's <c>X-HubSpot-RateLimit-*</c> headers, so a wrong guess costs little.
 /// </summary>
 public enum HubSpotRateLimitTier

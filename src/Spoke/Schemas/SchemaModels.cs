@@ -19,7 +19,7 @@ public sealed class SchemaAssociation
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
-/// <summary>A custom object type (docs §3.4 <c>ObjectSchema</c>). Its records live at <c>client.Crm.Objects(ObjectTypeId)</c>.</summary>
+/// <summary>A custom object type (docs/hubspot-api.md §3.4 <c>ObjectSchema</c>). Its records live at <c>client.Crm.Objects(ObjectTypeId)</c>.</summary>
 public sealed class ObjectSchema
 {
     public string Id { get; init; } = "";
@@ -48,7 +48,7 @@ public sealed class ObjectSchema
     public IReadOnlyList<SchemaAssociation> Associations { get; init; } = [];
 }
 
-/// <summary>A new custom object type (docs §3.4 <c>ObjectSchemaEgg</c>).</summary>
+/// <summary>A new custom object type (docs/hubspot-api.md §3.4 <c>ObjectSchemaEgg</c>).</summary>
 public sealed class ObjectSchemaCreate
 {
     /// <summary>Letters, digits and underscores, starting with a letter.</summary>

@@ -3,7 +3,7 @@ using static Spoke.Http.ApiPaths;
 
 namespace Spoke.Schemas;
 
-/// <summary>Custom object schemas (docs §3.4). Object types are <c>2-N</c>, <c>p_name</c> or the fully qualified name.</summary>
+/// <summary>Custom object schemas (docs/hubspot-api.md §3.4). Object types are <c>2-N</c>, <c>p_name</c> or the fully qualified name.</summary>
 public class SchemasClient
 {
     private static readonly SchemasJsonContext Json = SchemasJsonContext.Default;

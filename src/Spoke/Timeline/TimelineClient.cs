@@ -5,7 +5,7 @@ using static Spoke.Http.ApiPaths;
 namespace Spoke.Timeline;
 
 /// <summary>
-/// Timeline events (docs §3.8). Templates are app-level: they authenticate with
+/// Timeline events (docs/hubspot-api.md §3.8). Templates are app-level: they authenticate with
 /// <see cref="HubSpotClientOptions.DeveloperApiKey"/> (sent as <c>?hapikey=</c>, no bearer token). Events are
 /// portal-level and use the access token (scope <c>timeline</c>).
 /// </summary>

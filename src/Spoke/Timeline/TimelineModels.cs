@@ -25,7 +25,7 @@ public sealed class TimelineToken
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
-/// <summary>An event template of an app (docs §3.8).</summary>
+/// <summary>An event template of an app (docs/hubspot-api.md §3.8).</summary>
 public sealed class TimelineEventTemplate
 {
     public string Id { get; init; } = "";
@@ -79,7 +79,7 @@ public sealed class TimelineIFrame
 }
 
 /// <summary>
-/// A timeline event (docs §3.8). <see cref="Id"/> is yours and makes a retry safe: the same id is the same event.
+/// A timeline event (docs/hubspot-api.md §3.8). <see cref="Id"/> is yours and makes a retry safe: the same id is the same event.
 /// Name the record with <see cref="ObjectId"/>, or for contacts <see cref="Email"/>/<see cref="Utk"/>, for
 /// companies <see cref="Domain"/>.
 /// </summary>

@@ -3,7 +3,7 @@ using Spoke.Json;
 
 namespace Spoke.Timeline;
 
-/// <summary>A timeline event template token's type (docs §3.8). Unknown values read and round-trip as they are.</summary>
+/// <summary>A timeline event template token's type (docs/hubspot-api.md §3.8). Unknown values read and round-trip as they are.</summary>
 [JsonConverter(typeof(WireStringConverter<TimelineTokenType>))]
 public readonly struct TimelineTokenType : IEquatable<TimelineTokenType>, IWireString<TimelineTokenType>
 {

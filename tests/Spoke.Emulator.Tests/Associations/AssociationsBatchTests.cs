@@ -89,7 +89,7 @@ public sealed class AssociationsBatchTests(EmulatorFixture fixture) : IClassFixt
         })).Expect(204);
         Assert.Equal(new[] { a }, (await Associated(_api, "contacts", contact, "companies")).Keys);
 
-        // Removing the plain type removes the pair (docs §3.2).
+        // Removing the plain type removes the pair (docs/hubspot-api.md §3.2).
         (await _api.Post("/crm/v4/associations/contacts/companies/batch/labels/archive", new
         {
             inputs = new[] { new { from = new { id = contact }, to = new { id = a }, types = new[] { Spec(279) } } },

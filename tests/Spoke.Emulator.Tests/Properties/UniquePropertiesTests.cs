@@ -3,7 +3,7 @@ using Spoke.Emulator.Tests.Infrastructure;
 
 namespace Spoke.Emulator.Tests.Properties;
 
-/// <summary>hasUniqueValue properties: enforced on writes, usable as idProperty, limited to ten per object (docs §13).</summary>
+/// <summary>hasUniqueValue properties: enforced on writes, usable as idProperty, limited to ten per object (docs/hubspot-api.md §13).</summary>
 public sealed class UniquePropertiesTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     private readonly Api _api = fixture.Api;

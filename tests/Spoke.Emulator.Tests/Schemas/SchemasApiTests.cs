@@ -4,7 +4,7 @@ using Spoke.Emulator.Tests.Infrastructure;
 
 namespace Spoke.Emulator.Tests.Schemas;
 
-/// <summary>Custom object schemas: create, read, update, archive, purge, associations, scopes (docs §3.4).</summary>
+/// <summary>Custom object schemas: create, read, update, archive, purge, associations, scopes (docs/hubspot-api.md §3.4).</summary>
 public sealed class SchemasApiTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     private readonly Api _api = fixture.Api;

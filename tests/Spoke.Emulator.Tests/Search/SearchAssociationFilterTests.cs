@@ -5,7 +5,7 @@ using static Spoke.Emulator.Tests.Search.SearchTestData;
 
 namespace Spoke.Emulator.Tests.Search;
 
-/// <summary>The <c>associations.{type}</c> pseudo-property (docs §6): records associated with a given record.</summary>
+/// <summary>The <c>associations.{type}</c> pseudo-property (docs/hubspot-api.md §6): records associated with a given record.</summary>
 public sealed class SearchAssociationFilterTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     private readonly Api _api = fixture.Api;

@@ -4,7 +4,7 @@ using static Spoke.Emulator.Tests.Search.SearchTestData;
 namespace Spoke.Emulator.Tests.Search;
 
 /// <summary>
-/// Search-index lag (docs §6 "may take a few moments"): within the lag after a write, search sees the record as it
+/// Search-index lag (docs/hubspot-api.md §6 "may take a few moments"): within the lag after a write, search sees the record as it
 /// was before it; afterwards, as it is. Reads by id are never lagged.
 /// </summary>
 public sealed class SearchLagTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>

@@ -3,7 +3,7 @@ using static Spoke.Emulator.Tests.Search.SearchTestData;
 
 namespace Spoke.Emulator.Tests.Search;
 
-/// <summary>Every filter operator on every property type, with HubSpot's case rules (docs §6, §12).</summary>
+/// <summary>Every filter operator on every property type, with HubSpot's case rules (docs/hubspot-api.md §6, §12).</summary>
 public sealed class SearchOperatorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     private async Task<List<string>> Find(string property, string op, string? value = null, string[]? values = null, string? highValue = null)

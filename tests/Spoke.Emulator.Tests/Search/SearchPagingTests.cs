@@ -4,7 +4,7 @@ using static Spoke.Emulator.Tests.Search.SearchTestData;
 
 namespace Spoke.Emulator.Tests.Search;
 
-/// <summary>Order, sorting, paging with <c>after</c>, and the 10,000-result ceiling (docs §4.4, §6).</summary>
+/// <summary>Order, sorting, paging with <c>after</c>, and the 10,000-result ceiling (docs/hubspot-api.md §4.4, §6).</summary>
 public sealed class SearchPagingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     [Fact]

@@ -13,7 +13,7 @@ public sealed class RateLimitedEmulatorFixture : IAsyncLifetime
     public Task DisposeAsync() => Inner.DisposeAsync();
 }
 
-/// <summary>Search's own limit: 5 requests per second per token, and no rate-limit headers (docs §6, §7).</summary>
+/// <summary>Search's own limit: 5 requests per second per token, and no rate-limit headers (docs/hubspot-api.md §6, §7).</summary>
 public sealed class SearchRateLimitTests(RateLimitedEmulatorFixture limited) : IClassFixture<RateLimitedEmulatorFixture>
 {
     [Fact]

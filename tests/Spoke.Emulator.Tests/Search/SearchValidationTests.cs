@@ -4,7 +4,7 @@ using static Spoke.Emulator.Tests.Search.SearchTestData;
 
 namespace Spoke.Emulator.Tests.Search;
 
-/// <summary>Request limits and errors: filter maxima, limit, body size, unknown names, scopes (docs §5, §6).</summary>
+/// <summary>Request limits and errors: filter maxima, limit, body size, unknown names, scopes (docs/hubspot-api.md §5, §6).</summary>
 public sealed class SearchValidationTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     private static JsonObject Filters(int groups, int perGroup)

@@ -9,7 +9,7 @@ using static Spoke.Emulator.Tests.Associations.Records;
 
 namespace Spoke.Emulator.Tests.Webhooks;
 
-/// <summary>How events reach the app (docs §8): batches, concurrency, signatures, retries on the emulator clock, faults, log.</summary>
+/// <summary>How events reach the app (docs/hubspot-api.md §8): batches, concurrency, signatures, retries on the emulator clock, faults, log.</summary>
 public sealed class WebhookDeliveryTests(WebhooksFixture fixture) : IClassFixture<WebhooksFixture>
 {
     private HubSpotEmulator Emulator => fixture.Emulator;

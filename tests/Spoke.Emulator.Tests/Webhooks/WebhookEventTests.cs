@@ -6,7 +6,7 @@ using static Spoke.Emulator.Tests.Associations.Records;
 
 namespace Spoke.Emulator.Tests.Webhooks;
 
-/// <summary>Which CRM changes produce which events (docs §8), with their payload fields, whatever API path made them.</summary>
+/// <summary>Which CRM changes produce which events (docs/hubspot-api.md §8), with their payload fields, whatever API path made them.</summary>
 public sealed class WebhookEventTests(WebhooksFixture fixture) : IClassFixture<WebhooksFixture>
 {
     private Api Api => fixture.Api;

@@ -2,7 +2,7 @@ using Spoke.Emulator.Tests.Infrastructure;
 
 namespace Spoke.Emulator.Tests.Webhooks;
 
-/// <summary>Webhook settings and subscriptions (docs §3.10) under the developer API key.</summary>
+/// <summary>Webhook settings and subscriptions (docs/hubspot-api.md §3.10) under the developer API key.</summary>
 public sealed class WebhooksApiTests(WebhooksFixture fixture) : IClassFixture<WebhooksFixture>
 {
     private Api Developer => fixture.Developer;

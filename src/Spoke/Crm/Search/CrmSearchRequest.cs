@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Spoke.Crm;
 
-/// <summary>HubSpot's search operators (docs §6).</summary>
+/// <summary>HubSpot's search operators (docs/hubspot-api.md §6).</summary>
 public enum SearchOperator
 {
     /// <summary>Equal (<c>EQ</c>).</summary>

@@ -15,7 +15,7 @@ namespace Spoke.Crm;
 /// </summary>
 internal sealed class SearchWindows
 {
-    // HubSpot's search maxima (docs §6: 5 groups, 10 filters per group, 25 in all).
+    // HubSpot's search maxima (docs/hubspot-api.md §6: 5 groups, 10 filters per group, 25 in all).
     internal const int MaxFilterGroups = 5;
     internal const int MaxFiltersPerGroup = 10;
     internal const int MaxFilters = 25;
