@@ -249,8 +249,8 @@ public sealed class EmulatorAdminClient : IDisposable
         return WebhookFaultsAsync(HttpMethod.Put, Write(w =>
         {
             w.WriteStartObject();
-            WriteSwitch(w, "duplicates", faults.Duplicates);
-            WriteSwitch(w, "outOfOrder", faults.OutOfOrder);
+            WebhooksAdminApi.WriteSwitch(w, "duplicates", faults.Duplicates);
+            WebhooksAdminApi.WriteSwitch(w, "outOfOrder", faults.OutOfOrder);
             if (faults.Seed is { } seed)
             {
                 w.WriteNumber("seed", seed);
@@ -445,23 +445,6 @@ public sealed class EmulatorAdminClient : IDisposable
         e.GetProperty("duplicate").GetBoolean(),
         e.GetProperty("outOfOrder").GetBoolean(),
         e.GetProperty("elapsedMs").GetInt64());
-
-    private static void WriteSwitch(Utf8JsonWriter w, string name, WebhookFaultSwitch? s)
-    {
-        if (s is null)
-        {
-            return;
-        }
-
-        w.WriteStartObject(name);
-        w.WriteNumber("probability", s.Probability);
-        if (s.Count is { } count)
-        {
-            w.WriteNumber("count", count);
-        }
-
-        w.WriteEndObject();
-    }
 
     private static WebhookFaultSwitch? ReadSwitch(JsonElement root, string name) =>
         root.TryGetProperty(name, out var s) && s.ValueKind == JsonValueKind.Object

@@ -138,7 +138,8 @@ public static class WebhooksAdminApi
         w.WriteEndObject();
     }
 
-    private static void WriteSwitch(Utf8JsonWriter w, string name, WebhookFaultSwitch? s)
+    /// <summary>One delivery-fault switch as the admin API reads and writes it (also used by <see cref="Admin.EmulatorAdminClient"/>).</summary>
+    internal static void WriteSwitch(Utf8JsonWriter w, string name, WebhookFaultSwitch? s)
     {
         if (s is null)
         {
