@@ -4,6 +4,7 @@ namespace Spoke;
 public enum HubSpotApiVersion
 {
     /// <summary>The date-based <c>2026-09</c> paths, e.g. <c>/crm/objects/2026-09/contacts</c>. The default.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707", Justification = "Spells HubSpot's version name 2026-09; public API.")]
     V2026_09,
 
     /// <summary>The classic <c>/crm/v3</c> and <c>/crm/v4</c> paths.</summary>

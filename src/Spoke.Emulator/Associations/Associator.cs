@@ -233,7 +233,7 @@ public sealed class Associator(PortalState portal)
         }
     }
 
-    private bool SetCalculated(ObjectStore store, CrmRecord record, string name, string value, DateTimeOffset now)
+    private static bool SetCalculated(ObjectStore store, CrmRecord record, string name, string value, DateTimeOffset now)
     {
         if ((record.Get(name) ?? "") == value)
         {

@@ -11,6 +11,7 @@ public sealed record ErrorDetail(string Message, string? Code = null, string? In
 /// Thrown by endpoint code to answer with HubSpot's error body
 /// (<c>status, message, correlationId, category, subCategory?, errors[], context, links</c>; docs/hubspot-api.md §5).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710", Justification = "Named for HubSpot's error body it answers with; thrown only inside the emulator.")]
 public sealed class ApiError : Exception
 {
     public ApiError(int statusCode, string category, string message) : base(message)

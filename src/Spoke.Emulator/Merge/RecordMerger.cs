@@ -43,7 +43,7 @@ public sealed class RecordMerger(PortalState portal)
         store.Delete(merged, mergedInto: survivor.Id);
         var moved = MoveProperties(type, store, survivor, merged, now);
         RecordAbsorbedIds(type, store, survivor, merged, now);
-        new RecordWriter(portal).Touch(type, store, survivor, now);
+        RecordWriter.Touch(type, store, survivor, now);
         MoveAssociations(type, survivor, merged);
         MoveListMemberships(type, survivor, merged, now);
         MoveTimelineEvents(type, survivor, merged);

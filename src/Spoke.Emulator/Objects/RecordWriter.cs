@@ -143,7 +143,7 @@ public sealed class RecordWriter(PortalState portal)
     }
 
     /// <summary>Marks a record modified (both last-modified properties move, without history growth).</summary>
-    public void Touch(ObjectType type, ObjectStore store, CrmRecord record, DateTimeOffset now)
+    public static void Touch(ObjectType type, ObjectStore store, CrmRecord record, DateTimeOffset now)
     {
         var stamp = PropertyValues.FormatInstant(now);
         record.UpdatedAt = now;

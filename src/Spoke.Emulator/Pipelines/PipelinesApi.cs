@@ -63,7 +63,7 @@ public static class PipelinesApi
         return (type.TypeId == "0-3" ? dealUsages ?? references : references ?? dealUsages) ?? byDefault;
     }
 
-    private static IReadOnlyDictionary<string, string> Location(HttpContext ctx, string id) =>
+    private static Dictionary<string, string> Location(HttpContext ctx, string id) =>
         new Dictionary<string, string> { ["Location"] = $"{Query.BaseUrl(ctx)}/{Uri.EscapeDataString(id)}" };
 
     private static IResult List(HttpContext ctx, string objectType)

@@ -38,10 +38,11 @@ public sealed class WebhookDelivery : IAsyncDisposable
     private int _generation;
     private Task? _loop;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The HttpClient owns the handler (disposeHandler) and is disposed in DisposeAsync.")]
     internal WebhookDelivery(PortalState portal)
     {
         _portal = portal;
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         portal.Webhooks.Committed += Enqueue;
         portal.Clock.Advanced += Wake;
         portal.WasReset += Clear;

@@ -137,7 +137,11 @@ public sealed class SqliteWebhookInboxStore : WebhookInboxStore
 
     public override ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+
         _writer.Dispose();
         _ownership?.Dispose();
         return base.DisposeAsync();
