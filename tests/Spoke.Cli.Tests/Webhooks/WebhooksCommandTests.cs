@@ -133,6 +133,12 @@ public sealed class WebhooksCommandTests : IDisposable
             Assert.NotEqual(Path.Combine(Path.GetTempPath(), "spoke-webhooks-inbox.db"), path);
             var folder = Path.GetFileName(Environment.CurrentDirectory.TrimEnd('/')).Replace('.', '_');
             Assert.Contains($"spoke-webhooks-{folder}-", path, StringComparison.Ordinal);
+            // The inbox's schema is created as the host starts, which may finish just after the line is printed: wait for it (bounded).
+            for (var i = 0; i < 100 && !File.Exists(path); i++)
+            {
+                await Task.Delay(100);
+            }
+
             Assert.True(File.Exists(path), path);
         }
         finally
