@@ -121,6 +121,11 @@ internal static class EmulatorCommand
                 Console.WriteLine("HubSpot emulator stopped before it started listening.");
                 return 0;
             }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                Console.Error.WriteLine($"Port {options.Port} on {options.Host} is already in use (another emulator?): stop that process, or choose another port with --port N (0 picks a free one).");
+                return 2;
+            }
 
             await using var emulator = started;
             var url = emulator.BaseUri.ToString().TrimEnd('/');

@@ -20,5 +20,7 @@ internal static class EmulatorLogging
             o.UseUtcTimestamp = true;
         });
         logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // The host's own start-up failures (a port in use) are reported by the command in one clear line instead.
+        logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
     }
 }

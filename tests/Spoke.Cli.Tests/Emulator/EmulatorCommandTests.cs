@@ -77,6 +77,18 @@ public sealed class EmulatorCommandTests
         Assert.Contains("HubSpot emulator stopped", spoke.Output);
     }
 
+    [Fact]
+    public async Task A_port_in_use_is_one_clear_line_and_exit_code_2_not_a_stack_trace()
+    {
+        await using var first = SpokeProcess.Start("emulator", "--port", "0");
+        var uri = await first.ListeningUriAsync();
+        await using var second = SpokeProcess.Start("emulator", "--port", uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"Port {uri.Port} on 127.0.0.1 is already in use", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", second.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
