@@ -91,6 +91,14 @@ public sealed class HubSpotClientOptions
     /// </summary>
     public bool ProactiveRateLimiting { get; set; } = true;
 
+    /// <summary>
+    /// Where the rate-limit gates and circuit breakers live; clients given the same instance share a token's budget and
+    /// breaker. <c>AddHubSpotClient</c> sets the container's singleton (one per host). Null (the default for a client built
+    /// by hand): the client gets a state of its own; pass <see cref="RateLimiting.HubSpotRateLimitState.Shared"/> to share
+    /// across the process.
+    /// </summary>
+    public RateLimiting.HubSpotRateLimitState? RateLimitState { get; set; }
+
     /// <summary>First backoff delay for 5xx, transport errors and timeouts (exponential with jitter from there; capped at 30 s).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 

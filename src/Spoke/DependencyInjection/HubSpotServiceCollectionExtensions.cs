@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Spoke.RateLimiting;
 
 namespace Spoke.DependencyInjection;
 
@@ -77,12 +78,15 @@ public static class HubSpotServiceCollectionExtensions
         options.PostConfigure<IServiceProvider>((o, sp) =>
         {
             o.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+            o.RateLimitState ??= sp.GetRequiredService<HubSpotRateLimitState>();
             if (ReferenceEquals(o.TimeProvider, TimeProvider.System) && sp.GetService<TimeProvider>() is { } time)
             {
                 o.TimeProvider = time;
             }
         });
         services.TryAddSingleton<IHubSpotClientFactory, HubSpotClientFactory>();
+        // One per container: the clients of one host share budgets and breakers, two hosts in one process do not.
+        services.TryAddSingleton<HubSpotRateLimitState>();
         return services.AddHttpClient(HttpClientName(name), http => http.Timeout = Timeout.InfiniteTimeSpan)
             // IHttpClientFactory's own loggers write full URLs (record ids, emails); the client logs path templates instead.
             .RemoveAllLoggers();

@@ -43,8 +43,10 @@ internal sealed class HubSpotHttp
         _options = options;
         _tokens = tokens;
         _logger = options.LoggerFactory?.CreateLogger("Spoke.HubSpotClient") ?? NullLogger.Instance;
-        Gate = options.ProactiveRateLimiting ? RateLimitGateRegistry.For(tokens.BudgetKey, options) : null;
-        _pipeline = HubSpotResilience.Build(options, tokens.BudgetKey, Gate is not null, _logger);
+        // No state given: this client's budget and breaker are its own, never another client's by accident.
+        var state = options.RateLimitState ?? new HubSpotRateLimitState();
+        Gate = options.ProactiveRateLimiting ? state.GateFor(tokens.BudgetKey, options) : null;
+        _pipeline = HubSpotResilience.Build(options, state.BreakerFor(tokens.BudgetKey, options.TimeProvider), Gate is not null, _logger);
     }
 
     public HubSpotClientOptions Options => _options;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -32,10 +31,8 @@ internal static class HubSpotResilience
 
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    private static readonly ConcurrentDictionary<string, ResiliencePipeline> Breakers = new(StringComparer.Ordinal);
-
     /// <param name="gated">A rate-limit gate paces the attempts: it, not the retry delay, waits out a 429 without <c>Retry-After</c>.</param>
-    public static ResiliencePipeline Build(HubSpotClientOptions options, string budgetKey, bool gated, ILogger logger)
+    public static ResiliencePipeline Build(HubSpotClientOptions options, ResiliencePipeline breaker, bool gated, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider, Name = "Spoke.HubSpot" };
         if (options.TotalTimeout > TimeSpan.Zero && options.TotalTimeout != Timeout.InfiniteTimeSpan)
@@ -65,7 +62,7 @@ internal static class HubSpotResilience
             });
         }
 
-        builder.AddPipeline(Breakers.GetOrAdd(budgetKey, static (_, time) => BuildBreaker(time), options.TimeProvider));
+        builder.AddPipeline(breaker);
         return builder.Build();
     }
 
@@ -107,7 +104,7 @@ internal static class HubSpotResilience
     }
 
     /// <summary>Opens on a run of 5xx, timeouts and transport errors; 429s never count (the gate and retry handle them).</summary>
-    private static ResiliencePipeline BuildBreaker(TimeProvider time) =>
+    internal static ResiliencePipeline BuildBreaker(TimeProvider time) =>
         new ResiliencePipelineBuilder { TimeProvider = time, Name = "Spoke.HubSpot.CircuitBreaker" }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {

@@ -12,6 +12,40 @@ namespace Spoke.Tests.DependencyInjection;
 public sealed class HubSpotServiceCollectionTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
 {
     [Fact]
+    public async Task Two_hosts_in_one_process_with_one_token_do_not_share_a_budget()
+    {
+        await using var h = fixture.Harness();
+        ServiceProvider Host()
+        {
+            var services = new ServiceCollection();
+            services.AddSingleton<TimeProvider>(h.Time);
+            services.AddHubSpotClient(o => (o.BaseUri, o.AccessToken, o.ApiVersion, o.ExpectedBurstLimit) =
+                (h.Emulator.BaseUri, h.Token, HubSpotApiVersion.Classic, 2));
+            return services.BuildServiceProvider();
+        }
+
+        await using var firstHost = Host();
+        await using var secondHost = Host();
+        var first = firstHost.GetRequiredService<HubSpotClient>();
+        var sameHost = firstHost.GetRequiredService<IHubSpotClientFactory>().CreateClient();
+        var otherHost = secondHost.GetRequiredService<HubSpotClient>();
+        Assert.Same(first.Http.Gate, sameHost.Http.Gate);
+        Assert.NotSame(first.Http.Gate, otherHost.Http.Gate);
+
+        // The first host's budget of 2 is held by two calls in flight: its next call waits, the other host's does not.
+        using var a = await first.Http.Gate!.AcquireAsync(search: false, default);
+        using var b = await first.Http.Gate.AcquireAsync(search: false, default);
+        var held = PipelineHarness.ListContactsAsync(sameHost);
+        await PipelineHarness.WaitUntilAsync(() => first.Http.Gate.Waiting(search: false) == 1, "the first host's budget is spent");
+
+        await PipelineHarness.ListContactsAsync(otherHost).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(held.IsCompleted);
+        a.Dispose();
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        await held.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task AddHubSpotClient_binds_the_HubSpot_section_and_serves_working_clients()
     {
         await using var h = fixture.Harness();

@@ -47,7 +47,7 @@ public sealed class PipelineFixture : IAsyncLifetime
 /// <summary>
 /// An emulator whose clock and the clients' clock are one <see cref="FakeTimeProvider"/>: advancing it moves HubSpot's
 /// rate-limit windows and the client's gate, backoff and timeouts together, with no real sleeping. Each harness has its
-/// own tokens, so its clients have budgets of their own in the process-wide gate registry.
+/// own tokens and its own <see cref="Spoke.RateLimiting.HubSpotRateLimitState"/>: its clients of one token share a gate.
 /// </summary>
 internal sealed class PipelineHarness : IAsyncDisposable
 {
@@ -65,6 +65,9 @@ internal sealed class PipelineHarness : IAsyncDisposable
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>The gates and breakers every client of this harness shares, as the clients of one DI container do.</summary>
+    public Spoke.RateLimiting.HubSpotRateLimitState RateLimitState { get; } = new();
     public HubSpotEmulator Emulator { get; }
     public string Token { get; }
     public string SecondToken { get; }
@@ -99,6 +102,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             ApiVersion = HubSpotApiVersion.Classic,
             TimeProvider = Time,
             RetryBaseDelay = TimeSpan.FromMilliseconds(200),
+            RateLimitState = RateLimitState,
         };
         configure?.Invoke(options);
         var counting = new CountingHandler(this) { InnerHandler = transport ?? new SocketsHttpHandler() };

@@ -135,6 +135,42 @@ public sealed class RateLimitGateTests(PipelineFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Clients_given_one_rate_limit_state_share_a_budget_and_clients_with_another_do_not()
+    {
+        await using var h = fixture.Harness();
+        var shared = new HubSpotRateLimitState();
+        var first = h.Client(configure: o => (o.RateLimitState, o.ExpectedBurstLimit) = (shared, 2));
+        var sameState = h.Client(configure: o => o.RateLimitState = shared);
+        var otherState = h.Client(configure: o => o.RateLimitState = new HubSpotRateLimitState());
+        Assert.Same(first.Http.Gate, sameState.Http.Gate);
+        Assert.NotSame(first.Http.Gate, otherState.Http.Gate);
+
+        // The shared budget of 2 is held by two calls in flight: the next call of either client waits for a slot.
+        using var a = await first.Http.Gate!.AcquireAsync(search: false, default);
+        using var b = await first.Http.Gate.AcquireAsync(search: false, default);
+        var held = PipelineHarness.ListContactsAsync(sameState);
+        await PipelineHarness.WaitUntilAsync(() => first.Http.Gate.Waiting(search: false) == 1, "the shared budget is spent");
+
+        await PipelineHarness.ListContactsAsync(otherState).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(held.IsCompleted);
+        a.Dispose();
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        await held.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_client_on_a_fake_clock_never_gets_a_gate_or_breaker_on_another_clock()
+    {
+        await using var h = fixture.Harness();
+        var shared = new HubSpotRateLimitState();
+        var onSystemClock = h.Client(configure: o => (o.RateLimitState, o.TimeProvider) = (shared, TimeProvider.System));
+        var onFakeClock = h.Client(configure: o => o.RateLimitState = shared);
+        Assert.Same(TimeProvider.System, onSystemClock.Http.Gate!.Time);
+        Assert.Same(h.Time, onFakeClock.Http.Gate!.Time);
+        Assert.Same(h.Time, h.Client(configure: o => o.RateLimitState = HubSpotRateLimitState.Shared).Http.Gate!.Time);
+    }
+
+    [Fact]
     public async Task The_daily_reserve_is_left_to_other_apps()
     {
         await using var h = await PipelineHarness.StartAsync(RateLimitTier.Professional, o => o.Fidelity.ProfessionalDailyLimit = 20);
