@@ -246,18 +246,7 @@ public sealed class EmulatorAdminClient : IDisposable
     public Task<WebhookDeliveryFaults> SetWebhookFaultsAsync(WebhookDeliveryFaults faults, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(faults);
-        return WebhookFaultsAsync(HttpMethod.Put, Write(w =>
-        {
-            w.WriteStartObject();
-            WebhooksAdminApi.WriteSwitch(w, "duplicates", faults.Duplicates);
-            WebhooksAdminApi.WriteSwitch(w, "outOfOrder", faults.OutOfOrder);
-            if (faults.Seed is { } seed)
-            {
-                w.WriteNumber("seed", seed);
-            }
-
-            w.WriteEndObject();
-        }), cancellationToken);
+        return WebhookFaultsAsync(HttpMethod.Put, Write(w => WebhooksAdminApi.WriteFaults(w, faults)), cancellationToken);
     }
 
     /// <summary>Waits (the emulator waits at most 30 s) until no delivery is queued, in flight or due; later retries stay scheduled.</summary>

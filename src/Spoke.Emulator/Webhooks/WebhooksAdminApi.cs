@@ -125,7 +125,8 @@ public static class WebhooksAdminApi
         return v.TryGetInt32(out var n) ? n : throw ApiError.Validation($"{label} must be a whole number between {int.MinValue} and {int.MaxValue}; got {v.GetRawText()}.");
     }
 
-    private static void WriteFaults(Utf8JsonWriter w, WebhookDeliveryFaults faults)
+    /// <summary>The delivery-fault switches as the admin API reads and writes them (also the body <see cref="Admin.EmulatorAdminClient"/> sends).</summary>
+    internal static void WriteFaults(Utf8JsonWriter w, WebhookDeliveryFaults faults)
     {
         w.WriteStartObject();
         WriteSwitch(w, "duplicates", faults.Duplicates);
@@ -138,8 +139,7 @@ public static class WebhooksAdminApi
         w.WriteEndObject();
     }
 
-    /// <summary>One delivery-fault switch as the admin API reads and writes it (also used by <see cref="Admin.EmulatorAdminClient"/>).</summary>
-    internal static void WriteSwitch(Utf8JsonWriter w, string name, WebhookFaultSwitch? s)
+    private static void WriteSwitch(Utf8JsonWriter w, string name, WebhookFaultSwitch? s)
     {
         if (s is null)
         {
