@@ -58,27 +58,42 @@ internal sealed class HubSpotHttp
     /// <summary>The shared gate of this client's budget; null when proactive rate limiting is off.</summary>
     internal RateLimitGate? Gate { get; }
 
-    public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, JsonTypeInfo<TResponse> responseType,
+    public async Task<TResponse> SendAsync<TResponse>(HubSpotOperation operation, string path, JsonTypeInfo<TResponse> responseType,
         CancellationToken cancellationToken) =>
-        (await SendCoreAsync(method, path, null, responseType, cancellationToken).ConfigureAwait(false))!;
+        (await SendCoreAsync(operation, path, null, responseType, cancellationToken).ConfigureAwait(false))!;
 
-    public async Task<TResponse> SendAsync<TBody, TResponse>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType,
+    public async Task<TResponse> SendAsync<TBody, TResponse>(HubSpotOperation operation, string path, TBody body, JsonTypeInfo<TBody> bodyType,
         JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
-        (await SendCoreAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), responseType, cancellationToken).ConfigureAwait(false))!;
+        (await SendCoreAsync(operation, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), responseType, cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>A call whose answer has no body worth reading (204).</summary>
-    public Task SendAsync(HttpMethod method, string path, CancellationToken cancellationToken) =>
-        SendCoreAsync<object>(method, path, null, null, cancellationToken);
+    public Task SendAsync(HubSpotOperation operation, string path, CancellationToken cancellationToken) =>
+        SendCoreAsync<object>(operation, path, null, null, cancellationToken);
 
     /// <summary>A call with a body whose answer has no body worth reading (204).</summary>
+    public Task SendAsync<TBody>(HubSpotOperation operation, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken) =>
+        SendCoreAsync<object>(operation, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), null, cancellationToken);
+
+    // Transitional overloads for call sites that do not declare their operation yet.
+    public Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        SendAsync(HubSpotOperation.Classify(method, path), path, responseType, cancellationToken);
+
+    public Task<TResponse> SendAsync<TBody, TResponse>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType,
+        JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        SendAsync(HubSpotOperation.Classify(method, path), path, body, bodyType, responseType, cancellationToken);
+
+    public Task SendAsync(HttpMethod method, string path, CancellationToken cancellationToken) =>
+        SendAsync(HubSpotOperation.Classify(method, path), path, cancellationToken);
+
     public Task SendAsync<TBody>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken) =>
-        SendCoreAsync<object>(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), null, cancellationToken);
+        SendAsync(HubSpotOperation.Classify(method, path), path, body, bodyType, cancellationToken);
 
     /// <param name="body">The request body, serialized once so every attempt re-sends the same bytes.</param>
-    private async Task<TResponse?> SendCoreAsync<TResponse>(HttpMethod method, string path, byte[]? body,
+    private async Task<TResponse?> SendCoreAsync<TResponse>(HubSpotOperation operation, string path, byte[]? body,
         JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
     {
-        var call = new CallState(HubSpotOperation.Classify(method, path, HubSpotCall.IdempotentAssumed));
+        var method = operation.Method;
+        var call = new CallState(HubSpotCall.IdempotentAssumed && !operation.IsIdempotent ? operation with { IsIdempotent = true } : operation);
         using var activity = HubSpotTelemetry.Source.StartActivity($"HubSpot {method.Method} {call.Operation.PathTemplate}", ActivityKind.Client);
         activity?.SetTag(HubSpotTelemetry.MethodTag, method.Method);
         activity?.SetTag(HubSpotTelemetry.TemplateTag, call.Operation.PathTemplate);
