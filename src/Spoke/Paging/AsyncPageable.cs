@@ -26,6 +26,13 @@ public class AsyncPageable<T> : IAsyncEnumerable<T>
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>
+    /// A listing HubSpot answers in one response (pipelines, properties, schemas, ...): one page, no continuation token,
+    /// so every <c>ListAsync</c> of the client is enumerated the same way whether HubSpot pages it or not.
+    /// </summary>
+    internal static AsyncPageable<T> SinglePage(Func<CancellationToken, Task<IReadOnlyList<T>>> fetch, CancellationToken cancellationToken) =>
+        new(async (_, _, ct) => new Page<T>(await fetch(ct).ConfigureAwait(false), null), cancellationToken);
+
     /// <summary>Pages from <paramref name="continuationToken"/> (null: the start), each of up to <paramref name="pageSize"/> items.</summary>
     public virtual async IAsyncEnumerable<Page<T>> AsPages(string? continuationToken = null, int? pageSize = null)
     {
