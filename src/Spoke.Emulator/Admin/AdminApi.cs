@@ -10,7 +10,7 @@ using Spoke.Emulator.RateLimits;
 namespace Spoke.Emulator.Admin;
 
 /// <summary>The emulator's own controls under <c>/_emulator/</c> (loopback only, no token).</summary>
-public static class AdminApi
+internal static class AdminApi
 {
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {

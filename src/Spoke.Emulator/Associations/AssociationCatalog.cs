@@ -8,7 +8,7 @@ namespace Spoke.Emulator.Associations;
 /// custom object schemas declare (their from → to id is the schema association id; the opposite direction gets an id
 /// from the portal counter), and USER_DEFINED labels.
 /// </summary>
-public static class AssociationCatalog
+internal static class AssociationCatalog
 {
     private static readonly ILookup<(string, string), AssociationDefinition> HubSpotDefined =
         HubSpotDefinedAssociations.All.ToLookup(d => (d.FromTypeId, d.ToTypeId));

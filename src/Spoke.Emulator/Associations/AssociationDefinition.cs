@@ -1,7 +1,7 @@
 namespace Spoke.Emulator.Associations;
 
 /// <summary>HubSpot's association categories (<c>AssociationSpec.associationCategory</c>, docs/hubspot-api.md §4.1).</summary>
-public static class AssociationCategory
+internal static class AssociationCategory
 {
     public const string HubSpotDefined = "HUBSPOT_DEFINED";
     public const string UserDefined = "USER_DEFINED";
@@ -12,7 +12,7 @@ public static class AssociationCategory
 /// One directed association type between two object types: <c>contact → company 279</c>. Every type has an inverse
 /// (the same id for a symmetric same-type pair such as contact → contact 449), so every association is stored both ways.
 /// </summary>
-public sealed record AssociationDefinition(
+internal sealed record AssociationDefinition(
     string FromTypeId,
     string ToTypeId,
     int TypeId,
@@ -33,7 +33,7 @@ public sealed record AssociationDefinition(
 /// directions. v3 names: a pair that has a Primary type calls the primary one <c>contact_to_company</c> and the plain
 /// one <c>contact_to_company_unlabeled</c> (docs/hubspot-api.md §4.1 marks this naming UNVERIFIED; see the emulator README).
 /// </summary>
-public static class HubSpotDefinedAssociations
+internal static class HubSpotDefinedAssociations
 {
     private sealed record Row(string From, string FromName, string To, string ToName, int Forward, int Inverse,
         bool Primary = false, string? ForwardLabel = null, string? InverseLabel = null, string? ForwardName = null, string? InverseName = null);

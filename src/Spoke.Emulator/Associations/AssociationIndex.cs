@@ -4,7 +4,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Associations;
 
 /// <summary>Association lookups for other features (search's <c>associations.{type}</c> filter).</summary>
-public static class AssociationIndex
+internal static class AssociationIndex
 {
     /// <summary>
     /// Ids (ascending) of the live records of <paramref name="searchedType"/> associated with record

@@ -11,7 +11,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Associations;
 
 /// <summary>An <c>AssociationSpec</c> as sent: <c>{associationCategory, associationTypeId}</c>.</summary>
-public readonly record struct AssociationSpec(string? Category, int TypeId);
+internal readonly record struct AssociationSpec(string? Category, int TypeId);
 
 /// <summary>Reading and writing the association shapes shared by the v3 and v4 endpoints.</summary>
 internal static class AssociationJson

@@ -16,7 +16,7 @@ namespace Spoke.Emulator.Associations;
 /// Association labels (USER_DEFINED types with portal-specific ids and optional inverse labels) and per-type limit
 /// configurations (docs/hubspot-api.md §3.2, SPEC associations-schema).
 /// </summary>
-public static class AssociationLabelsApi
+internal static class AssociationLabelsApi
 {
     public static readonly string[] DefinitionPrefixes =
         ["/crm/associations/v4/definitions", "/crm/v4/associations/definitions", "/crm/associations/2026-03/definitions", "/crm/associations/2026-09/definitions"];

@@ -4,16 +4,16 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Associations;
 
 /// <summary>One stored direction of an association: what persistence writes and reads back.</summary>
-public sealed record AssociationEdge(string FromTypeId, long FromId, string ToTypeId, long ToId, string Category, int TypeId);
+internal sealed record AssociationEdge(string FromTypeId, long FromId, string ToTypeId, long ToId, string Category, int TypeId);
 
 /// <summary>A direction added or removed since the last commit (<see cref="AssociationStore.PendingChanges"/>).</summary>
-public readonly record struct AssociationChange(AssociationEdge Edge, bool Added);
+internal readonly record struct AssociationChange(AssociationEdge Edge, bool Added);
 
 /// <summary>
 /// A USER_DEFINED label between two object types (v4 labels API). <see cref="TypeId"/> serves from → to and
 /// <see cref="InverseTypeId"/> to → from; a same-type label without an inverse label uses one id both ways.
 /// </summary>
-public sealed class AssociationLabel
+internal sealed class AssociationLabel
 {
     public required string FromTypeId { get; init; }
     public required string ToTypeId { get; init; }
@@ -26,7 +26,7 @@ public sealed class AssociationLabel
 }
 
 /// <summary>A per-type limit set through the definitions/configurations API (<c>userEnforcedMaxToObjectIds</c>).</summary>
-public sealed class AssociationLimit
+internal sealed class AssociationLimit
 {
     public required string FromTypeId { get; init; }
     public required string ToTypeId { get; init; }
@@ -43,7 +43,7 @@ public sealed class AssociationLimit
 /// commits only what it changed) and back through <see cref="Restore"/>. Not thread-safe: callers hold the portal lock.
 /// The rules (defaults, primary, limits, counts) live in <see cref="Associator"/>.
 /// </summary>
-public sealed class AssociationStore
+internal sealed class AssociationStore
 {
     /// <summary>
     /// First id of the portal-wide counter for USER_DEFINED labels and custom-pair inverse ids. The schemas API

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Spoke.Emulator.Associations;
 
 /// <summary>Maps every association endpoint: v4 (classic and dated paths), labels, configurations and v3.</summary>
-public static class AssociationsApi
+internal static class AssociationsApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {

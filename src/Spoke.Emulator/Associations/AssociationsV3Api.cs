@@ -14,7 +14,7 @@ namespace Spoke.Emulator.Associations;
 /// Legacy v3 associations, addressed by v3 type names such as <c>contact_to_company</c> (docs/hubspot-api.md §3.2): the batch
 /// endpoints, the type list, and the object-path form <c>/crm/v3/objects/{type}/{id}/associations/…</c>.
 /// </summary>
-public static class AssociationsV3Api
+internal static class AssociationsV3Api
 {
     public const string PairPrefix = "/crm/v3/associations";
     public const string RecordPrefix = "/crm/v3/objects";

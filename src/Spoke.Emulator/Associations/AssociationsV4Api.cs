@@ -10,7 +10,7 @@ using static Spoke.Emulator.Associations.AssociationJson;
 namespace Spoke.Emulator.Associations;
 
 /// <summary>Associations v4: one record's associations and the batch endpoints (docs/hubspot-api.md §3.2, dated aliases §1a).</summary>
-public static class AssociationsV4Api
+internal static class AssociationsV4Api
 {
     /// <summary>Where one record's associations live: <c>{prefix}/{type}/{id}/associations/…</c>.</summary>
     public static readonly string[] RecordPrefixes = ["/crm/v4/objects", "/crm/objects/2026-03", "/crm/objects/2026-09"];

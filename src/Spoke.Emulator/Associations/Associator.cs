@@ -6,7 +6,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Associations;
 
 /// <summary>One association of a record as a reader sees it: the other record and the types between them.</summary>
-public sealed record AssociatedRecord(long ToId, IReadOnlyList<AssociationDefinition> Types);
+internal sealed record AssociatedRecord(long ToId, IReadOnlyList<AssociationDefinition> Types);
 
 /// <summary>
 /// HubSpot's association rules over <see cref="AssociationStore"/> (docs/hubspot-api.md §3.2): every association is stored both
@@ -14,7 +14,7 @@ public sealed record AssociatedRecord(long ToId, IReadOnlyList<AssociationDefini
 /// plain association); labelled creates can replace a pair's labels; per-type limits; archived records are hidden;
 /// <c>num_associated_*</c> and <c>associatedcompanyid</c> stay true. Callers hold the portal's write scope for writes.
 /// </summary>
-public sealed class Associator(PortalState portal)
+internal sealed class Associator(PortalState portal)
 {
     private const string CompanyTypeId = "0-2";
 

@@ -11,7 +11,7 @@ namespace Spoke.Emulator.Associations;
 /// Associations inside the objects API: <c>?associations=companies,deals</c> on GET and list (the record's
 /// <c>associations</c> field, v3 type names) and <c>associations</c> on create and batch create (docs/hubspot-api.md §4.1).
 /// </summary>
-public static class RecordAssociations
+internal static class RecordAssociations
 {
     /// <summary>One requested type; <see cref="Key"/> names it in the record's <c>associations</c> object.</summary>
     public sealed record Requested(string Key, ObjectType Type);

@@ -8,7 +8,7 @@ namespace Spoke.Emulator.Auth;
 /// The developer API key (<c>?hapikey=</c>): how app-level APIs (timeline event templates, webhooks settings and
 /// subscriptions) authenticate in HubSpot (docs/hubspot-api.md §1). The emulator's key is <see cref="PortalState.DeveloperApiKey"/>.
 /// </summary>
-public static class DeveloperKey
+internal static class DeveloperKey
 {
     public const string Item = "spoke.developerKey";
 

@@ -4,7 +4,7 @@ using Spoke.Emulator.Errors;
 namespace Spoke.Emulator.Auth;
 
 /// <summary>Scope checks, answered with HubSpot's 403 <c>MISSING_SCOPES</c> body (docs/hubspot-api.md §5).</summary>
-public static class Scopes
+internal static class Scopes
 {
     public const string GrantItem = "spoke.grant";
 

@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 namespace Spoke.Emulator.Auth;
 
 /// <summary>A bearer token the emulator accepts, with its scopes.</summary>
-public sealed record TokenGrant(string Token, IReadOnlySet<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt = null);
+internal sealed record TokenGrant(string Token, IReadOnlySet<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>Private-app tokens (and, later, OAuth access tokens) known to the portal.</summary>
-public sealed class TokenStore
+internal sealed class TokenStore
 {
     private readonly ConcurrentDictionary<string, TokenGrant> _tokens = new(StringComparer.Ordinal);
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Spoke.Emulator.Errors;
 
 /// <summary>One entry of an error body's <c>errors[]</c>.</summary>
-public sealed record ErrorDetail(string Message, string? Code = null, string? In = null,
+internal sealed record ErrorDetail(string Message, string? Code = null, string? In = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Context = null, string? SubCategory = null);
 
 /// <summary>
@@ -12,7 +12,7 @@ public sealed record ErrorDetail(string Message, string? Code = null, string? In
 /// (<c>status, message, correlationId, category, subCategory?, errors[], context, links</c>; docs/hubspot-api.md §5).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710", Justification = "Named for HubSpot's error body it answers with; thrown only inside the emulator.")]
-public sealed class ApiError : Exception
+internal sealed class ApiError : Exception
 {
     public ApiError(int statusCode, string category, string message) : base(message)
     {

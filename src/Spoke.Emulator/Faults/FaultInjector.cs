@@ -24,7 +24,7 @@ public sealed class FaultInjector
     private readonly AsyncLocal<DateTimeOffset?> _writeTimestamp = new();
     private int _nextId = 1;
 
-    public FaultInjector(EmulatorClock clock) => _clock = clock;
+    internal FaultInjector(EmulatorClock clock) => _clock = clock;
 
     /// <summary>Adds a rule; returns it with its id, creation time and seed filled in.</summary>
     /// <exception cref="ArgumentException">The rule is invalid (bad route regex, probability outside 0..1, …).</exception>

@@ -7,7 +7,7 @@ using Spoke.Emulator.Http;
 namespace Spoke.Emulator.Faults;
 
 /// <summary><c>/_emulator/faults</c>: add, list and delete fault rules (loopback only, no token).</summary>
-public static class FaultsAdminApi
+internal static class FaultsAdminApi
 {
     public static void MapFaultsAdminApi(this IEndpointRouteBuilder app)
     {

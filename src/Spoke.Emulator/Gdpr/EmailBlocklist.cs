@@ -8,7 +8,7 @@ namespace Spoke.Emulator.Gdpr;
 /// Emails a GDPR delete blocklisted (<see cref="PortalState.BlockedEmails"/>): the deleted contact's emails, or the
 /// email asked for when no contact had it (docs/hubspot-api.md §3.1, §13). No contact may be created or updated with them again.
 /// </summary>
-public static class EmailBlocklist
+internal static class EmailBlocklist
 {
     public static void Block(PortalState portal, string email)
     {

@@ -16,7 +16,7 @@ namespace Spoke.Emulator.Gdpr;
 /// Permanently deletes a contact by id or by email, with its associations, list memberships, timeline events and
 /// the records merged into it; its emails are blocklisted. An email no contact has is blocklisted too (docs/hubspot-api.md §3.1, §13).
 /// </summary>
-public static class GdprApi
+internal static class GdprApi
 {
     public static void MapGdprApi(this IEndpointRouteBuilder app, string prefix) =>
         app.MapGroup(prefix).MapPost("/{objectType}/gdpr-delete", Delete);

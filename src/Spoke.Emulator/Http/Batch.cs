@@ -6,14 +6,14 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Http;
 
 /// <summary>What a batch produced: the records it wrote or read, and the errors of the inputs that failed.</summary>
-public sealed record BatchOutcome<T>(List<T> Results, List<ApiError> Errors, List<string?> TraceIds)
+internal sealed record BatchOutcome<T>(List<T> Results, List<ApiError> Errors, List<string?> TraceIds)
 {
     /// <summary>Each result with the <c>objectWriteTraceId</c> of the input that produced it (null when none was sent).</summary>
     public IEnumerable<(T Result, string? TraceId)> Traced => Results.Zip(TraceIds);
 }
 
 /// <summary>HubSpot's batch conventions: input limits, all-or-nothing vs multi-status, and the response shape (docs/hubspot-api.md §4.3).</summary>
-public static class Batch
+internal static class Batch
 {
     public static List<JsonElement> Inputs(JsonElement body, PortalState portal)
     {

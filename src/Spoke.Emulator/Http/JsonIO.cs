@@ -6,7 +6,7 @@ using Spoke.Emulator.Errors;
 namespace Spoke.Emulator.Http;
 
 /// <summary>Reading request bodies and writing JSON answers without reflection.</summary>
-public static class JsonIO
+internal static class JsonIO
 {
     /// <summary>HubSpot escapes only what JSON requires; so do we (quotes as \", not \u0022).</summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

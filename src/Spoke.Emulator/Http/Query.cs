@@ -6,7 +6,7 @@ using Spoke.Emulator.Errors;
 namespace Spoke.Emulator.Http;
 
 /// <summary>Query-string parsing and <c>paging</c> links.</summary>
-public static class Query
+internal static class Query
 {
     public static int? Int(IQueryCollection q, string name)
     {

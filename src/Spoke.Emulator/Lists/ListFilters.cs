@@ -8,7 +8,7 @@ using Spoke.Emulator.Properties;
 namespace Spoke.Emulator.Lists;
 
 /// <summary>A compiled filter branch: OR / AND / NOT_ALL / NOT_ANY over property filters and nested branches.</summary>
-public sealed class FilterBranch
+internal sealed class FilterBranch
 {
     internal static readonly FilterBranch MatchNothing = new("OR", [], []);
 
@@ -59,7 +59,7 @@ internal sealed class PropertyFilter(string property, bool includeNoValue, bool 
 /// ALL_PROPERTY, STRING, MULTISTRING, NUMBER, BOOL, ENUMERATION, TIME_POINT and TIME_RANGED. Anything else is
 /// refused with a 400 naming it, so a list never silently ignores part of its definition.
 /// </summary>
-public static class ListFilters
+internal static class ListFilters
 {
     private static readonly string[] NestedBranchTypes = ["AND", "OR", "NOT_ALL", "NOT_ANY"];
 

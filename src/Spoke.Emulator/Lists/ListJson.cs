@@ -6,7 +6,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Lists;
 
 /// <summary>Writes lists and memberships in HubSpot's shapes (<c>PublicObjectList</c>, <c>JoinTimeAndRecordId</c>, ...).</summary>
-public static class ListJson
+internal static class ListJson
 {
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 

@@ -8,7 +8,7 @@ namespace Spoke.Emulator.Lists;
 /// save and re-load list definitions; memberships (possibly many) are saved row by row from
 /// <see cref="PendingMemberships"/>. A DYNAMIC list's memberships are derived from live records whenever it is read.
 /// </summary>
-public sealed class ListStore
+internal sealed class ListStore
 {
     private readonly SortedDictionary<long, ObjectList> _lists = [];
     // (list, record) pairs whose membership changed since the last commit; only kept while a journal is attached.

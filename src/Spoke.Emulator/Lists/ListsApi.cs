@@ -16,7 +16,7 @@ namespace Spoke.Emulator.Lists;
 /// CRM lists v3 (docs/hubspot-api.md §3.7): MANUAL, SNAPSHOT and DYNAMIC lists, their memberships, and a record's memberships.
 /// DYNAMIC lists follow their filters: membership is re-derived from live records whenever a list is read.
 /// </summary>
-public static class ListsApi
+internal static class ListsApi
 {
     public const string ReadScope = "crm.lists.read";
     public const string WriteScope = "crm.lists.write";

@@ -1,7 +1,7 @@
 namespace Spoke.Emulator.Lists;
 
 /// <summary>The processing types of a list (docs/hubspot-api.md §3.7).</summary>
-public static class ListProcessingTypes
+internal static class ListProcessingTypes
 {
     public const string Manual = "MANUAL";
     public const string Dynamic = "DYNAMIC";
@@ -14,7 +14,7 @@ public static class ListProcessingTypes
 /// One CRM list (HubSpot's <c>PublicObjectList</c>). Plain, serializable state: the filter branch is kept as the JSON
 /// text the caller sent; the compiled filter and the evaluation cache are derived and rebuilt on demand.
 /// </summary>
-public sealed class ObjectList
+internal sealed class ObjectList
 {
     public long Id { get; set; }
     public string Name { get; set; } = "";
@@ -88,7 +88,7 @@ public sealed class ObjectList
 }
 
 /// <summary>A record's membership of one list. Kept after the record leaves so <c>firstAddedTimestamp</c> survives re-joins.</summary>
-public sealed class ListMembership
+internal sealed class ListMembership
 {
     public long RecordId { get; set; }
     public DateTimeOffset FirstAddedAt { get; set; }

@@ -11,7 +11,7 @@ namespace Spoke.Emulator.Merge;
 /// <c>?idProperty=email</c> finds the holder. The index maps each live contact's additional emails to its id; it is
 /// built on first use (after persistence has loaded) and kept current from the store's change events.
 /// </summary>
-public static class ContactEmailAliases
+internal static class ContactEmailAliases
 {
     public const string Property = "hs_additional_emails";
 

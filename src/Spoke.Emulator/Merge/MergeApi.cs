@@ -16,7 +16,7 @@ namespace Spoke.Emulator.Merge;
 /// → 200 with the surviving record (docs/hubspot-api.md §3.1). Contacts, companies, deals, tickets and custom objects merge;
 /// products, line items and engagements don't.
 /// </summary>
-public static class MergeApi
+internal static class MergeApi
 {
     public static void MapMergeApi(this IEndpointRouteBuilder app, string prefix) =>
         app.MapGroup(prefix).MapPost("/{objectType}/merge", Merge);

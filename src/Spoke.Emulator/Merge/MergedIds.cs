@@ -7,7 +7,7 @@ namespace Spoke.Emulator.Merge;
 /// A merged-away record keeps its id as an alias of the record that absorbed it (HubSpot answers a merged contact id
 /// with the surviving contact). <see cref="FidelityOptions.MergedIdsResolveToSurvivor"/> turns this off.
 /// </summary>
-public static class MergedIds
+internal static class MergedIds
 {
     /// <summary>The record itself, or for a merged-away record the final survivor of its merges (null when gone).</summary>
     public static CrmRecord? Resolve(PortalState portal, ObjectStore store, CrmRecord? record)

@@ -14,7 +14,7 @@ namespace Spoke.Emulator.Merge;
 /// stored, marked merged, so its id keeps answering for the survivor (<see cref="MergedIds"/>).
 /// Callers hold the portal's write scope.
 /// </summary>
-public sealed class RecordMerger(PortalState portal)
+internal sealed class RecordMerger(PortalState portal)
 {
     public const string MergedIdsProperty = "hs_merged_object_ids";
     private const string ContactTypeId = "0-1";

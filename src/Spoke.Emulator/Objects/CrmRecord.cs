@@ -4,7 +4,7 @@ namespace Spoke.Emulator.Objects;
 /// One value of a property, linked to the value it replaced: the chain is the property's history
 /// (<c>propertiesWithHistory</c>), newest first, at one object per version.
 /// </summary>
-public sealed class PropertyValue(string value, DateTimeOffset timestamp, string sourceType, string? sourceId, PropertyValue? previous)
+internal sealed class PropertyValue(string value, DateTimeOffset timestamp, string sourceType, string? sourceId, PropertyValue? previous)
 {
     public string Value { get; } = value;
     public DateTimeOffset Timestamp { get; } = timestamp;
@@ -14,7 +14,7 @@ public sealed class PropertyValue(string value, DateTimeOffset timestamp, string
 }
 
 /// <summary>A CRM record of any type. Ids are numeric internally and strings on the wire.</summary>
-public sealed class CrmRecord(long id)
+internal sealed class CrmRecord(long id)
 {
     public long Id { get; } = id;
     public Dictionary<string, PropertyValue> Properties { get; } = new(StringComparer.Ordinal);

@@ -4,7 +4,7 @@ namespace Spoke.Emulator.Objects;
 /// The records of one object type: id order for paging, an id index, unique-value indexes, and a change hook
 /// that secondary indexes (search) listen to. Not thread-safe: callers hold the portal lock.
 /// </summary>
-public sealed class ObjectStore
+internal sealed class ObjectStore
 {
     private readonly List<CrmRecord> _ordered = [];
     private readonly Dictionary<long, CrmRecord> _byId = [];

@@ -4,7 +4,7 @@ namespace Spoke.Emulator.Objects;
 /// One CRM object type as the portal knows it: ids, path names, scopes, the properties returned by default,
 /// the properties <c>query</c> searches, and its last-modified property name (docs/hubspot-api.md §2, §4.1, §6, §10).
 /// </summary>
-public sealed class ObjectType
+internal sealed class ObjectType
 {
     public required string TypeId { get; init; }          // "0-1", "2-1234"
     public required string Name { get; set; }             // "contacts", custom: schema name
@@ -27,7 +27,7 @@ public sealed class ObjectType
 }
 
 /// <summary>The standard objects of docs/hubspot-api.md §2 and how to address them.</summary>
-public static class StandardObjectTypes
+internal static class StandardObjectTypes
 {
     private static readonly string[] System3 = ["createdate", "hs_lastmodifieddate", "hs_object_id"];
 

@@ -14,7 +14,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Objects;
 
 /// <summary>CRM objects v3: list, get, create, update, archive and batch (docs/hubspot-api.md §3.1, §4).</summary>
-public static class ObjectsApi
+internal static class ObjectsApi
 {
     /// <summary>The classic path and the dated aliases (docs/hubspot-api.md §1a).</summary>
     public static readonly string[] Prefixes = ["/crm/v3/objects", "/crm/objects/2026-03", "/crm/objects/2026-09"];
@@ -409,7 +409,7 @@ internal sealed class UniqueGuard(ObjectStore store)
 }
 
 /// <summary>Finding records by id or by a unique <c>idProperty</c>.</summary>
-public static class Lookup
+internal static class Lookup
 {
     /// <summary>
     /// The record <paramref name="id"/> names. A merged-away id answers for the record that absorbed it and a contact's

@@ -5,7 +5,7 @@ using Spoke.Emulator.Properties;
 namespace Spoke.Emulator.Objects;
 
 /// <summary>Which properties a response carries, parsed from <c>properties</c> and <c>propertiesWithHistory</c>.</summary>
-public sealed class PropertySelection
+internal sealed class PropertySelection
 {
     public IReadOnlyList<string> Properties { get; init; } = [];
     public IReadOnlyList<string> WithHistory { get; init; } = [];
@@ -39,7 +39,7 @@ public sealed class PropertySelection
 }
 
 /// <summary>Writes records in HubSpot's <c>SimplePublicObject</c> shape (docs/hubspot-api.md §4.1).</summary>
-public static class RecordJson
+internal static class RecordJson
 {
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 

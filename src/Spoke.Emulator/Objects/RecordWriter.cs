@@ -15,7 +15,7 @@ namespace Spoke.Emulator.Objects;
 /// create rules, pipeline stages, owners and the system properties HubSpot maintains (docs/hubspot-api.md §10, §12, §13).
 /// Callers hold the portal's write scope. Every method validates fully before it changes anything.
 /// </summary>
-public sealed class RecordWriter(PortalState portal)
+internal sealed class RecordWriter(PortalState portal)
 {
     /// <summary>Source type recorded in property history for writes through the API.</summary>
     public const string ApiSource = "INTEGRATION";

@@ -1,9 +1,9 @@
 namespace Spoke.Emulator.Owners;
 
-public sealed record OwnerTeam(string Id, string Name, bool Primary);
+internal sealed record OwnerTeam(string Id, string Name, bool Primary);
 
 /// <summary>A portal user who can own records (<c>PublicOwner</c>, docs/hubspot-api.md §3.6).</summary>
-public sealed class Owner
+internal sealed class Owner
 {
     public required string Id { get; init; }
     public required string Email { get; set; }
@@ -20,7 +20,7 @@ public sealed class Owner
 }
 
 /// <summary>The owners every emulated portal starts with; ids are stable so tests can name them.</summary>
-public static class DefaultOwners
+internal static class DefaultOwners
 {
     public static List<Owner> Create(DateTimeOffset at)
     {

@@ -16,7 +16,7 @@ namespace Spoke.Emulator.Owners;
 /// CRM owners v3 (docs/hubspot-api.md §3.6): the users records can be assigned to through <c>hubspot_owner_id</c>. Read-only in
 /// HubSpot; the emulator adds <c>/_emulator/owners</c> so tests can create and deactivate owners.
 /// </summary>
-public static class OwnersApi
+internal static class OwnersApi
 {
     public const string ReadScope = "crm.objects.owners.read";
 

@@ -16,7 +16,7 @@ namespace Spoke.Emulator.Persistence;
 /// write costs what it changed: association edges (both directions), list memberships, timeline events.
 /// The file is opened exclusively: two emulators on one file would silently overwrite each other.
 /// </summary>
-public sealed class SqlitePortalJournal : IPortalJournal
+internal sealed class SqlitePortalJournal : IPortalJournal
 {
     private const int SchemaVersion = 2;
     private const string MetadataKey = "portal";

@@ -1,7 +1,7 @@
 namespace Spoke.Emulator.Pipelines;
 
 /// <summary>A pipeline stage (<c>PipelineStage</c>, docs/hubspot-api.md §3.5).</summary>
-public sealed class PipelineStage
+internal sealed class PipelineStage
 {
     public required string Id { get; init; }
     public required string Label { get; set; }
@@ -15,7 +15,7 @@ public sealed class PipelineStage
 }
 
 /// <summary>A deal, ticket or custom-object pipeline (<c>Pipeline</c>, docs/hubspot-api.md §3.5).</summary>
-public sealed class Pipeline
+internal sealed class Pipeline
 {
     public required string Id { get; init; }
     public required string Label { get; set; }
@@ -36,10 +36,10 @@ public sealed class Pipeline
 /// One change to a pipeline or, when <see cref="StageId"/> is set, to one of its stages (<c>PublicAuditInfo</c>).
 /// <see cref="RawObject"/> is the JSON snapshot of the pipeline or stage after the change, as a string (as HubSpot sends it).
 /// </summary>
-public sealed record PipelineAuditEntry(string? StageId, string Action, DateTimeOffset Timestamp, string Message, string RawObject);
+internal sealed record PipelineAuditEntry(string? StageId, string Action, DateTimeOffset Timestamp, string Message, string RawObject);
 
 /// <summary>The pipelines a new portal has (docs/hubspot-api.md §10).</summary>
-public static class DefaultPipelines
+internal static class DefaultPipelines
 {
     public static Pipeline Deals(DateTimeOffset at)
     {

@@ -6,7 +6,7 @@ using Spoke.Emulator.Objects;
 namespace Spoke.Emulator.Pipelines;
 
 /// <summary>Writes pipelines, stages and audit entries in HubSpot's shapes (docs/hubspot-api.md §3.5).</summary>
-public static class PipelineJson
+internal static class PipelineJson
 {
     /// <summary>Stages as HubSpot lists them: by displayOrder, ties alphabetically by label; archived ones hidden.</summary>
     public static IEnumerable<PipelineStage> ActiveStages(Pipeline pipeline) =>

@@ -8,13 +8,13 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Pipelines;
 
 /// <summary>A stage as a request describes it; null fields were not sent.</summary>
-public sealed record StageInput(string? StageId, string? Label, int? DisplayOrder, Dictionary<string, string>? Metadata, bool? Archived);
+internal sealed record StageInput(string? StageId, string? Label, int? DisplayOrder, Dictionary<string, string>? Metadata, bool? Archived);
 
 /// <summary>
 /// HubSpot's rules for pipeline and stage definitions (docs/hubspot-api.md §3.5): reading inputs, stage metadata, unique labels and
 /// ids, stage limits, id generation, and the "stage in use" check that guards deletes.
 /// </summary>
-public static class PipelineRules
+internal static class PipelineRules
 {
     /// <summary>Deal, ticket and custom-object pipelines hold at most 100 stages (DOC:crm/pipelines).</summary>
     public const int MaxStages = 100;

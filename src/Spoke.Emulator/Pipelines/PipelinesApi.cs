@@ -15,7 +15,7 @@ namespace Spoke.Emulator.Pipelines;
 /// CRM pipelines v3: pipelines, their stages and audit trails for deals, tickets and custom objects (docs/hubspot-api.md §3.5).
 /// Pipelines and stages are archived, not erased, by DELETE: records keep their values, and new writes reject them.
 /// </summary>
-public static class PipelinesApi
+internal static class PipelinesApi
 {
     /// <summary>
     /// Maps the pipeline routes under a prefix such as <c>/crm/v3/pipelines</c>. <paramref name="validateReferencesByDefault"/>

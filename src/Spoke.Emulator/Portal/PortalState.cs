@@ -19,7 +19,7 @@ namespace Spoke.Emulator.Portal;
 /// features' pending changes (<see cref="AssociationStore.PendingChanges"/>, <see cref="ListStore.PendingMemberships"/>,
 /// <see cref="TimelineStore.PendingEvents"/>), which the portal forgets after the commit.
 /// </summary>
-public interface IPortalJournal : IDisposable
+internal interface IPortalJournal : IDisposable
 {
     void Commit(PortalState portal, IReadOnlyCollection<(ObjectStore Store, CrmRecord Record)> records, bool metadataChanged);
 
@@ -32,7 +32,7 @@ public interface IPortalJournal : IDisposable
 /// and a single writer keeps batch semantics and unique checks simple and correct.
 /// Enter it with <see cref="Read"/> or <see cref="Write"/>; a write scope commits to the journal on dispose.
 /// </summary>
-public sealed class PortalState
+internal sealed class PortalState
 {
     private readonly object _sync = new();
     private readonly Dictionary<string, ObjectType> _typesByKey = new(StringComparer.OrdinalIgnoreCase);

@@ -4,7 +4,7 @@ namespace Spoke.Emulator.Properties;
 /// The HubSpot-defined properties every portal starts with (docs/hubspot-api.md §10, seeded from a real portal's dump).
 /// Only the ones integrations touch are listed; custom properties are created through the API.
 /// </summary>
-public static class DefaultProperties
+internal static class DefaultProperties
 {
     private static readonly string[] LifecycleStages =
         ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist", "other"];

@@ -12,7 +12,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Properties;
 
 /// <summary>Properties v3: definitions, batch and groups per object type (docs/hubspot-api.md §3.3).</summary>
-public static class PropertiesApi
+internal static class PropertiesApi
 {
     /// <summary>The classic path and its dated aliases (docs/hubspot-api.md §1a).</summary>
     public static readonly string[] Prefixes = ["/crm/v3/properties", "/crm/properties/2026-03", "/crm/properties/2026-09"];
@@ -381,7 +381,7 @@ public static class PropertiesApi
 /// Who may read and change property definitions. Reading takes any object or schema scope of the type; changing
 /// takes its schema write scope (or a legacy scope), as HubSpot's properties spec lists them.
 /// </summary>
-public static class PropertyScopes
+internal static class PropertyScopes
 {
     public static IReadOnlyList<string> Read(ObjectType type)
     {

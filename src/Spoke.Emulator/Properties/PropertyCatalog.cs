@@ -1,7 +1,7 @@
 namespace Spoke.Emulator.Properties;
 
 /// <summary>The property definitions and groups of one object type.</summary>
-public sealed class PropertyCatalog
+internal sealed class PropertyCatalog
 {
     public Dictionary<string, PropertyDefinition> Properties { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, PropertyGroup> Groups { get; } = new(StringComparer.Ordinal);

@@ -1,10 +1,10 @@
 namespace Spoke.Emulator.Properties;
 
 /// <summary>An enumeration option (<c>{label, value, description, displayOrder, hidden}</c>).</summary>
-public sealed record PropertyOption(string Label, string Value, string? Description = null, int DisplayOrder = 0, bool Hidden = false);
+internal sealed record PropertyOption(string Label, string Value, string? Description = null, int DisplayOrder = 0, bool Hidden = false);
 
 /// <summary>A property definition, shaped like the properties API's <c>Property</c> (docs/hubspot-api.md §3.3).</summary>
-public sealed class PropertyDefinition
+internal sealed class PropertyDefinition
 {
     public required string Name { get; init; }
     public required string Label { get; set; }
@@ -44,7 +44,7 @@ public sealed class PropertyDefinition
 }
 
 /// <summary>A property group (<c>{name, label, displayOrder, archived}</c>).</summary>
-public sealed class PropertyGroup
+internal sealed class PropertyGroup
 {
     public required string Name { get; init; }
     public required string Label { get; set; }

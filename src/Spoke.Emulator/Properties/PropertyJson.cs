@@ -4,7 +4,7 @@ using Spoke.Emulator.Objects;
 namespace Spoke.Emulator.Properties;
 
 /// <summary>Writes property definitions and groups in the properties API's shapes (<c>Property</c>, <c>PropertyGroup</c>; docs/hubspot-api.md §3.3).</summary>
-public static class PropertyJson
+internal static class PropertyJson
 {
     public static void Write(Utf8JsonWriter w, PropertyDefinition p)
     {

@@ -11,7 +11,7 @@ namespace Spoke.Emulator.Properties;
 /// HubSpot's rules for property definitions: required fields, name format, type/fieldType pairs, enumeration
 /// options, groups, unique-value limits (docs/hubspot-api.md §3.3, §12, §13). Shared by the properties and schemas APIs.
 /// </summary>
-public static partial class PropertyRules
+internal static partial class PropertyRules
 {
     /// <summary>"You can have up to ten unique ID properties per object" (docs/hubspot-api.md §3.3).</summary>
     public const int MaxUniqueProperties = 10;

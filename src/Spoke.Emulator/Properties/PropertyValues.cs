@@ -4,10 +4,10 @@ using System.Net.Mail;
 namespace Spoke.Emulator.Properties;
 
 /// <summary>Why one property value was refused; becomes an entry of HubSpot's "Property values were not valid" list.</summary>
-public sealed record PropertyValueProblem(string Name, string Error, string Message);
+internal sealed record PropertyValueProblem(string Name, string Error, string Message);
 
 /// <summary>Converts incoming property values to their stored wire form, validating by type (docs/hubspot-api.md §12).</summary>
-public static class PropertyValues
+internal static class PropertyValues
 {
     /// <summary>
     /// Validates <paramref name="value"/> for <paramref name="def"/> and returns the stored form; <c>""</c> clears.

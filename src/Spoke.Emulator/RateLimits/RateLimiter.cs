@@ -4,10 +4,10 @@ using Spoke.Emulator.Errors;
 namespace Spoke.Emulator.RateLimits;
 
 /// <summary>The budget of one tier (docs/hubspot-api.md §7: private apps).</summary>
-public sealed record RateLimitProfile(string Name, int PerTenSeconds, int PerDay);
+internal sealed record RateLimitProfile(string Name, int PerTenSeconds, int PerDay);
 
 /// <summary>The verdict on one request: headers to send, or the 429 to answer with.</summary>
-public readonly record struct RateLimitDecision(ApiError? Rejection, IReadOnlyDictionary<string, string>? Headers);
+internal readonly record struct RateLimitDecision(ApiError? Rejection, IReadOnlyDictionary<string, string>? Headers);
 
 /// <summary>
 /// HubSpot's limits: a rolling 10-second window per private app (token), a daily budget per portal that resets at
@@ -16,7 +16,7 @@ public readonly record struct RateLimitDecision(ApiError? Rejection, IReadOnlyDi
 /// off, every non-search answer still carries HubSpot's headers, advertising <see cref="UnenforcedPerTenSeconds"/> and
 /// <see cref="UnenforcedPerDay"/>: a budget nothing enforces or counts, so a client that paces by the headers runs at full speed.
 /// </summary>
-public sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
+internal sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Queue<long>> _burst = new(StringComparer.Ordinal);

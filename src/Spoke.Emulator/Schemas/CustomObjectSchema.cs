@@ -1,7 +1,7 @@
 namespace Spoke.Emulator.Schemas;
 
 /// <summary>An association a custom object schema declares (<c>AssociationDefinition</c>).</summary>
-public sealed class SchemaAssociation
+internal sealed class SchemaAssociation
 {
     public required string Id { get; init; }
     public required string FromObjectTypeId { get; init; }
@@ -12,7 +12,7 @@ public sealed class SchemaAssociation
 }
 
 /// <summary>A custom object type definition (<c>ObjectSchema</c>, docs/hubspot-api.md §3.4).</summary>
-public sealed class CustomObjectSchema
+internal sealed class CustomObjectSchema
 {
     public required string Id { get; init; }
     public required string ObjectTypeId { get; init; }      // "2-N"

@@ -7,7 +7,7 @@ namespace Spoke.Emulator.Schemas;
 /// The <see cref="ObjectType"/> a custom object schema defines. Public so that code restoring a portal (persistence)
 /// rebuilds exactly what the schemas API registers.
 /// </summary>
-public static class CustomObjectTypes
+internal static class CustomObjectTypes
 {
     public static ObjectType Create(CustomObjectSchema schema)
     {

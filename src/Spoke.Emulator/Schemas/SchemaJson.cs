@@ -5,13 +5,13 @@ using Spoke.Emulator.Properties;
 namespace Spoke.Emulator.Schemas;
 
 /// <summary>What a schema response carries (the <c>include*</c> query switches, all true by default).</summary>
-public readonly record struct SchemaIncludes(bool Properties, bool Associations, bool Audit)
+internal readonly record struct SchemaIncludes(bool Properties, bool Associations, bool Audit)
 {
     public static readonly SchemaIncludes All = new(true, true, true);
 }
 
 /// <summary>Writes custom object schemas as <c>ObjectSchema</c>, <c>ObjectTypeDefinition</c> and <c>AssociationDefinition</c> (docs/hubspot-api.md §3.4).</summary>
-public static class SchemaJson
+internal static class SchemaJson
 {
     /// <summary>The full <c>ObjectSchema</c>: definition, properties and associations.</summary>
     public static void Write(Utf8JsonWriter w, CustomObjectSchema schema, PropertyCatalog? catalog, SchemaIncludes include)

@@ -17,7 +17,7 @@ namespace Spoke.Emulator.Schemas;
 /// Custom object schemas (docs/hubspot-api.md §2, §3.4): define a type, its properties and associations; its records then live
 /// in the objects API at <c>/crm/v3/objects/2-N</c>, <c>p_name</c> or <c>p{portal}_name</c>.
 /// </summary>
-public static class SchemasApi
+internal static class SchemasApi
 {
     /// <summary>The spec's path, the docs' path and the dated aliases (docs/hubspot-api.md §1a, §2).</summary>
     public static readonly string[] Prefixes =

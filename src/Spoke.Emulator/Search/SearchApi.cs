@@ -16,7 +16,7 @@ namespace Spoke.Emulator.Search;
 /// CRM search: <c>POST {prefix}/{objectType}/search</c> (docs/hubspot-api.md §6, response §4.4). Rate limiting (5/s per token, no
 /// rate-limit headers) is applied by the pipeline for every search path.
 /// </summary>
-public static class SearchApi
+internal static class SearchApi
 {
     /// <summary>Maps search under a prefix such as <c>/crm/v3/objects</c> or <c>/crm/objects/2026-09</c>.</summary>
     public static void MapSearchApi(this IEndpointRouteBuilder app, string prefix)

@@ -12,7 +12,7 @@ namespace Spoke.Emulator.Search;
 /// <c>GET/PUT /_emulator/search-lag</c> <c>{"milliseconds": N}</c>: how long writes stay invisible to search
 /// (emulator clock). The new lag applies to writes made after it; writes already lagging keep their times.
 /// </summary>
-public static class SearchLagAdminApi
+internal static class SearchLagAdminApi
 {
     public static void MapSearchLagAdminApi(this IEndpointRouteBuilder app)
     {

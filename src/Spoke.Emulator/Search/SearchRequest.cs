@@ -6,16 +6,16 @@ using Spoke.Emulator.Http;
 namespace Spoke.Emulator.Search;
 
 /// <summary>One filter as sent: <c>{propertyName, operator, value?, values?, highValue?}</c>.</summary>
-public sealed record FilterInput(string PropertyName, string Operator, string? Value, IReadOnlyList<string>? Values, string? HighValue);
+internal sealed record FilterInput(string PropertyName, string Operator, string? Value, IReadOnlyList<string>? Values, string? HighValue);
 
 /// <summary>The single sort rule search accepts.</summary>
-public sealed record SortInput(string PropertyName, bool Descending);
+internal sealed record SortInput(string PropertyName, bool Descending);
 
 /// <summary>
 /// A parsed <c>PublicObjectSearchRequest</c> (docs/hubspot-api.md §6): shape checks and HubSpot's request-level limits only;
 /// property checks need the type's catalog and happen in <see cref="SearchPlan"/>.
 /// </summary>
-public sealed class SearchRequest
+internal sealed class SearchRequest
 {
     public static readonly IReadOnlyList<string> Operators =
         ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"];

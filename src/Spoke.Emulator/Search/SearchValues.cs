@@ -4,7 +4,7 @@ using Spoke.Emulator.Properties;
 namespace Spoke.Emulator.Search;
 
 /// <summary>How search compares the values of a property, from its catalog type (docs/hubspot-api.md §6 case rules, §12 formats).</summary>
-public enum ValueKind
+internal enum ValueKind
 {
     /// <summary>string, phone_number and anything else textual: case-insensitive.</summary>
     Text,
@@ -19,7 +19,7 @@ public enum ValueKind
 }
 
 /// <summary>Normalizes stored and filter values so equal values share one key and ordered values compare.</summary>
-public static class SearchValues
+internal static class SearchValues
 {
     public static ValueKind KindOf(PropertyDefinition def) => def.Type switch
     {

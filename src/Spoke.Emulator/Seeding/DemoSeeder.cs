@@ -16,7 +16,7 @@ namespace Spoke.Emulator.Seeding;
 /// resumes: the chunks already written are replayed without writing (the same random draws in the same order), and
 /// the rest comes out as an uninterrupted seed would have made it.
 /// </summary>
-public static class DemoSeeder
+internal static class DemoSeeder
 {
     /// <summary>Records per write scope: keeps each journal transaction bounded when seeding into a data file.</summary>
     private const int RecordsPerCommit = 10_000;

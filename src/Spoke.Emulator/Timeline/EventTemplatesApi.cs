@@ -17,7 +17,7 @@ namespace Spoke.Emulator.Timeline;
 /// Timeline event templates (docs/hubspot-api.md §3.8): app-level definitions, authenticated with the developer API key
 /// (<c>?hapikey=</c>), under <c>/integrators/timeline/v3/{appId}/event-templates</c>.
 /// </summary>
-public static partial class EventTemplatesApi
+internal static partial class EventTemplatesApi
 {
     /// <summary>Per-app and per-template ceilings (docs/hubspot-api.md §3.8, §14).</summary>
     public const int MaxTemplatesPerApp = 750;

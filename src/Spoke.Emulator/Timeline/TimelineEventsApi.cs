@@ -18,7 +18,7 @@ namespace Spoke.Emulator.Timeline;
 /// its template's object type, with token values checked against the template's tokens. Tokens that name an
 /// <c>objectPropertyName</c> also write that property on the record.
 /// </summary>
-public static class TimelineEventsApi
+internal static class TimelineEventsApi
 {
     public const string Scope = "timeline";
 

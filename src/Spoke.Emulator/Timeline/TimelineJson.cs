@@ -4,7 +4,7 @@ using Spoke.Emulator.Objects;
 namespace Spoke.Emulator.Timeline;
 
 /// <summary>Writes templates, tokens and events in HubSpot's shapes (<c>TimelineEventTemplate</c>, <c>TimelineEventResponse</c>).</summary>
-public static class TimelineJson
+internal static class TimelineJson
 {
     public static void WriteTemplate(Utf8JsonWriter w, EventTemplate t)
     {

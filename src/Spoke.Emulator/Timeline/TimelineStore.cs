@@ -1,7 +1,7 @@
 namespace Spoke.Emulator.Timeline;
 
 /// <summary>The data types a template token can hold (docs/hubspot-api.md §3.8).</summary>
-public static class TokenTypes
+internal static class TokenTypes
 {
     public const string Date = "date";
     public const string Enumeration = "enumeration";
@@ -12,7 +12,7 @@ public static class TokenTypes
 }
 
 /// <summary>An app's timeline event template: what its events look like and which tokens they carry.</summary>
-public sealed class EventTemplate
+internal sealed class EventTemplate
 {
     public long Id { get; set; }
     public long AppId { get; set; }
@@ -33,7 +33,7 @@ public sealed class EventTemplate
 }
 
 /// <summary>A token of a template: a typed value each event carries, optionally stamped onto a record property.</summary>
-public sealed class TemplateToken
+internal sealed class TemplateToken
 {
     public string Name { get; set; } = "";
     public string Label { get; set; } = "";
@@ -44,10 +44,10 @@ public sealed class TemplateToken
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-public sealed record TokenOption(string Label, string Value);
+internal sealed record TokenOption(string Label, string Value);
 
 /// <summary>One event on a record's timeline.</summary>
-public sealed class TimelineEvent
+internal sealed class TimelineEvent
 {
     public string Id { get; set; } = "";
     public long EventTemplateId { get; set; }
@@ -68,7 +68,7 @@ public sealed class TimelineEvent
 /// <summary>Templates by id and events by (template, event id). Callers hold the portal lock; persistence uses
 /// <see cref="Templates"/>, <see cref="AddTemplate"/> and <see cref="AddEvent"/>, and saves events (possibly many)
 /// row by row from <see cref="PendingEvents"/> and <see cref="PendingRemovedTemplates"/>.</summary>
-public sealed class TimelineStore
+internal sealed class TimelineStore
 {
     private readonly SortedDictionary<long, EventTemplate> _templates = [];
     private readonly Dictionary<(long TemplateId, string EventId), TimelineEvent> _events = [];

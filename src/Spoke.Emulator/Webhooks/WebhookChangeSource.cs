@@ -6,7 +6,7 @@ namespace Spoke.Emulator.Webhooks;
 /// with the app id as <c>sourceId</c>, as HubSpot reports an app's own writes; other tokens (created at runtime, like
 /// other private apps) are <c>API</c>. Changes outside a request (admin restore) say <c>CRM_UI</c>; anything else <c>CRM</c>.
 /// </summary>
-public static class WebhookChangeSource
+internal static class WebhookChangeSource
 {
     private static readonly AsyncLocal<(string Source, string? SourceId)?> Current = new();
 

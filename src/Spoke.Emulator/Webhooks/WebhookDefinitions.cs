@@ -1,7 +1,7 @@
 namespace Spoke.Emulator.Webhooks;
 
 /// <summary>The app's webhook settings (docs/hubspot-api.md §3.10): where events go and how many requests may be in flight.</summary>
-public sealed class WebhookSettings
+internal sealed class WebhookSettings
 {
     public required string TargetUrl { get; set; }
     public int MaxConcurrentRequests { get; set; } = 10;
@@ -14,7 +14,7 @@ public sealed class WebhookSettings
 }
 
 /// <summary>One webhook subscription (docs/hubspot-api.md §3.10): an event type, for propertyChange a property, for object.* a type.</summary>
-public sealed class WebhookSubscription
+internal sealed class WebhookSubscription
 {
     public long Id { get; set; }
     public required string EventType { get; set; }
@@ -27,7 +27,7 @@ public sealed class WebhookSubscription
 }
 
 /// <summary>The subscription types of docs/hubspot-api.md §8 and the object types they are about.</summary>
-public static class WebhookEventTypes
+internal static class WebhookEventTypes
 {
     public const string Creation = "creation";
     public const string Deletion = "deletion";

@@ -14,7 +14,8 @@ namespace Spoke.Emulator.Webhooks;
 /// emulator-clock time. Retries wait for the emulator clock: advancing it sends due retries at once. Undelivered
 /// events live in memory only. Every attempt is in <see cref="Deliveries"/>.
 /// </summary>
-public sealed class WebhookDelivery : IAsyncDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The emulator that owns it disposes it (HubSpotEmulator.DisposeAsync); a user of emulator.Webhooks must not.")]
+public sealed class WebhookDelivery
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
     private const int MaxLogEntries = 10_000;
@@ -156,7 +157,7 @@ public sealed class WebhookDelivery : IAsyncDisposable
 
     internal void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
-    public async ValueTask DisposeAsync()
+    internal async ValueTask DisposeAsync()
     {
         _portal.Webhooks.Committed -= Enqueue;
         _portal.Clock.Advanced -= Wake;

@@ -6,7 +6,7 @@ namespace Spoke.Emulator.Webhooks;
 /// One event as HubSpot delivers it (docs/hubspot-api.md §8). Ids are JSON numbers, as in HubSpot's payloads; <c>sourceId</c> is a
 /// string. <see cref="Write"/> adds the attempt number, which changes with every retry.
 /// </summary>
-public sealed record WebhookEvent
+internal sealed record WebhookEvent
 {
     public required long EventId { get; init; }
     public required long SubscriptionId { get; init; }

@@ -9,7 +9,7 @@ namespace Spoke.Emulator.Webhooks;
 /// <c>clientSecret + body</c>; v3 the base64 HMAC-SHA256, keyed with the client secret, of
 /// <c>method + uri + body + timestamp</c> (epoch ms).
 /// </summary>
-public static class WebhookSignatures
+internal static class WebhookSignatures
 {
     public static string V1(string clientSecret, string body) => V1(clientSecret, Encoding.UTF8.GetBytes(body));
 

@@ -11,7 +11,7 @@ namespace Spoke.Emulator.Webhooks;
 /// edges by their features) and queued; <see cref="PortalState"/> hands them to <see cref="Committed"/> only after the
 /// journal has committed the scope, and drops them when it did not. Callers hold the portal lock.
 /// </summary>
-public sealed class WebhookStore
+internal sealed class WebhookStore
 {
     private static readonly HashSet<(string From, string To, int TypeId)> PrimaryTypes =
         [.. HubSpotDefinedAssociations.All.Where(d => d.IsPrimary).Select(d => (d.FromTypeId, d.ToTypeId, d.TypeId))];

@@ -15,7 +15,7 @@ namespace Spoke.Emulator.Webhooks;
 /// <c>/_emulator/webhooks/...</c> (loopback only, like every admin route): the delivery log, delivery faults, flush,
 /// and a stand-in for HubSpot's UI restore of an archived record (the public API has none).
 /// </summary>
-public static class WebhooksAdminApi
+internal static class WebhooksAdminApi
 {
     public static void MapWebhooksAdminApi(this IEndpointRouteBuilder app)
     {

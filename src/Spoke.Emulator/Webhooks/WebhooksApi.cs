@@ -17,7 +17,7 @@ namespace Spoke.Emulator.Webhooks;
 /// (<c>?hapikey=</c>), on <c>/webhooks/v3/{appId}</c> and the dated <c>/app-webhooks/{v}/{appId}</c>. A path naming
 /// another app answers 404, as the timeline templates API does.
 /// </summary>
-public static class WebhooksApi
+internal static class WebhooksApi
 {
     /// <summary>Subscriptions per app (DOC:webhooks).</summary>
     public const int MaxSubscriptionsPerApp = 1000;
