@@ -45,6 +45,7 @@ public sealed class HubSpotWebhookOptions
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>Where the durable inbox lives: SQLite (default, one receiver per file) or PostgreSQL (several receivers may share it).</summary>
     public WebhookInboxProvider Inbox { get; set; } = WebhookInboxProvider.Sqlite;
 
     /// <summary>The SQLite inbox file (default <c>hubspot-webhooks.db</c> in the working directory).</summary>
@@ -56,6 +57,7 @@ public sealed class HubSpotWebhookOptions
     /// </summary>
     public bool SqliteFullSyncHandlerCommits { get; set; }
 
+    /// <summary>The PostgreSQL connection string when <see cref="Inbox"/> is PostgreSQL; required then.</summary>
     public string? PostgresConnectionString { get; set; }
 
     /// <summary>The PostgreSQL schema that holds the inbox table.</summary>
@@ -113,6 +115,7 @@ public sealed class HubSpotWebhookOptions
     /// <summary>First retry delay; each further retry doubles it up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest delay between handler retries (default 10 minutes).</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How often the dispatcher looks at the inbox when nothing signals it (events from other instances).</summary>

@@ -14,6 +14,7 @@ public sealed class HubSpotWebhooksBuilder
         Registry = registry;
     }
 
+    /// <summary>The application's service collection, for registering what handlers depend on.</summary>
     public IServiceCollection Services { get; }
 
     internal WebhookHandlerRegistry Registry { get; }

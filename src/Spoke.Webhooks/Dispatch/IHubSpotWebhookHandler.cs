@@ -10,11 +10,13 @@ namespace Spoke.Webhooks.Dispatch;
 public interface IHubSpotWebhookHandler<in TEvent>
     where TEvent : HubSpotObjectEvent
 {
+    /// <summary>Handles one event. Return to mark it processed (in the same transaction as the store's own unit of work); throw to retry it later.</summary>
     Task HandleAsync(TEvent webhookEvent, WebhookHandlerContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>Handles every event, typed or not (<c>conversation.*</c>, <c>event.completed</c>, types added later).</summary>
 public interface IHubSpotWebhookHandler
 {
+    /// <summary>Handles one event. Return to mark it processed; throw to retry it later.</summary>
     Task HandleAsync(HubSpotWebhookEvent webhookEvent, WebhookHandlerContext context, CancellationToken cancellationToken);
 }

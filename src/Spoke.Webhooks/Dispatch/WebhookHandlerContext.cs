@@ -31,6 +31,7 @@ public sealed class WebhookHandlerContext
     /// <summary>This handling attempt, 1 for the first.</summary>
     public int Attempt { get; }
 
+    /// <summary>The raw event as HubSpot sent it.</summary>
     public HubSpotWebhookEvent Event { get; }
 
     /// <summary>The scope's services for this event.</summary>

@@ -4,53 +4,76 @@ namespace Spoke.Webhooks.Events;
 /// <summary>A typed view of a <see cref="HubSpotWebhookEvent"/>; the raw event stays reachable as <see cref="Event"/>.</summary>
 public abstract class HubSpotObjectEvent(HubSpotWebhookEvent e)
 {
+    /// <summary>The raw event as HubSpot sent it, for fields the typed view does not name.</summary>
     public HubSpotWebhookEvent Event { get; } = e;
 
+    /// <summary>The id of the record the event is about.</summary>
     public long ObjectId => Event.ObjectId;
 
+    /// <summary>When the change happened in HubSpot (not when it was delivered).</summary>
     public DateTimeOffset OccurredAt => Event.OccurredAt;
 
+    /// <summary>The HubSpot account (hub id) the record lives in.</summary>
     public long PortalId => Event.PortalId;
 
+    /// <summary>What made the change, as HubSpot reports it (<c>CRM_UI</c>, <c>API</c>, <c>INTEGRATION</c>, ...).</summary>
     public string? ChangeSource => Event.ChangeSource;
 }
 
+/// <summary>A record was created (<c>*.creation</c>).</summary>
 public abstract class CreationEvent(HubSpotWebhookEvent e) : HubSpotObjectEvent(e);
 
+/// <summary>A record was archived (<c>*.deletion</c>); it can still be restored within HubSpot's 90-day window.</summary>
 public abstract class DeletionEvent(HubSpotWebhookEvent e) : HubSpotObjectEvent(e);
 
+/// <summary>An archived record was restored (<c>*.restore</c>).</summary>
 public abstract class RestoreEvent(HubSpotWebhookEvent e) : HubSpotObjectEvent(e);
 
+/// <summary>A record was permanently deleted for privacy (<c>*.privacyDeletion</c>, GDPR): drop every copy you keep.</summary>
 public abstract class PrivacyDeletionEvent(HubSpotWebhookEvent e) : HubSpotObjectEvent(e);
 
+/// <summary>A subscribed property changed (<c>*.propertyChange</c>).</summary>
 public abstract class PropertyChangeEvent(HubSpotWebhookEvent e) : HubSpotObjectEvent(e)
 {
+    /// <summary>The internal name of the property that changed.</summary>
     public string PropertyName => Event.PropertyName ?? "";
 
+    /// <summary>The new value as HubSpot's raw text; null or empty when the property was cleared.</summary>
     public string? PropertyValue => Event.PropertyValue;
 }
 
+/// <summary>An association between two records was added or removed (<c>*.associationChange</c>).</summary>
 public abstract class AssociationChangeEvent(HubSpotWebhookEvent e) : HubSpotObjectEvent(e)
 {
+    /// <summary>HubSpot's association kind, e.g. <c>CONTACT_TO_COMPANY</c>.</summary>
     public string? AssociationType => Event.AssociationType;
 
+    /// <summary>The record the association starts from.</summary>
     public long? FromObjectId => Event.FromObjectId;
 
+    /// <summary>The record the association points to.</summary>
     public long? ToObjectId => Event.ToObjectId;
 
+    /// <summary>True when the association was removed, false when it was added.</summary>
     public bool Removed => Event.AssociationRemoved ?? false;
 
+    /// <summary>True when the association is the primary one (e.g. a contact's primary company).</summary>
     public bool IsPrimary => Event.IsPrimaryAssociation ?? false;
 }
 
+/// <summary>Records were merged (<c>*.merge</c>): the merged ids now resolve to the surviving record.</summary>
 public abstract class MergeEvent(HubSpotWebhookEvent e) : HubSpotObjectEvent(e)
 {
+    /// <summary>The record that survived the merge.</summary>
     public long? PrimaryObjectId => Event.PrimaryObjectId;
 
+    /// <summary>The ids that were merged into the survivor and no longer exist on their own.</summary>
     public IReadOnlyList<long> MergedObjectIds => Event.MergedObjectIds ?? [];
 
+    /// <summary>The new id HubSpot gave the merged record, when it gave one.</summary>
     public long? NewObjectId => Event.NewObjectId;
 
+    /// <summary>How many property values HubSpot moved onto the survivor.</summary>
     public int? NumberOfPropertiesMoved => Event.NumberOfPropertiesMoved;
 }
 
@@ -165,36 +188,42 @@ public sealed class LineItemRestored(HubSpotWebhookEvent e) : RestoreEvent(e);
 /// <summary><c>object.creation</c> (a generic object event: see <see cref="ObjectTypeId"/>).</summary>
 public sealed class ObjectCreated(HubSpotWebhookEvent e) : CreationEvent(e)
 {
+    /// <summary>The object type id of the record (<c>0-1</c> contacts, <c>2-…</c> custom objects).</summary>
     public string ObjectTypeId => Event.ObjectTypeId ?? "";
 }
 
 /// <summary><c>object.deletion</c> (a generic object event: see <see cref="ObjectTypeId"/>).</summary>
 public sealed class ObjectDeleted(HubSpotWebhookEvent e) : DeletionEvent(e)
 {
+    /// <summary>The object type id of the record (<c>0-1</c> contacts, <c>2-…</c> custom objects).</summary>
     public string ObjectTypeId => Event.ObjectTypeId ?? "";
 }
 
 /// <summary><c>object.propertyChange</c> (a generic object event: see <see cref="ObjectTypeId"/>).</summary>
 public sealed class ObjectPropertyChanged(HubSpotWebhookEvent e) : PropertyChangeEvent(e)
 {
+    /// <summary>The object type id of the record (<c>0-1</c> contacts, <c>2-…</c> custom objects).</summary>
     public string ObjectTypeId => Event.ObjectTypeId ?? "";
 }
 
 /// <summary><c>object.associationChange</c> (a generic object event: see <see cref="ObjectTypeId"/>).</summary>
 public sealed class ObjectAssociationChanged(HubSpotWebhookEvent e) : AssociationChangeEvent(e)
 {
+    /// <summary>The object type id of the record (<c>0-1</c> contacts, <c>2-…</c> custom objects).</summary>
     public string ObjectTypeId => Event.ObjectTypeId ?? "";
 }
 
 /// <summary><c>object.merge</c> (a generic object event: see <see cref="ObjectTypeId"/>).</summary>
 public sealed class ObjectMerged(HubSpotWebhookEvent e) : MergeEvent(e)
 {
+    /// <summary>The object type id of the record (<c>0-1</c> contacts, <c>2-…</c> custom objects).</summary>
     public string ObjectTypeId => Event.ObjectTypeId ?? "";
 }
 
 /// <summary><c>object.restore</c> (a generic object event: see <see cref="ObjectTypeId"/>).</summary>
 public sealed class ObjectRestored(HubSpotWebhookEvent e) : RestoreEvent(e)
 {
+    /// <summary>The object type id of the record (<c>0-1</c> contacts, <c>2-…</c> custom objects).</summary>
     public string ObjectTypeId => Event.ObjectTypeId ?? "";
 }
 

@@ -13,6 +13,7 @@ public sealed class PostgresWebhookInboxStore : WebhookInboxStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
 
+    /// <summary>An inbox in the <c>webhook_inbox</c> table of <paramref name="schema"/> (letters, digits and underscores only). Several receivers may share it.</summary>
     public PostgresWebhookInboxStore(string connectionString, string schema = "public")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -26,12 +27,15 @@ public sealed class PostgresWebhookInboxStore : WebhookInboxStore
         _dataSource = NpgsqlDataSource.Create(connectionString);
     }
 
+    /// <inheritdoc/>
     public override string Kind => "postgres";
 
+    /// <inheritdoc/>
     protected override string Table => $"\"{_schema}\".webhook_inbox";
 
     // Concurrent CREATE ... IF NOT EXISTS can still collide in PostgreSQL's catalogs: instances starting together
     // take turns on an advisory lock.
+    /// <inheritdoc/>
     protected override string CreateSchemaSql => $"""
         BEGIN;
         SELECT pg_advisory_xact_lock(hashtext('spoke.webhooks.schema'));
@@ -60,6 +64,7 @@ public sealed class PostgresWebhookInboxStore : WebhookInboxStore
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc/>
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await OpenAsync(cancellationToken).ConfigureAwait(false);
 
@@ -90,6 +95,7 @@ public sealed class PostgresWebhookInboxStore : WebhookInboxStore
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync().ConfigureAwait(false);

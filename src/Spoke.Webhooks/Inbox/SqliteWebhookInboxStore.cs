@@ -57,15 +57,19 @@ public sealed class SqliteWebhookInboxStore : WebhookInboxStore
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 60 }.ToString();
     }
 
+    /// <summary>The inbox file.</summary>
     public string Path { get; }
 
     /// <summary>The file whose exclusive lock makes this process the inbox's only owner: <c>Path + ".lock"</c>.</summary>
     public string LockPath => Path + ".lock";
 
+    /// <inheritdoc/>
     public override string Kind => "sqlite";
 
+    /// <inheritdoc/>
     protected override string Table => "webhook_inbox";
 
+    /// <inheritdoc/>
     protected override string CreateSchemaSql => """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS webhook_inbox (
@@ -101,9 +105,11 @@ public sealed class SqliteWebhookInboxStore : WebhookInboxStore
         return connection;
     }
 
+    /// <inheritdoc/>
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await OpenAsync(_fullSyncForHandlerCommits, cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc/>
     protected override async Task<DbConnection> OpenAppendConnectionAsync(CancellationToken cancellationToken) =>
         await OpenAsync(fullSync: true, cancellationToken).ConfigureAwait(false);
 
@@ -135,6 +141,7 @@ public sealed class SqliteWebhookInboxStore : WebhookInboxStore
             (c, _) => Task.FromResult<DbTransaction>(((SqliteConnection)c).BeginTransaction(deferred: false)), inboxEvent);
     }
 
+    /// <inheritdoc/>
     public override ValueTask DisposeAsync()
     {
         using (var pooled = new SqliteConnection(_connectionString))

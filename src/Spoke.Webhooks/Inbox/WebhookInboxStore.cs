@@ -20,6 +20,7 @@ public abstract class WebhookInboxStore : IAsyncDisposable
     /// <summary>A short name for logs and metrics: <c>sqlite</c> or <c>postgres</c>.</summary>
     public abstract string Kind { get; }
 
+    /// <summary>Opens a connection for reads and handler transactions.</summary>
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>The connection appends use: the one whose commit is the promise behind the 200.</summary>
@@ -31,11 +32,13 @@ public abstract class WebhookInboxStore : IAsyncDisposable
     /// </summary>
     internal virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
+    /// <summary>The SQL that creates the inbox's table and indexes if they do not exist (idempotent).</summary>
     protected abstract string CreateSchemaSql { get; }
 
     /// <summary>Starts handling one event: null when another dispatcher holds it or it is no longer pending.</summary>
     internal abstract Task<InboxUnitOfWork?> BeginAsync(InboxEvent inboxEvent, CancellationToken cancellationToken);
 
+    /// <summary>Creates the schema if needed; safe to call more than once and from several processes.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         if (_initialized)
@@ -236,6 +239,7 @@ public abstract class WebhookInboxStore : IAsyncDisposable
         return replayed;
     }
 
+    /// <summary>How many events are pending, processed and dead-lettered.</summary>
     public async Task<InboxCounts> CountAsync(CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -270,6 +274,7 @@ public abstract class WebhookInboxStore : IAsyncDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    /// <summary>Adds a named parameter to <paramref name="command"/> (values never go into SQL text).</summary>
     protected static DbParameter AddParameter(DbCommand command, string name, object value)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -280,6 +285,7 @@ public abstract class WebhookInboxStore : IAsyncDisposable
         return parameter;
     }
 
+    /// <summary>Releases the store's connections.</summary>
     public virtual ValueTask DisposeAsync()
     {
         _initLock.Dispose();

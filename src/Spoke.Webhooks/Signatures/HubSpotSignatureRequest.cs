@@ -6,15 +6,22 @@ namespace Spoke.Webhooks.Signatures;
 /// </summary>
 public sealed record HubSpotSignatureRequest
 {
+    /// <summary>The v1/v2 signature header.</summary>
     public const string SignatureHeader = "X-HubSpot-Signature";
+    /// <summary>The v3 signature header.</summary>
     public const string SignatureV3Header = "X-HubSpot-Signature-v3";
+    /// <summary>The header naming the v1/v2 version (<c>v1</c> or <c>v2</c>).</summary>
     public const string VersionHeader = "X-HubSpot-Signature-Version";
+    /// <summary>The v3 timestamp header (epoch milliseconds).</summary>
     public const string TimestampHeader = "X-HubSpot-Request-Timestamp";
 
+    /// <summary>The HTTP method HubSpot used (<c>POST</c>, <c>GET</c>).</summary>
     public required string Method { get; init; }
 
+    /// <summary>The full URI HubSpot called, scheme and host included, exactly as it was signed (behind a proxy: the public URL).</summary>
     public required string Uri { get; init; }
 
+    /// <summary>The raw body bytes as received (never re-serialised: a changed byte breaks the signature).</summary>
     public ReadOnlyMemory<byte> Body { get; init; }
 
     /// <summary><c>X-HubSpot-Signature</c> (v1 or v2, per <see cref="SignatureVersion"/>).</summary>

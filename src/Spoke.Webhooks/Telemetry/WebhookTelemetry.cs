@@ -6,8 +6,10 @@ namespace Spoke.Webhooks.Telemetry;
 /// <summary>The <c>Spoke.Webhooks</c> ActivitySource and Meter.</summary>
 public static class WebhookTelemetry
 {
+    /// <summary>The name of the ActivitySource and Meter (<c>Spoke.Webhooks</c>): add it to OpenTelemetry's sources and meters.</summary>
     public const string Name = "Spoke.Webhooks";
 
+    /// <summary>Spans for each delivery received and each event handled.</summary>
     public static readonly ActivitySource ActivitySource = new(Name);
 
     internal static readonly Meter Meter = new(Name);
