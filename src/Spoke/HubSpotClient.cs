@@ -66,6 +66,7 @@ public class HubSpotClient
     /// <summary>The send path (tests and area clients).</summary>
     internal HubSpotHttp Http { get; } = null!;
 
+    /// <summary>CRM records of every type: <c>client.Crm.Contacts</c>, <c>client.Crm.Objects("p_projects")</c>, typed views with <c>Objects&lt;T&gt;</c>.</summary>
     public virtual CrmClient Crm { get; }
 
     /// <summary>Associations v4: links between records, in bulk, and labels.</summary>
@@ -80,6 +81,7 @@ public class HubSpotClient
     /// <summary>Pipelines and stages.</summary>
     public virtual PipelinesClient Pipelines { get; }
 
+    /// <summary>Owners (the users records are assigned to).</summary>
     public virtual OwnersClient Owners { get; }
 
     /// <summary>Lists and their memberships.</summary>

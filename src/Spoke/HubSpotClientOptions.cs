@@ -29,6 +29,10 @@ public sealed class HubSpotClientOptions
     /// </summary>
     public string? DeveloperApiKey { get; set; }
 
+    /// <summary>
+    /// Which family of HubSpot's paths to call: the dated <c>2026-09</c> paths (default) or the classic
+    /// <c>/crm/v3</c> and <c>/crm/v4</c> ones (<see cref="HubSpotApiVersion.Classic"/>).
+    /// </summary>
     public HubSpotApiVersion ApiVersion { get; set; } = HubSpotApiVersion.V2026_09;
 
     /// <summary>

@@ -18,6 +18,8 @@ public sealed class PrivateAppTokenProvider : IAccessTokenProvider
 {
     private readonly string _token;
 
+    /// <summary>A provider that always answers <paramref name="token"/> (a private app's access token).</summary>
+    /// <exception cref="ArgumentException">The token is null, empty or white space.</exception>
     public PrivateAppTokenProvider(string token)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(token);
@@ -26,8 +28,10 @@ public sealed class PrivateAppTokenProvider : IAccessTokenProvider
         BudgetKey = "pat:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..16];
     }
 
+    /// <inheritdoc/>
     public string BudgetKey { get; }
 
+    /// <inheritdoc/>
     public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_token);
 
     /// <summary>Never prints the token.</summary>

@@ -14,6 +14,7 @@ public sealed record HubSpotErrorDetail(string Message, string? Code, string? In
 /// </summary>
 public class HubSpotApiException : Exception
 {
+    /// <summary>The same, from an <see cref="HttpStatusCode"/>.</summary>
     public HubSpotApiException(HttpStatusCode status, string message, string? category = null, string? subCategory = null,
         string? correlationId = null, IReadOnlyList<HubSpotErrorDetail>? errors = null,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? context = null, Exception? inner = null)
@@ -21,6 +22,10 @@ public class HubSpotApiException : Exception
     {
     }
 
+    /// <summary>
+    /// An error HubSpot answered (or, for <see cref="HubSpotTransportException"/>, no answer). Spoke throws these itself;
+    /// construct one in tests of code that handles them.
+    /// </summary>
     /// <param name="status">The HTTP status HubSpot answered; 0 when no answer came back.</param>
     public HubSpotApiException(int status, string message, string? category = null, string? subCategory = null,
         string? correlationId = null, IReadOnlyList<HubSpotErrorDetail>? errors = null,
@@ -41,13 +46,16 @@ public class HubSpotApiException : Exception
     /// <summary>HubSpot's category, e.g. <c>VALIDATION_ERROR</c>, <c>OBJECT_NOT_FOUND</c>, <c>CONFLICT</c>.</summary>
     public string? Category { get; }
 
+    /// <summary>HubSpot's finer category where it sends one, e.g. <c>OBJECT_ALREADY_EXISTS</c>.</summary>
     public string? SubCategory { get; }
 
     /// <summary>Quote this to HubSpot support; it is safe to log.</summary>
     public string? CorrelationId { get; }
 
+    /// <summary>HubSpot's per-field details (<c>errors[]</c>): which input or property was wrong and why; empty when none.</summary>
     public IReadOnlyList<HubSpotErrorDetail> Errors { get; }
 
+    /// <summary>HubSpot's <c>context</c> map (e.g. the ids or property names an error is about); empty when none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Context { get; }
 
     /// <summary>
@@ -122,6 +130,7 @@ public sealed class HubSpotRateLimitException(string message, string? policyName
 /// </summary>
 public sealed record HubSpotRateLimitInfo(long? Max, long? Remaining, TimeSpan? Interval, long? DailyMax, long? DailyRemaining)
 {
+    /// <summary>An answer that carried no rate-limit headers.</summary>
     public static readonly HubSpotRateLimitInfo None = new(null, null, null, null, null);
 
     /// <summary>Reads the headers of an answer.</summary>

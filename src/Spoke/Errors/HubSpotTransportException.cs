@@ -11,8 +11,10 @@ public sealed class HubSpotTransportException(string message, bool mayHaveReache
     /// <summary>Timeouts (<c>TIMEOUT</c>), network failures (<c>TRANSPORT_ERROR</c>), or an open circuit (<c>CIRCUIT_OPEN</c>).</summary>
     public const string TimeoutCategory = "TIMEOUT";
 
+    /// <summary>The connection could not be made or broke off.</summary>
     public const string TransportCategory = "TRANSPORT_ERROR";
 
+    /// <summary>Not sent: the circuit breaker is open after repeated server or network failures.</summary>
     public const string CircuitOpenCategory = "CIRCUIT_OPEN";
 
     /// <summary>False only when the request provably never left the client (e.g. connection refused).</summary>

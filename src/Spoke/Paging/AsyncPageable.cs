@@ -20,6 +20,7 @@ public class AsyncPageable<T> : IAsyncEnumerable<T>
         _fetch = (_, _, _) => Task.FromResult(new Page<T>([], null));
     }
 
+    /// <summary>A pageable over <paramref name="fetch"/>, which answers the page after a continuation token (null: the first) of up to a size (null: the API's default).</summary>
     public AsyncPageable(Func<string?, int?, CancellationToken, Task<Page<T>>> fetch, CancellationToken cancellationToken)
     {
         _fetch = fetch;
@@ -46,6 +47,7 @@ public class AsyncPageable<T> : IAsyncEnumerable<T>
         while (token is not null);
     }
 
+    /// <summary>Streams every item of every page, fetching the next page only when the current one is used up.</summary>
     public virtual async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);

@@ -134,9 +134,9 @@ public sealed class RecordIdentityTests(ClientFixture fixture) : IClassFixture<C
     [Fact]
     public void ExistingObjectId_is_read_only_from_a_conflict()
     {
-        Assert.Equal("512159482605", new HubSpotApiException(HttpStatusCode.Conflict, "Contact already exists. Existing ID: 512159482605").ExistingObjectId);
-        Assert.Null(new HubSpotApiException(HttpStatusCode.BadRequest, "Contact already exists. Existing ID: 1").ExistingObjectId);
-        Assert.Null(new HubSpotApiException(HttpStatusCode.Conflict, "Conflict").ExistingObjectId);
+        Assert.Equal("512159482605", new HubSpotApiException(409, "Contact already exists. Existing ID: 512159482605").ExistingObjectId);
+        Assert.Null(new HubSpotApiException(400, "Contact already exists. Existing ID: 1").ExistingObjectId);
+        Assert.Null(new HubSpotApiException(409, "Conflict").ExistingObjectId);
     }
 
     [Fact]
