@@ -11,6 +11,7 @@ public sealed class EmulatorClock : TimeProvider
     private TimeSpan _offset;
     private DateTimeOffset? _frozenAt;
 
+    /// <summary>A clock that follows <paramref name="system"/> (default: the system clock) until advanced or frozen.</summary>
     public EmulatorClock(TimeProvider? system = null) => _system = system ?? System;
 
     /// <summary>
@@ -32,6 +33,7 @@ public sealed class EmulatorClock : TimeProvider
         return clock;
     }
 
+    /// <summary>The emulator's now: the frozen instant, or the system time plus every advance.</summary>
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)

@@ -52,6 +52,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     /// <summary>The clock behind every timestamp, window and expiry; advance it in tests.</summary>
     public EmulatorClock Clock => Portal.Clock;
 
+    /// <summary>The portal (hub id) the emulator serves; records, webhooks and tokens carry it.</summary>
     public long PortalId => Portal.PortalId;
 
     /// <summary>Fault injection (latency, 5xx, 429, drops, timeouts, shared timestamps); cleared by <see cref="Reset"/>.</summary>
@@ -116,6 +117,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     /// <summary>429s the rate limiter has sent since start (not fault-injected ones); take differences to measure a run.</summary>
     public long RateLimitRejections => _limiter.Rejected;
 
+    /// <summary>Starts an emulator on loopback (an ephemeral port unless the options name one) and returns once it answers; dispose it to stop.</summary>
     public static async Task<HubSpotEmulator> StartAsync(HubSpotEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new HubSpotEmulatorOptions();
@@ -239,6 +241,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     /// <summary>Completes when the host stops: <see cref="DisposeAsync"/>, or Ctrl+C and SIGTERM with <see cref="HubSpotEmulatorOptions.HandleShutdownSignals"/>.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, cancellationToken);
 
+    /// <summary>Stops the emulator: waits up to <see cref="HubSpotEmulatorOptions.ShutdownTimeout"/> for requests in flight, then flushes and closes its data file.</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);

@@ -18,6 +18,7 @@ public sealed class HubSpotEmulatorOptions
     /// <summary>SQLite file that persists state; null keeps everything in memory.</summary>
     public string? DataFile { get; set; }
 
+    /// <summary>What the portal holds at start (default: nothing but HubSpot's defaults).</summary>
     public SeedKind Seed { get; set; } = SeedKind.None;
 
     /// <summary>Number of contacts the demo seed creates (companies N/5, deals N/2, tickets N/4).</summary>
@@ -32,11 +33,13 @@ public sealed class HubSpotEmulatorOptions
     /// </summary>
     public Action<string>? SeedProgress { get; set; }
 
+    /// <summary>Which HubSpot rate-limit budget to enforce (default: none).</summary>
     public RateLimitTier RateLimits { get; set; } = RateLimitTier.Off;
 
     /// <summary>Clock for every timestamp, window and expiry. Defaults to an <see cref="EmulatorClock"/> on system time.</summary>
     public EmulatorClock? Clock { get; set; }
 
+    /// <summary>The realism switches (search lag, tie order, ...); <c>ApplyFidelityProfile</c> sets them as a preset.</summary>
     public FidelityOptions Fidelity { get; } = new();
 
     /// <summary>
@@ -85,19 +88,50 @@ public sealed class HubSpotEmulatorOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-public enum SeedKind { None, Demo }
+/// <summary>What the portal holds when the emulator starts.</summary>
+public enum SeedKind
+{
+    /// <summary>Nothing but HubSpot's defaults (properties, pipelines, association types).</summary>
+    None,
+
+    /// <summary>A deterministic demo portal (<see cref="HubSpotEmulatorOptions.SeedSize"/>, <see cref="HubSpotEmulatorOptions.SeedValue"/>).</summary>
+    Demo,
+}
 
 /// <summary>
 /// Presets of the realism switches. <c>Default</c> is the forgiving local setup (writes searchable at once, ties by
 /// id, no rate limits); <c>Strict</c> behaves as HubSpot does under load, so the read-after-write and paging bugs that
 /// pass locally fail here first. See "Test against strict fidelity" in src/Spoke.Emulator/README.md.
 /// </summary>
-public enum FidelityProfile { Default, Strict }
+public enum FidelityProfile
+{
+    /// <summary>The forgiving local setup.</summary>
+    Default,
+
+    /// <summary>HubSpot's behaviour under load: search lag, ties in any order, rate limits.</summary>
+    Strict,
+}
 
 /// <summary>
 /// Rate-limit profiles (docs/hubspot-api.md §7). <c>Off</c> disables limiting; the others apply the private-app budget of that tier.
 /// </summary>
-public enum RateLimitTier { Off, Free, Starter, Professional, Enterprise }
+public enum RateLimitTier
+{
+    /// <summary>Nothing is limited (a generous budget is still advertised in the headers).</summary>
+    Off,
+
+    /// <summary>HubSpot's Free private-app budget: 100 requests per 10 s, 250,000 a day.</summary>
+    Free,
+
+    /// <summary>The Starter budget: 100 requests per 10 s, 250,000 a day.</summary>
+    Starter,
+
+    /// <summary>The Professional budget: 190 requests per 10 s (the daily limit is a <see cref="FidelityOptions"/> switch).</summary>
+    Professional,
+
+    /// <summary>The Enterprise budget: 190 requests per 10 s, 1,000,000 a day.</summary>
+    Enterprise,
+}
 
 /// <summary>
 /// Switches for HubSpot behaviour that the fact sheet marks UNVERIFIED or CONFLICT, and for HubSpot's warts.

@@ -32,6 +32,7 @@ public sealed record EmulatorOwner(string Id, string Email, long UserId);
 /// <summary>The emulator refused an admin request: its status and message.</summary>
 public sealed class EmulatorAdminException(int status, string message) : Exception(message)
 {
+    /// <summary>The HTTP status the admin API answered.</summary>
     public int Status { get; } = status;
 }
 
@@ -63,6 +64,7 @@ public sealed class EmulatorAdminClient : IDisposable
         _http = http ?? new HttpClient();
     }
 
+    /// <summary>Disposes the HTTP client this admin client created (not one it was given).</summary>
     public void Dispose()
     {
         if (_ownsHttp)
@@ -71,12 +73,14 @@ public sealed class EmulatorAdminClient : IDisposable
         }
     }
 
+    /// <summary>Whether the emulator is up, and which portal it serves; throws when it does not answer.</summary>
     public async Task<EmulatorHealth> GetHealthAsync(CancellationToken cancellationToken = default)
     {
         using var doc = await SendAsync(HttpMethod.Get, "health", null, cancellationToken).ConfigureAwait(false);
         return new(doc!.RootElement.GetProperty("status").GetString() ?? "", doc.RootElement.GetProperty("portalId").GetInt64());
     }
 
+    /// <summary>The app the emulator stands in for: its id and developer API key.</summary>
     public async Task<EmulatorApp> GetAppAsync(CancellationToken cancellationToken = default)
     {
         using var doc = await SendAsync(HttpMethod.Get, "app", null, cancellationToken).ConfigureAwait(false);
@@ -107,6 +111,7 @@ public sealed class EmulatorAdminClient : IDisposable
     /// <summary>Empties the portal (tokens and clock survive; rate-limit usage restarts).</summary>
     public Task ResetAsync(CancellationToken cancellationToken = default) => SendEmptyAsync(HttpMethod.Post, "reset", "{}", cancellationToken);
 
+    /// <summary>The rate-limit profile in force and its budgets.</summary>
     public Task<EmulatorRateLimits> GetRateLimitsAsync(CancellationToken cancellationToken = default) =>
         RateLimitsAsync(HttpMethod.Get, null, cancellationToken);
 
@@ -122,6 +127,7 @@ public sealed class EmulatorAdminClient : IDisposable
         }), cancellationToken);
     }
 
+    /// <summary>The emulator clock: now, and whether it is frozen.</summary>
     public Task<EmulatorClockState> GetClockAsync(CancellationToken cancellationToken = default) =>
         ClockAsync(HttpMethod.Get, "clock", null, cancellationToken);
 
@@ -150,6 +156,7 @@ public sealed class EmulatorAdminClient : IDisposable
             w.WriteEndObject();
         }), cancellationToken);
 
+    /// <summary>Lets a frozen clock run again from where it stands.</summary>
     public Task<EmulatorClockState> UnfreezeClockAsync(CancellationToken cancellationToken = default) =>
         ClockAsync(HttpMethod.Post, "clock/unfreeze", "{}", cancellationToken);
 
@@ -168,14 +175,17 @@ public sealed class EmulatorAdminClient : IDisposable
         return [.. doc!.RootElement.GetProperty("results").EnumerateArray().Select(ReadFaultStatus)];
     }
 
+    /// <summary>Removes the fault rule with this id.</summary>
     public Task RemoveFaultAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         return SendEmptyAsync(HttpMethod.Delete, $"faults/{Uri.EscapeDataString(id)}", null, cancellationToken);
     }
 
+    /// <summary>Removes every fault rule.</summary>
     public Task ClearFaultsAsync(CancellationToken cancellationToken = default) => SendEmptyAsync(HttpMethod.Delete, "faults", null, cancellationToken);
 
+    /// <summary>How long a write takes to become searchable.</summary>
     public Task<TimeSpan> GetSearchLagAsync(CancellationToken cancellationToken = default) => SearchLagAsync(HttpMethod.Get, null, cancellationToken);
 
     /// <summary>How long writes stay invisible to search (emulator clock); zero makes them searchable at once.</summary>
@@ -236,9 +246,11 @@ public sealed class EmulatorAdminClient : IDisposable
         return [.. doc!.RootElement.GetProperty("results").EnumerateArray().Select(ReadAttempt)];
     }
 
+    /// <summary>Forgets the webhook delivery log (not the pending events).</summary>
     public Task ClearWebhookDeliveriesAsync(CancellationToken cancellationToken = default) =>
         SendEmptyAsync(HttpMethod.Delete, "webhooks/deliveries", null, cancellationToken);
 
+    /// <summary>The webhook delivery fault switches in force.</summary>
     public Task<WebhookDeliveryFaults> GetWebhookFaultsAsync(CancellationToken cancellationToken = default) =>
         WebhookFaultsAsync(HttpMethod.Get, null, cancellationToken);
 

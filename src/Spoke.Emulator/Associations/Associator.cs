@@ -172,7 +172,7 @@ internal sealed class Associator(PortalState portal)
         }
     }
 
-    /// <summary>Ids of the live records of <paramref name="to"/> associated with a record.</summary>
+    /// <summary>Ids of the live records of <paramref name="toTypeId"/> associated with a record.</summary>
     public List<long> LiveTargetIds(string fromTypeId, long fromId, string toTypeId, int? typeId = null) =>
         Store.Targets(fromTypeId, fromId, toTypeId) is { } targets
             ? [.. targets.Where(kv => (typeId is null || kv.Value.ContainsKey(typeId.Value)) && FindLive(toTypeId, kv.Key) is not null).Select(kv => kv.Key)]

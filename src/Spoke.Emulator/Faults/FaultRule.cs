@@ -23,15 +23,31 @@ public enum FaultKind
 }
 
 /// <summary>The shape of a latency draw.</summary>
-public enum LatencyShape { Uniform, Normal }
+public enum LatencyShape
+{
+    /// <summary>Uniform in [min, max].</summary>
+    Uniform,
+
+    /// <summary>Normal(mean, stdDev), clamped to [min, max].</summary>
+    Normal,
+}
 
 /// <summary>Latency drawn from a distribution: uniform in [min, max], or normal(mean, stdDev) clamped to [min, max].</summary>
 public sealed record LatencyDistribution
 {
+    /// <summary>The shape of the draw (default uniform).</summary>
     public LatencyShape Distribution { get; init; } = LatencyShape.Uniform;
+
+    /// <summary>The shortest delay, in milliseconds.</summary>
     public double? MinMs { get; init; }
+
+    /// <summary>The longest delay, in milliseconds.</summary>
     public double? MaxMs { get; init; }
+
+    /// <summary>The mean of a normal draw, in milliseconds.</summary>
     public double? MeanMs { get; init; }
+
+    /// <summary>The standard deviation of a normal draw, in milliseconds.</summary>
     public double? StdDevMs { get; init; }
 }
 
@@ -52,6 +68,7 @@ public sealed record FaultRule
     /// one character; without a method it matches every method), or a regex starting with <c>^</c>.</summary>
     public string Route { get; init; } = "*";
 
+    /// <summary>What the rule does to a matching request.</summary>
     public FaultKind Kind { get; init; }
 
     /// <summary>Fixed latency (kind latency).</summary>
@@ -169,7 +186,9 @@ public sealed record FaultRule
 }
 
 /// <summary>A rule with what it has done so far.</summary>
+/// <param name="Rule">The rule as it was added.</param>
 /// <param name="Matched">Matching requests the rule has seen while active.</param>
 /// <param name="Fired">Of those, the ones it fired on.</param>
 /// <param name="Active">False once its count is used up or its duration is over.</param>
+/// <param name="ExpiresAt">When a rule with a duration stops (emulator clock); null when it has none.</param>
 public sealed record FaultRuleStatus(FaultRule Rule, int Matched, int Fired, bool Active, DateTimeOffset? ExpiresAt);
