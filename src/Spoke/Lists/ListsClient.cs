@@ -31,14 +31,14 @@ public class ListsClient
     public virtual async Task<ObjectList> CreateAsync(ListCreate list, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(list);
-        var dto = await _http.SendAsync(HttpMethod.Post, Root, list, Json.ListCreate, Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Create(Root), Root, list, Json.ListCreate, Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
 
     /// <summary>One list (a deleted one too, with <see cref="ObjectList.DeletedAt"/> set until restored).</summary>
     public virtual async Task<ObjectList> GetAsync(string listId, bool includeFilters = false, CancellationToken cancellationToken = default)
     {
-        var dto = await _http.SendAsync(HttpMethod.Get, One(listId) + Filters(includeFilters), Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root, "{listId}"), One(listId) + Filters(includeFilters), Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
 
@@ -48,7 +48,7 @@ public class ListsClient
     {
         ArgumentNullException.ThrowIfNull(listIds);
         var query = string.Join('&', listIds.Select(id => $"listIds={Uri.EscapeDataString(id)}"));
-        var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}?{query}{Filters(includeFilters, '&')}", Json.ListsDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root), $"{Root}?{query}{Filters(includeFilters, '&')}", Json.ListsDto, cancellationToken).ConfigureAwait(false);
         return dto.Lists;
     }
 
@@ -58,7 +58,7 @@ public class ListsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(objectTypeId);
         ArgumentException.ThrowIfNullOrWhiteSpace(listName);
-        var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}/object-type-id/{Seg(objectTypeId)}/name/{Seg(listName)}{Filters(includeFilters)}",
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root, "object-type-id/{objectTypeId}/name/{listName}"), $"{Root}/object-type-id/{Seg(objectTypeId)}/name/{Seg(listName)}{Filters(includeFilters)}",
             Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
@@ -76,7 +76,7 @@ public class ListsClient
                 Offset = token is null ? 0 : int.Parse(token, NumberStyles.None, CultureInfo.InvariantCulture),
                 Count = pageSize ?? 100,
             };
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{Root}/search", body, Json.ListSearchDto, Json.ListSearchResponseDto, ct).ConfigureAwait(false);
+            var dto = await _http.SendAsync(HubSpotOperation.Converge(Root, "search"), $"{Root}/search", body, Json.ListSearchDto, Json.ListSearchResponseDto, ct).ConfigureAwait(false);
             var next = dto.HasMore && dto.Lists.Count > 0 ? dto.Offset.ToString(CultureInfo.InvariantCulture) : null;
             return new Page<ObjectList>(dto.Lists, next);
         }, cancellationToken);
@@ -84,7 +84,7 @@ public class ListsClient
     public virtual async Task<ObjectList> RenameAsync(string listId, string newName, bool includeFilters = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(newName);
-        var dto = await _http.SendAsync(HttpMethod.Put, $"{One(listId)}/update-list-name?listName={Uri.EscapeDataString(newName)}{Filters(includeFilters, '&')}",
+        var dto = await _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/update-list-name"), $"{One(listId)}/update-list-name?listName={Uri.EscapeDataString(newName)}{Filters(includeFilters, '&')}",
             Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
@@ -94,25 +94,25 @@ public class ListsClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filterBranch);
-        var dto = await _http.SendAsync(HttpMethod.Put, $"{One(listId)}/update-list-filters?enrollObjectsInWorkflows={(enrollObjectsInWorkflows ? "true" : "false")}",
+        var dto = await _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/update-list-filters"), $"{One(listId)}/update-list-filters?enrollObjectsInWorkflows={(enrollObjectsInWorkflows ? "true" : "false")}",
             new UpdateFiltersDto { FilterBranch = filterBranch }, Json.UpdateFiltersDto, Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
 
     /// <summary>Deletes a list; <see cref="RestoreAsync"/> brings it back.</summary>
     public virtual Task DeleteAsync(string listId, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Delete, One(listId), cancellationToken);
+        _http.SendAsync(HubSpotOperation.Delete(Root, "{listId}"), One(listId), cancellationToken);
 
     public virtual Task RestoreAsync(string listId, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Put, $"{One(listId)}/restore", cancellationToken);
+        _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/restore"), $"{One(listId)}/restore", cancellationToken);
 
     /// <summary>Adds records to a MANUAL or SNAPSHOT list.</summary>
     public virtual Task<MembershipChange> AddMembersAsync(string listId, IEnumerable<string> recordIds, CancellationToken cancellationToken = default) =>
-        ChangeAsync($"{One(listId)}/memberships/add", recordIds, cancellationToken);
+        ChangeAsync("memberships/add", $"{One(listId)}/memberships/add", recordIds, cancellationToken);
 
     /// <summary>Removes records from a MANUAL or SNAPSHOT list.</summary>
     public virtual Task<MembershipChange> RemoveMembersAsync(string listId, IEnumerable<string> recordIds, CancellationToken cancellationToken = default) =>
-        ChangeAsync($"{One(listId)}/memberships/remove", recordIds, cancellationToken);
+        ChangeAsync("memberships/remove", $"{One(listId)}/memberships/remove", recordIds, cancellationToken);
 
     /// <summary>Adds and removes in one call.</summary>
     public virtual async Task<MembershipChange> AddAndRemoveMembersAsync(string listId, IEnumerable<string> recordIdsToAdd, IEnumerable<string> recordIdsToRemove,
@@ -120,7 +120,7 @@ public class ListsClient
     {
         ArgumentNullException.ThrowIfNull(recordIdsToAdd);
         ArgumentNullException.ThrowIfNull(recordIdsToRemove);
-        var dto = await _http.SendAsync(HttpMethod.Put, $"{One(listId)}/memberships/add-and-remove",
+        var dto = await _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/memberships/add-and-remove"), $"{One(listId)}/memberships/add-and-remove",
             new AddAndRemoveDto { RecordIdsToAdd = [.. recordIdsToAdd], RecordIdsToRemove = [.. recordIdsToRemove] },
             Json.AddAndRemoveDto, Json.MembershipsUpdateDto, cancellationToken).ConfigureAwait(false);
         return ToChange(dto);
@@ -130,12 +130,12 @@ public class ListsClient
     public virtual Task AddMembersFromListAsync(string listId, string sourceListId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceListId);
-        return _http.SendAsync(HttpMethod.Put, $"{One(listId)}/memberships/add-from/{Seg(sourceListId)}", cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/memberships/add-from/{sourceListId}"), $"{One(listId)}/memberships/add-from/{Seg(sourceListId)}", cancellationToken);
     }
 
     /// <summary>Empties a MANUAL or SNAPSHOT list.</summary>
     public virtual Task RemoveAllMembersAsync(string listId, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Delete, $"{One(listId)}/memberships", cancellationToken);
+        _http.SendAsync(HubSpotOperation.Delete(Root, "{listId}/memberships"), $"{One(listId)}/memberships", cancellationToken);
 
     /// <summary>
     /// A list's members, streamed in pages of up to 250 (default 100): by record id, or in the order they joined
@@ -144,10 +144,11 @@ public class ListsClient
     public virtual AsyncPageable<ListMembership> GetMembershipsAsync(string listId, bool joinOrder = false, CancellationToken cancellationToken = default)
     {
         var path = $"{One(listId)}/memberships{(joinOrder ? "/join-order" : "")}";
+        var operation = HubSpotOperation.Get(Root, joinOrder ? "{listId}/memberships/join-order" : "{listId}/memberships");
         return new AsyncPageable<ListMembership>(async (after, pageSize, ct) =>
         {
             var query = $"?limit={(pageSize ?? 100).ToString(CultureInfo.InvariantCulture)}{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}";
-            var dto = await _http.SendAsync(HttpMethod.Get, path + query, Json.MembershipPageDto, ct).ConfigureAwait(false);
+            var dto = await _http.SendAsync(operation, path + query, Json.MembershipPageDto, ct).ConfigureAwait(false);
             return new Page<ListMembership>([.. dto.Results.Select(m => new ListMembership(m.RecordId, m.MembershipTimestamp))], dto.Paging?.Next?.After);
         }, cancellationToken);
     }
@@ -158,15 +159,15 @@ public class ListsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(objectTypeId);
         ArgumentException.ThrowIfNullOrWhiteSpace(recordId);
-        var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}/records/{Seg(objectTypeId)}/{Seg(recordId)}/memberships",
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root, "records/{objectTypeId}/{recordId}/memberships"), $"{Root}/records/{Seg(objectTypeId)}/{Seg(recordId)}/memberships",
             Json.RecordMembershipsDto, cancellationToken).ConfigureAwait(false);
         return [.. dto.Results.Select(m => new RecordListMembership(m.ListId, m.ListVersion, m.FirstAddedTimestamp, m.LastAddedTimestamp))];
     }
 
-    private async Task<MembershipChange> ChangeAsync(string path, IEnumerable<string> recordIds, CancellationToken cancellationToken)
+    private async Task<MembershipChange> ChangeAsync(string action, string path, IEnumerable<string> recordIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recordIds);
-        var dto = await _http.SendAsync(HttpMethod.Put, path, recordIds.ToList(), Json.ListString, Json.MembershipsUpdateDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/" + action), path, recordIds.ToList(), Json.ListString, Json.MembershipsUpdateDto, cancellationToken).ConfigureAwait(false);
         return ToChange(dto);
     }
 

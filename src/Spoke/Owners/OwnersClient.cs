@@ -40,7 +40,7 @@ public class OwnersClient
                 query += $"&after={Uri.EscapeDataString(after)}";
             }
 
-            var dto = await _http.SendAsync(HttpMethod.Get, root + query, Json.OwnerPageDto, ct).ConfigureAwait(false);
+            var dto = await _http.SendAsync(HubSpotOperation.Get(root), root + query, Json.OwnerPageDto, ct).ConfigureAwait(false);
             return new Page<Owner>(dto.Results, dto.Paging?.Next?.After);
         }, cancellationToken);
     }
@@ -51,6 +51,6 @@ public class OwnersClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var query = $"?idProperty={(idProperty == OwnerIdProperty.UserId ? "userId" : "id")}{(archived ? "&archived=true" : "")}";
-        return _http.SendAsync(HttpMethod.Get, $"{_http.Options.OwnersPrefix()}/{Seg(id)}{query}", Json.Owner, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Get(_http.Options.OwnersPrefix(), "{ownerId}"), $"{_http.Options.OwnersPrefix()}/{Seg(id)}{query}", Json.Owner, cancellationToken);
     }
 }

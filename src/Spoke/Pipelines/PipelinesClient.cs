@@ -28,6 +28,8 @@ public class PipelinesClient
         return $"{Root(objectType)}/{Seg(pipelineId)}";
     }
 
+    private const string StageTemplate = "{pipelineId}/stages/{stageId}";
+
     private string Stage(string objectType, string pipelineId, string stageId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stageId);
@@ -37,7 +39,7 @@ public class PipelinesClient
     /// <summary>The live pipelines of a type, in display order.</summary>
     public virtual async Task<IReadOnlyList<Pipeline>> ListAsync(string objectType, CancellationToken cancellationToken = default)
     {
-        var dto = await _http.SendAsync(HttpMethod.Get, Root(objectType), Json.PipelineResultsDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root(objectType)), Root(objectType), Json.PipelineResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;
     }
 
@@ -59,12 +61,12 @@ public class PipelinesClient
     }
 
     public virtual Task<Pipeline> GetAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Get, One(objectType, pipelineId), Json.Pipeline, cancellationToken);
+        _http.SendAsync(HubSpotOperation.Get(Root(objectType), "{pipelineId}"), One(objectType, pipelineId), Json.Pipeline, cancellationToken);
 
     public virtual Task<Pipeline> CreateAsync(string objectType, PipelineInput pipeline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return _http.SendAsync(HttpMethod.Post, Root(objectType), pipeline, Json.PipelineInput, Json.Pipeline, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Create(Root(objectType)), Root(objectType), pipeline, Json.PipelineInput, Json.Pipeline, cancellationToken);
     }
 
     /// <summary>Replaces a pipeline and all its stages; stages left out are removed (subject to <paramref name="validation"/>).</summary>
@@ -72,14 +74,14 @@ public class PipelinesClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return _http.SendAsync(HttpMethod.Put, One(objectType, pipelineId) + (validation?.Query() ?? ""), pipeline, Json.PipelineInput, Json.Pipeline, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Put(Root(objectType), "{pipelineId}"), One(objectType, pipelineId) + (validation?.Query() ?? ""), pipeline, Json.PipelineInput, Json.Pipeline, cancellationToken);
     }
 
     public virtual Task<Pipeline> UpdateAsync(string objectType, string pipelineId, PipelinePatch patch, PipelineValidation? validation = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        return _http.SendAsync(HttpMethod.Patch, One(objectType, pipelineId) + (validation?.Query() ?? ""), patch, Json.PipelinePatch, Json.Pipeline, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Patch(Root(objectType), "{pipelineId}"), One(objectType, pipelineId) + (validation?.Query() ?? ""), patch, Json.PipelinePatch, Json.Pipeline, cancellationToken);
     }
 
     /// <summary>
@@ -87,40 +89,40 @@ public class PipelinesClient
     /// pipeline whose stages records use is refused with 400 and <c>context.stageIds</c>.
     /// </summary>
     public virtual Task DeleteAsync(string objectType, string pipelineId, PipelineValidation? validation = null, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Delete, One(objectType, pipelineId) + (validation?.Query() ?? ""), cancellationToken);
+        _http.SendAsync(HubSpotOperation.Delete(Root(objectType), "{pipelineId}"), One(objectType, pipelineId) + (validation?.Query() ?? ""), cancellationToken);
 
     public virtual async Task<IReadOnlyList<PipelineStage>> ListStagesAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default)
     {
-        var dto = await _http.SendAsync(HttpMethod.Get, $"{One(objectType, pipelineId)}/stages", Json.PipelineStageResultsDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root(objectType), "{pipelineId}/stages"), $"{One(objectType, pipelineId)}/stages", Json.PipelineStageResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;
     }
 
     public virtual Task<PipelineStage> GetStageAsync(string objectType, string pipelineId, string stageId, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Get, Stage(objectType, pipelineId, stageId), Json.PipelineStage, cancellationToken);
+        _http.SendAsync(HubSpotOperation.Get(Root(objectType), StageTemplate), Stage(objectType, pipelineId, stageId), Json.PipelineStage, cancellationToken);
 
     public virtual Task<PipelineStage> CreateStageAsync(string objectType, string pipelineId, PipelineStageInput stage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stage);
-        return _http.SendAsync(HttpMethod.Post, $"{One(objectType, pipelineId)}/stages", stage, Json.PipelineStageInput, Json.PipelineStage, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Create(Root(objectType), "{pipelineId}/stages"), $"{One(objectType, pipelineId)}/stages", stage, Json.PipelineStageInput, Json.PipelineStage, cancellationToken);
     }
 
     public virtual Task<PipelineStage> ReplaceStageAsync(string objectType, string pipelineId, string stageId, PipelineStageInput stage,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stage);
-        return _http.SendAsync(HttpMethod.Put, Stage(objectType, pipelineId, stageId), stage, Json.PipelineStageInput, Json.PipelineStage, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Put(Root(objectType), StageTemplate), Stage(objectType, pipelineId, stageId), stage, Json.PipelineStageInput, Json.PipelineStage, cancellationToken);
     }
 
     public virtual Task<PipelineStage> UpdateStageAsync(string objectType, string pipelineId, string stageId, PipelineStagePatch patch,
         PipelineValidation? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        return _http.SendAsync(HttpMethod.Patch, Stage(objectType, pipelineId, stageId) + (validation?.Query() ?? ""), patch,
+        return _http.SendAsync(HubSpotOperation.Patch(Root(objectType), StageTemplate), Stage(objectType, pipelineId, stageId) + (validation?.Query() ?? ""), patch,
             Json.PipelineStagePatch, Json.PipelineStage, cancellationToken);
     }
 
     /// <summary>Archives a stage; with validation on, a stage that records use is refused (400).</summary>
     public virtual Task DeleteStageAsync(string objectType, string pipelineId, string stageId, PipelineValidation? validation = null,
         CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Delete, Stage(objectType, pipelineId, stageId) + (validation?.Query() ?? ""), cancellationToken);
+        _http.SendAsync(HubSpotOperation.Delete(Root(objectType), StageTemplate), Stage(objectType, pipelineId, stageId) + (validation?.Query() ?? ""), cancellationToken);
 }

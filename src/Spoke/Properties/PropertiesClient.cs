@@ -44,7 +44,7 @@ public class PropertiesClient
         }
 
         var path = Root(objectType) + (query.Count == 0 ? "" : "?" + string.Join('&', query));
-        var dto = await _http.SendAsync(HttpMethod.Get, path, Json.PropertyResultsDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root(objectType)), path, Json.PropertyResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;
     }
 
@@ -52,28 +52,28 @@ public class PropertiesClient
     public virtual Task<PropertyDefinition> GetAsync(string objectType, string propertyName, bool archived = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
-        return _http.SendAsync(HttpMethod.Get, $"{Root(objectType)}/{Seg(propertyName)}{(archived ? "?archived=true" : "")}",
+        return _http.SendAsync(HubSpotOperation.Get(Root(objectType), "{propertyName}"), $"{Root(objectType)}/{Seg(propertyName)}{(archived ? "?archived=true" : "")}",
             Json.PropertyDefinition, cancellationToken);
     }
 
     public virtual Task<PropertyDefinition> CreateAsync(string objectType, PropertyCreate property, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(property);
-        return _http.SendAsync(HttpMethod.Post, Root(objectType), property, Json.PropertyCreate, Json.PropertyDefinition, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Create(Root(objectType)), Root(objectType), property, Json.PropertyCreate, Json.PropertyDefinition, cancellationToken);
     }
 
     public virtual Task<PropertyDefinition> UpdateAsync(string objectType, string propertyName, PropertyUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
         ArgumentNullException.ThrowIfNull(update);
-        return _http.SendAsync(HttpMethod.Patch, $"{Root(objectType)}/{Seg(propertyName)}", update, Json.PropertyUpdate, Json.PropertyDefinition, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Patch(Root(objectType), "{propertyName}"), $"{Root(objectType)}/{Seg(propertyName)}", update, Json.PropertyUpdate, Json.PropertyDefinition, cancellationToken);
     }
 
     /// <summary>Moves a property to the recycling bin; HubSpot-defined properties can't be archived (400).</summary>
     public virtual Task ArchiveAsync(string objectType, string propertyName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
-        return _http.SendAsync(HttpMethod.Delete, $"{Root(objectType)}/{Seg(propertyName)}", cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Delete(Root(objectType), "{propertyName}"), $"{Root(objectType)}/{Seg(propertyName)}", cancellationToken);
     }
 
     /// <summary>Many properties by name, 100 per request; names that don't exist come back as failures naming them, not thrown.</summary>
@@ -85,7 +85,7 @@ public class PropertiesClient
         return RunAsync(names.Count, i => names[i], async (chunk, ct) =>
         {
             var body = new PropertyBatchReadDto { Archived = archived, Inputs = [.. chunk.Select(i => new PropertyNameDto { Name = names[i] })] };
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{root}/batch/read", body, Json.PropertyBatchReadDto,
+            var dto = await _http.SendAsync(HubSpotOperation.Converge(root, "batch/read"), $"{root}/batch/read", body, Json.PropertyBatchReadDto,
                 Json.BatchResponseDtoPropertyDefinition, ct).ConfigureAwait(false);
             return Mapper(i => names[i], oneResultServesEqualInputs: true).Map(chunk, dto.Results, dto.Errors);
         }, cancellationToken);
@@ -105,7 +105,7 @@ public class PropertiesClient
 
         return RunAsync(list.Count, i => list[i].Name, async (chunk, ct) =>
         {
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{root}/batch/create", new BatchInputDto<PropertyCreate> { Inputs = [.. chunk.Select(i => list[i])] },
+            var dto = await _http.SendAsync(HubSpotOperation.Create(root, "batch/create"), $"{root}/batch/create", new BatchInputDto<PropertyCreate> { Inputs = [.. chunk.Select(i => list[i])] },
                 Json.BatchInputDtoPropertyCreate, Json.BatchResponseDtoPropertyDefinition, ct).ConfigureAwait(false);
             return Mapper(i => list[i].Name, oneResultServesEqualInputs: false).Map(chunk, dto.Results, dto.Errors);
         }, cancellationToken);
@@ -118,7 +118,7 @@ public class PropertiesClient
         var names = Names(propertyNames);
         return RunAsync(names.Count, i => names[i], async (chunk, ct) =>
         {
-            await _http.SendAsync(HttpMethod.Post, $"{root}/batch/archive", new BatchInputDto<PropertyNameDto> { Inputs = [.. chunk.Select(i => new PropertyNameDto { Name = names[i] })] },
+            await _http.SendAsync(HubSpotOperation.Converge(root, "batch/archive"), $"{root}/batch/archive", new BatchInputDto<PropertyNameDto> { Inputs = [.. chunk.Select(i => new PropertyNameDto { Name = names[i] })] },
                 Json.BatchInputDtoPropertyNameDto, ct).ConfigureAwait(false);
             return BatchChunkOutcome<string>.AllSucceeded(chunk, i => names[i]);
         }, cancellationToken);
@@ -153,20 +153,20 @@ public class PropertiesClient
 
     public virtual async Task<IReadOnlyList<PropertyGroup>> ListGroupsAsync(string objectType, CancellationToken cancellationToken = default)
     {
-        var dto = await _http.SendAsync(HttpMethod.Get, $"{Root(objectType)}/groups", Json.PropertyGroupResultsDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root(objectType), "groups"), $"{Root(objectType)}/groups", Json.PropertyGroupResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;
     }
 
     public virtual Task<PropertyGroup> GetGroupAsync(string objectType, string groupName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
-        return _http.SendAsync(HttpMethod.Get, $"{Root(objectType)}/groups/{Seg(groupName)}", Json.PropertyGroup, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Get(Root(objectType), "groups/{groupName}"), $"{Root(objectType)}/groups/{Seg(groupName)}", Json.PropertyGroup, cancellationToken);
     }
 
     public virtual Task<PropertyGroup> CreateGroupAsync(string objectType, PropertyGroup group, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(group);
-        return _http.SendAsync(HttpMethod.Post, $"{Root(objectType)}/groups",
+        return _http.SendAsync(HubSpotOperation.Create(Root(objectType), "groups"), $"{Root(objectType)}/groups",
             new PropertyGroupCreateDto { Name = group.Name, Label = group.Label, DisplayOrder = group.DisplayOrder },
             Json.PropertyGroupCreateDto, Json.PropertyGroup, cancellationToken);
     }
@@ -176,7 +176,7 @@ public class PropertiesClient
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
-        return _http.SendAsync(HttpMethod.Patch, $"{Root(objectType)}/groups/{Seg(groupName)}",
+        return _http.SendAsync(HubSpotOperation.Patch(Root(objectType), "groups/{groupName}"), $"{Root(objectType)}/groups/{Seg(groupName)}",
             new PropertyGroupUpdateDto { Label = label, DisplayOrder = displayOrder }, Json.PropertyGroupUpdateDto, Json.PropertyGroup, cancellationToken);
     }
 
@@ -184,6 +184,6 @@ public class PropertiesClient
     public virtual Task ArchiveGroupAsync(string objectType, string groupName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
-        return _http.SendAsync(HttpMethod.Delete, $"{Root(objectType)}/groups/{Seg(groupName)}", cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Delete(Root(objectType), "groups/{groupName}"), $"{Root(objectType)}/groups/{Seg(groupName)}", cancellationToken);
     }
 }

@@ -27,24 +27,24 @@ public class SchemasClient
     /// <summary>Every custom object schema of the portal (archived ones instead, when asked).</summary>
     public virtual async Task<IReadOnlyList<ObjectSchema>> ListAsync(bool archived = false, CancellationToken cancellationToken = default)
     {
-        var dto = await _http.SendAsync(HttpMethod.Get, archived ? $"{Root}?archived=true" : Root, Json.ObjectSchemaResultsDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root), archived ? $"{Root}?archived=true" : Root, Json.ObjectSchemaResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;
     }
 
     public virtual Task<ObjectSchema> GetAsync(string objectType, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Get, One(objectType), Json.ObjectSchema, cancellationToken);
+        _http.SendAsync(HubSpotOperation.Get(Root, "{objectType}"), One(objectType), Json.ObjectSchema, cancellationToken);
 
     public virtual Task<ObjectSchema> CreateAsync(ObjectSchemaCreate schema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        return _http.SendAsync(HttpMethod.Post, Root, schema, Json.ObjectSchemaCreate, Json.ObjectSchema, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Create(Root), Root, schema, Json.ObjectSchemaCreate, Json.ObjectSchema, cancellationToken);
     }
 
     /// <summary>Changes labels, display and search properties; the answer carries no properties or associations.</summary>
     public virtual Task<ObjectSchema> UpdateAsync(string objectType, ObjectSchemaUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return _http.SendAsync(HttpMethod.Patch, One(objectType), update, Json.ObjectSchemaUpdate, Json.ObjectSchema, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Patch(Root, "{objectType}"), One(objectType), update, Json.ObjectSchemaUpdate, Json.ObjectSchema, cancellationToken);
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public class SchemasClient
     /// good, which frees its name.
     /// </summary>
     public virtual Task DeleteAsync(string objectType, bool purge = false, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HttpMethod.Delete, purge ? $"{One(objectType)}?archived=true" : One(objectType), cancellationToken);
+        _http.SendAsync(HubSpotOperation.Delete(Root, "{objectType}"), purge ? $"{One(objectType)}?archived=true" : One(objectType), cancellationToken);
 
     /// <summary>Lets records of the schema's type be associated with another type.</summary>
     public virtual Task<SchemaAssociation> CreateAssociationAsync(string objectType, string fromObjectTypeId, string toObjectTypeId, string? name = null,
@@ -60,7 +60,7 @@ public class SchemasClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(fromObjectTypeId);
         ArgumentException.ThrowIfNullOrWhiteSpace(toObjectTypeId);
-        return _http.SendAsync(HttpMethod.Post, $"{One(objectType)}/associations",
+        return _http.SendAsync(HubSpotOperation.Create(Root, "{objectType}/associations"), $"{One(objectType)}/associations",
             new SchemaAssociationCreateDto { FromObjectTypeId = fromObjectTypeId, ToObjectTypeId = toObjectTypeId, Name = name },
             Json.SchemaAssociationCreateDto, Json.SchemaAssociation, cancellationToken);
     }
@@ -68,6 +68,6 @@ public class SchemasClient
     public virtual Task DeleteAssociationAsync(string objectType, string associationId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(associationId);
-        return _http.SendAsync(HttpMethod.Delete, $"{One(objectType)}/associations/{Seg(associationId)}", cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Delete(Root, "{objectType}/associations/{associationId}"), $"{One(objectType)}/associations/{Seg(associationId)}", cancellationToken);
     }
 }

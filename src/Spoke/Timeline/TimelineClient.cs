@@ -29,6 +29,9 @@ public class TimelineClient
     private HubSpotHttp App => _app ?? throw new InvalidOperationException(
         "Event templates are app-level: set HubSpotClientOptions.DeveloperApiKey (your developer account's API key).");
 
+    /// <summary>The template of the event-template paths: the app id is a placeholder in traces.</summary>
+    private const string TemplatesRoute = "integrators/timeline/v3/{appId}/event-templates";
+
     private string Templates(long appId) => _http.Options.TimelineTemplatesPrefix(appId);
 
     private string Template(long appId, string templateId)
@@ -41,17 +44,17 @@ public class TimelineClient
 
     public virtual async Task<IReadOnlyList<TimelineEventTemplate>> ListTemplatesAsync(long appId, CancellationToken cancellationToken = default)
     {
-        var dto = await App.SendAsync(HttpMethod.Get, Templates(appId), Json.TemplateResultsDto, cancellationToken).ConfigureAwait(false);
+        var dto = await App.SendAsync(HubSpotOperation.Get(TemplatesRoute), Templates(appId), Json.TemplateResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;
     }
 
     public virtual Task<TimelineEventTemplate> GetTemplateAsync(long appId, string templateId, CancellationToken cancellationToken = default) =>
-        App.SendAsync(HttpMethod.Get, Template(appId, templateId), Json.TimelineEventTemplate, cancellationToken);
+        App.SendAsync(HubSpotOperation.Get(TemplatesRoute, "{templateId}"), Template(appId, templateId), Json.TimelineEventTemplate, cancellationToken);
 
     public virtual Task<TimelineEventTemplate> CreateTemplateAsync(long appId, TimelineEventTemplateCreate template, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(template);
-        return App.SendAsync(HttpMethod.Post, Templates(appId), template, Json.TimelineEventTemplateCreate, Json.TimelineEventTemplate, cancellationToken);
+        return App.SendAsync(HubSpotOperation.Create(TemplatesRoute), Templates(appId), template, Json.TimelineEventTemplateCreate, Json.TimelineEventTemplate, cancellationToken);
     }
 
     public virtual Task<TimelineEventTemplate> UpdateTemplateAsync(long appId, string templateId, TimelineEventTemplateUpdate update,
@@ -62,16 +65,16 @@ public class TimelineClient
         {
             Id = templateId, Name = update.Name, HeaderTemplate = update.HeaderTemplate, DetailTemplate = update.DetailTemplate, Tokens = update.Tokens,
         };
-        return App.SendAsync(HttpMethod.Put, Template(appId, templateId), body, Json.TemplateUpdateDto, Json.TimelineEventTemplate, cancellationToken);
+        return App.SendAsync(HubSpotOperation.Put(TemplatesRoute, "{templateId}"), Template(appId, templateId), body, Json.TemplateUpdateDto, Json.TimelineEventTemplate, cancellationToken);
     }
 
     public virtual Task DeleteTemplateAsync(long appId, string templateId, CancellationToken cancellationToken = default) =>
-        App.SendAsync(HttpMethod.Delete, Template(appId, templateId), cancellationToken);
+        App.SendAsync(HubSpotOperation.Delete(TemplatesRoute, "{templateId}"), Template(appId, templateId), cancellationToken);
 
     public virtual Task<TimelineToken> CreateTokenAsync(long appId, string templateId, TimelineToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return App.SendAsync(HttpMethod.Post, $"{Template(appId, templateId)}/tokens", token, Json.TimelineToken, Json.TimelineToken, cancellationToken);
+        return App.SendAsync(HubSpotOperation.Create(TemplatesRoute, "{templateId}/tokens"), $"{Template(appId, templateId)}/tokens", token, Json.TimelineToken, Json.TimelineToken, cancellationToken);
     }
 
     public virtual Task<TimelineToken> UpdateTokenAsync(long appId, string templateId, string tokenName, TimelineTokenUpdate update,
@@ -79,20 +82,20 @@ public class TimelineClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tokenName);
         ArgumentNullException.ThrowIfNull(update);
-        return App.SendAsync(HttpMethod.Put, $"{Template(appId, templateId)}/tokens/{Seg(tokenName)}", update, Json.TimelineTokenUpdate, Json.TimelineToken, cancellationToken);
+        return App.SendAsync(HubSpotOperation.Put(TemplatesRoute, "{templateId}/tokens/{tokenName}"), $"{Template(appId, templateId)}/tokens/{Seg(tokenName)}", update, Json.TimelineTokenUpdate, Json.TimelineToken, cancellationToken);
     }
 
     public virtual Task DeleteTokenAsync(long appId, string templateId, string tokenName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tokenName);
-        return App.SendAsync(HttpMethod.Delete, $"{Template(appId, templateId)}/tokens/{Seg(tokenName)}", cancellationToken);
+        return App.SendAsync(HubSpotOperation.Delete(TemplatesRoute, "{templateId}/tokens/{tokenName}"), $"{Template(appId, templateId)}/tokens/{Seg(tokenName)}", cancellationToken);
     }
 
     /// <summary>Creates one event on its record; invalid tokens or a missing record throw (400/404).</summary>
     public virtual Task<TimelineEventResult> CreateEventAsync(TimelineEvent timelineEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(timelineEvent);
-        return _http.SendAsync(HttpMethod.Post, Events, timelineEvent, Json.TimelineEvent, Json.TimelineEventResult, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Create(Events), Events, timelineEvent, Json.TimelineEvent, Json.TimelineEventResult, cancellationToken);
     }
 
     /// <summary>
@@ -118,7 +121,7 @@ public class TimelineClient
         };
         return BatchRunner.RunAsync(list.Count, BatchRunner.MaxInputs, _http.Options.MaxBatchConcurrency, i => list[i].Id, async (chunk, ct) =>
         {
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{Events}/batch/create", new BatchInputDto<TimelineEvent> { Inputs = [.. chunk.Select(i => list[i])] },
+            var dto = await _http.SendAsync(HubSpotOperation.Create(Events, "batch/create"), $"{Events}/batch/create", new BatchInputDto<TimelineEvent> { Inputs = [.. chunk.Select(i => list[i])] },
                 Json.BatchInputDtoTimelineEvent, Json.BatchResponseDtoTimelineEventResult, ct).ConfigureAwait(false);
             return mapper.Map(chunk, dto.Results, dto.Errors);
         }, cancellationToken);
@@ -128,6 +131,6 @@ public class TimelineClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventTemplateId);
         ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
-        return _http.SendAsync(HttpMethod.Get, $"{Events}/{Seg(eventTemplateId)}/{Seg(eventId)}", Json.TimelineEventResult, cancellationToken);
+        return _http.SendAsync(HubSpotOperation.Get(Events, "{eventTemplateId}/{eventId}"), $"{Events}/{Seg(eventTemplateId)}/{Seg(eventId)}", Json.TimelineEventResult, cancellationToken);
     }
 }
