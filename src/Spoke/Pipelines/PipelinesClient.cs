@@ -1,3 +1,4 @@
+using Spoke.Paging;
 using Spoke.Http;
 using static Spoke.Http.ApiPaths;
 
@@ -37,7 +38,10 @@ public class PipelinesClient
     }
 
     /// <summary>The live pipelines of a type, in display order.</summary>
-    public virtual async Task<IReadOnlyList<Pipeline>> ListAsync(string objectType, CancellationToken cancellationToken = default)
+    public virtual AsyncPageable<Pipeline> ListAsync(string objectType, CancellationToken cancellationToken = default)
+        => AsyncPageable<Pipeline>.SinglePage(ct => ReadListAsync(objectType, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<Pipeline>> ReadListAsync(string objectType, CancellationToken cancellationToken)
     {
         var dto = await _http.SendAsync(HubSpotOperation.Get(Root(objectType)), Root(objectType), Json.PipelineResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;
@@ -49,7 +53,7 @@ public class PipelinesClient
     /// </summary>
     public virtual async Task<Pipeline?> GetDefaultAsync(string objectType, CancellationToken cancellationToken = default)
     {
-        var pipelines = await ListAsync(objectType, cancellationToken).ConfigureAwait(false);
+        var pipelines = await ReadListAsync(objectType, cancellationToken).ConfigureAwait(false);
         var defaultId = objectType switch
         {
             "deals" or "deal" or Crm.CrmObjectTypeIds.Deals => "default",
@@ -91,7 +95,10 @@ public class PipelinesClient
     public virtual Task DeleteAsync(string objectType, string pipelineId, PipelineValidation? validation = null, CancellationToken cancellationToken = default) =>
         _http.SendAsync(HubSpotOperation.Delete(Root(objectType), "{pipelineId}"), One(objectType, pipelineId) + (validation?.Query() ?? ""), cancellationToken);
 
-    public virtual async Task<IReadOnlyList<PipelineStage>> ListStagesAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default)
+    public virtual AsyncPageable<PipelineStage> ListStagesAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default)
+        => AsyncPageable<PipelineStage>.SinglePage(ct => ReadListStagesAsync(objectType, pipelineId, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<PipelineStage>> ReadListStagesAsync(string objectType, string pipelineId, CancellationToken cancellationToken)
     {
         var dto = await _http.SendAsync(HubSpotOperation.Get(Root(objectType), "{pipelineId}/stages"), $"{One(objectType, pipelineId)}/stages", Json.PipelineStageResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;

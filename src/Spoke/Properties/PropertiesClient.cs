@@ -1,3 +1,4 @@
+using Spoke.Paging;
 using Spoke.Batching;
 using Spoke.Http;
 using static Spoke.Http.ApiPaths;
@@ -24,7 +25,11 @@ public class PropertiesClient
     }
 
     /// <summary>Every property of the type (HubSpot doesn't page these).</summary>
-    public virtual async Task<IReadOnlyList<PropertyDefinition>> ListAsync(string objectType, PropertyListOptions? options = null,
+    public virtual AsyncPageable<PropertyDefinition> ListAsync(string objectType, PropertyListOptions? options = null,
+        CancellationToken cancellationToken = default)
+        => AsyncPageable<PropertyDefinition>.SinglePage(ct => ReadListAsync(objectType, options, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<PropertyDefinition>> ReadListAsync(string objectType, PropertyListOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         var query = new List<string>();
@@ -151,7 +156,10 @@ public class PropertiesClient
         return names;
     }
 
-    public virtual async Task<IReadOnlyList<PropertyGroup>> ListGroupsAsync(string objectType, CancellationToken cancellationToken = default)
+    public virtual AsyncPageable<PropertyGroup> ListGroupsAsync(string objectType, CancellationToken cancellationToken = default)
+        => AsyncPageable<PropertyGroup>.SinglePage(ct => ReadListGroupsAsync(objectType, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<PropertyGroup>> ReadListGroupsAsync(string objectType, CancellationToken cancellationToken)
     {
         var dto = await _http.SendAsync(HubSpotOperation.Get(Root(objectType), "groups"), $"{Root(objectType)}/groups", Json.PropertyGroupResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;

@@ -1,3 +1,4 @@
+using Spoke.Paging;
 using Spoke.Http;
 using static Spoke.Http.ApiPaths;
 
@@ -25,7 +26,10 @@ public class SchemasClient
     }
 
     /// <summary>Every custom object schema of the portal (archived ones instead, when asked).</summary>
-    public virtual async Task<IReadOnlyList<ObjectSchema>> ListAsync(bool archived = false, CancellationToken cancellationToken = default)
+    public virtual AsyncPageable<ObjectSchema> ListAsync(bool archived = false, CancellationToken cancellationToken = default)
+        => AsyncPageable<ObjectSchema>.SinglePage(ct => ReadListAsync(archived, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<ObjectSchema>> ReadListAsync(bool archived, CancellationToken cancellationToken)
     {
         var dto = await _http.SendAsync(HubSpotOperation.Get(Root), archived ? $"{Root}?archived=true" : Root, Json.ObjectSchemaResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;

@@ -1,3 +1,4 @@
+using Spoke.Paging;
 using Spoke.Batching;
 using Spoke.Http;
 using static Spoke.Http.ApiPaths;
@@ -42,7 +43,10 @@ public class TimelineClient
 
     private string Events => _http.Options.TimelineEventsPrefix();
 
-    public virtual async Task<IReadOnlyList<TimelineEventTemplate>> ListTemplatesAsync(long appId, CancellationToken cancellationToken = default)
+    public virtual AsyncPageable<TimelineEventTemplate> ListTemplatesAsync(long appId, CancellationToken cancellationToken = default)
+        => AsyncPageable<TimelineEventTemplate>.SinglePage(ct => ReadListTemplatesAsync(appId, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<TimelineEventTemplate>> ReadListTemplatesAsync(long appId, CancellationToken cancellationToken)
     {
         var dto = await App.SendAsync(HubSpotOperation.Get(TemplatesRoute), Templates(appId), Json.TemplateResultsDto, cancellationToken).ConfigureAwait(false);
         return dto.Results;

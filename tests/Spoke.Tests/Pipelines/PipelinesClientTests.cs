@@ -9,13 +9,29 @@ public sealed class PipelinesClientTests(ClientFixture fixture) : IClassFixture<
     private static PipelineStageInput Stage(string label, int order, string probability) =>
         new() { Label = label, DisplayOrder = order, Metadata = new Dictionary<string, string> { ["probability"] = probability } };
 
+    [Fact]
+    public async Task Listings_HubSpot_does_not_page_are_pageables_of_one_page_like_every_other_ListAsync()
+    {
+        var client = fixture.NewClient(fixture.Emulator.Token);
+
+        var pages = await client.Pipelines.ListAsync("deals").AsPages().ToListAsync();
+        var page = Assert.Single(pages);
+        Assert.Null(page.ContinuationToken);
+        Assert.Contains(page.Values, p => p.Id == "default");
+
+        var properties = await client.Properties.ListAsync("contacts").ToListAsync();
+        Assert.Contains(properties, p => p.Name == "email");
+        Assert.NotEmpty(await client.Properties.ListGroupsAsync("contacts").ToListAsync());
+        Assert.NotEmpty(await client.Pipelines.ListStagesAsync("deals", "default").ToListAsync());
+    }
+
     [Theory]
     [InlineData(HubSpotApiVersion.V2026_09)]
     [InlineData(HubSpotApiVersion.Classic)]
     public async Task Pipeline_and_stage_crud(HubSpotApiVersion version)
     {
         var pipelines = fixture.NewClient(fixture.Emulator.Token, version).Pipelines;
-        Assert.Contains(await pipelines.ListAsync("deals"), p => p.Id == "default" && p.Stages.Any(s => s.Id == "closedwon"));
+        Assert.Contains(await pipelines.ListAsync("deals").ToListAsync(), p => p.Id == "default" && p.Stages.Any(s => s.Id == "closedwon"));
 
         var label = "Renewals " + Guid.NewGuid().ToString("N")[..6];
         var created = await pipelines.CreateAsync("deals", new PipelineInput { Label = label, DisplayOrder = 5, Stages = [Stage("Open", 0, "0.2"), Stage("Won", 1, "1.0")] });
@@ -26,7 +42,7 @@ public sealed class PipelinesClientTests(ClientFixture fixture) : IClassFixture<
         Assert.Equal(label + "!", patched.Label);
 
         var stage = await pipelines.CreateStageAsync("deals", created.Id, Stage("Lost", 2, "0.0"));
-        Assert.Equal(3, (await pipelines.ListStagesAsync("deals", created.Id)).Count);
+        Assert.Equal(3, (await pipelines.ListStagesAsync("deals", created.Id).ToListAsync()).Count);
         var renamed = await pipelines.UpdateStageAsync("deals", created.Id, stage.Id, new PipelineStagePatch { Label = "Churned", Metadata = new Dictionary<string, string> { ["probability"] = "0.0" } });
         Assert.Equal("Churned", renamed.Label);
         Assert.Equal("Churned", (await pipelines.GetStageAsync("deals", created.Id, stage.Id)).Label);
@@ -58,6 +74,6 @@ public sealed class PipelinesClientTests(ClientFixture fixture) : IClassFixture<
 
         // Without validation (classic default) the delete goes through.
         await client.Pipelines.DeleteStageAsync("deals", created.Id, busy);
-        Assert.DoesNotContain(await client.Pipelines.ListStagesAsync("deals", created.Id), s => s.Id == busy);
+        Assert.DoesNotContain(await client.Pipelines.ListStagesAsync("deals", created.Id).ToListAsync(), s => s.Id == busy);
     }
 }

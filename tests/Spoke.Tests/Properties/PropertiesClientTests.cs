@@ -28,7 +28,7 @@ public sealed class PropertiesClientTests(ClientFixture fixture) : IClassFixture
         Assert.Equal("Customer tier", updated.Label);
         Assert.Equal(2, updated.Options.Count);
 
-        var all = await properties.ListAsync("contacts");
+        var all = await properties.ListAsync("contacts").ToListAsync();
         Assert.Contains(all, p => p.Name == name);
         var email = Assert.Single(all, p => p.Name == "email");
         Assert.True(email.HubspotDefined);
@@ -73,7 +73,7 @@ public sealed class PropertiesClientTests(ClientFixture fixture) : IClassFixture
         var group = await properties.CreateGroupAsync("deals", new PropertyGroup { Name = name, Label = "Extra", DisplayOrder = 3 });
         Assert.Equal("Extra", group.Label);
         Assert.Equal("Renamed", (await properties.UpdateGroupAsync("deals", name, label: "Renamed")).Label);
-        Assert.Contains(await properties.ListGroupsAsync("deals"), g => g.Name == name);
+        Assert.Contains(await properties.ListGroupsAsync("deals").ToListAsync(), g => g.Name == name);
         await properties.ArchiveGroupAsync("deals", name);
         Assert.Equal(404, (int)(await Assert.ThrowsAsync<HubSpotApiException>(() => properties.GetGroupAsync("deals", name))).Status);
 

@@ -33,7 +33,7 @@ public sealed class SchemasClientTests(ClientFixture fixture) : IClassFixture<Cl
         var updated = await client.Schemas.UpdateAsync(schema.ObjectTypeId, new ObjectSchemaUpdate { Labels = new ObjectSchemaLabels { Singular = "Robot", Plural = "Robots" } });
         Assert.Equal("Robot", updated.Labels.Singular);
         Assert.Equal("Robots", (await client.Schemas.GetAsync(schema.ObjectTypeId)).Labels.Plural);
-        Assert.Contains(await client.Schemas.ListAsync(), s => s.Name == name);
+        Assert.Contains(await client.Schemas.ListAsync().ToListAsync(), s => s.Name == name);
 
         var association = await client.Schemas.CreateAssociationAsync(schema.ObjectTypeId, schema.ObjectTypeId, "0-2");
         Assert.Equal("0-2", association.ToObjectTypeId);
@@ -44,7 +44,7 @@ public sealed class SchemasClientTests(ClientFixture fixture) : IClassFixture<Cl
         Assert.Equal(400, (int)refused.Status);
         await client.Crm.Objects(schema.ObjectTypeId).ArchiveAsync(machine.Id);
         await client.Schemas.DeleteAsync(schema.ObjectTypeId);
-        Assert.Contains(await client.Schemas.ListAsync(archived: true), s => s.Name == name);
+        Assert.Contains(await client.Schemas.ListAsync(archived: true).ToListAsync(), s => s.Name == name);
         await client.Schemas.DeleteAsync(schema.ObjectTypeId, purge: true);
         Assert.Equal(404, (int)(await Assert.ThrowsAsync<HubSpotApiException>(() => client.Schemas.GetAsync(schema.ObjectTypeId))).Status);
     }

@@ -73,7 +73,7 @@ public sealed class TimelineClientTests(ClientFixture fixture) : IClassFixture<C
         Assert.Equal(TimelineTokenType.Enumeration, token.Type);
         var updated = await client.Timeline.UpdateTemplateAsync(app.AppId, template.Id, new TimelineEventTemplateUpdate { Name = "Webinar (renamed)", HeaderTemplate = "{{webinar}}" });
         Assert.Equal("Webinar (renamed)", updated.Name);
-        Assert.Contains(await client.Timeline.ListTemplatesAsync(app.AppId), t => t.Id == template.Id);
+        Assert.Contains(await client.Timeline.ListTemplatesAsync(app.AppId).ToListAsync(), t => t.Id == template.Id);
 
         var contact = await client.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", $"t{Guid.NewGuid():N}@example.com"));
         var created = await client.Timeline.CreateEventAsync(new TimelineEvent
@@ -118,8 +118,8 @@ public sealed class TimelineClientTests(ClientFixture fixture) : IClassFixture<C
     public async Task Template_calls_need_a_valid_developer_key()
     {
         var app = await AppAsync();
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Client(null).Timeline.ListTemplatesAsync(app.AppId));
-        var error = await Assert.ThrowsAsync<HubSpotAuthenticationException>(() => Client("wrong-key").Timeline.ListTemplatesAsync(app.AppId));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Client(null).Timeline.ListTemplatesAsync(app.AppId).ToListAsync());
+        var error = await Assert.ThrowsAsync<HubSpotAuthenticationException>(async () => await Client("wrong-key").Timeline.ListTemplatesAsync(app.AppId).ToListAsync());
         Assert.Equal(401, (int)error.Status);
     }
 }
