@@ -39,3 +39,23 @@ public enum OwnerIdProperty
     /// <summary>The HubSpot user id.</summary>
     UserId,
 }
+
+/// <summary>Options of <see cref="OwnersClient.ListAsync"/>.</summary>
+public sealed class OwnerListOptions
+{
+    /// <summary>Only the owner with this email.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>Archived (deactivated) owners instead of active ones.</summary>
+    public bool Archived { get; init; }
+}
+
+/// <summary>Options of <see cref="OwnersClient.GetAsync"/>.</summary>
+public sealed class OwnerReadOptions
+{
+    /// <summary>Which id the given id is (default: the owner id).</summary>
+    public OwnerIdProperty IdProperty { get; init; } = OwnerIdProperty.Id;
+
+    /// <summary>Look among archived owners.</summary>
+    public bool Archived { get; init; }
+}

@@ -18,9 +18,11 @@ public class OwnersClient
 
     internal OwnersClient(HubSpotHttp http) => _http = http;
 
-    /// <summary>Every owner, or the one with <paramref name="email"/>, streamed in pages of up to 100.</summary>
-    public virtual AsyncPageable<Owner> ListAsync(string? email = null, bool archived = false, CancellationToken cancellationToken = default)
+    /// <summary>Every owner, or the one with <see cref="OwnerListOptions.Email"/>, streamed in pages of up to 100.</summary>
+    public virtual AsyncPageable<Owner> ListAsync(OwnerListOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var email = options?.Email;
+        var archived = options?.Archived == true;
         var root = _http.Options.OwnersPrefix();
         return new AsyncPageable<Owner>(async (after, pageSize, ct) =>
         {
@@ -46,10 +48,11 @@ public class OwnersClient
     }
 
     /// <summary>One owner by owner id or user id; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
-    public virtual Task<Owner> GetAsync(string id, OwnerIdProperty idProperty = OwnerIdProperty.Id, bool archived = false,
-        CancellationToken cancellationToken = default)
+    public virtual Task<Owner> GetAsync(string id, OwnerReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var idProperty = options?.IdProperty ?? OwnerIdProperty.Id;
+        var archived = options?.Archived == true;
         var query = $"?idProperty={(idProperty == OwnerIdProperty.UserId ? "userId" : "id")}{(archived ? "&archived=true" : "")}";
         return _http.SendAsync(HubSpotOperation.Get(_http.Options.OwnersPrefix(), "{ownerId}"), $"{_http.Options.OwnersPrefix()}/{Seg(id)}{query}", Json.Owner, cancellationToken);
     }

@@ -54,10 +54,10 @@ public class PropertiesClient
     }
 
     /// <summary>One property; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
-    public virtual Task<PropertyDefinition> GetAsync(string objectType, string propertyName, bool archived = false, CancellationToken cancellationToken = default)
+    public virtual Task<PropertyDefinition> GetAsync(string objectType, string propertyName, PropertyReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
-        return _http.SendAsync(HubSpotOperation.Get(Root(objectType), "{propertyName}"), $"{Root(objectType)}/{Seg(propertyName)}{(archived ? "?archived=true" : "")}",
+        return _http.SendAsync(HubSpotOperation.Get(Root(objectType), "{propertyName}"), $"{Root(objectType)}/{Seg(propertyName)}{(options?.Archived == true ? "?archived=true" : "")}",
             Json.PropertyDefinition, cancellationToken);
     }
 
@@ -82,14 +82,14 @@ public class PropertiesClient
     }
 
     /// <summary>Many properties by name, 100 per request; names that don't exist come back as failures naming them, not thrown.</summary>
-    public virtual Task<BatchResult<PropertyDefinition>> BatchReadAsync(string objectType, IEnumerable<string> propertyNames, bool archived = false,
+    public virtual Task<BatchResult<PropertyDefinition>> BatchReadAsync(string objectType, IEnumerable<string> propertyNames, PropertyReadOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         var root = Root(objectType);
         var names = Names(propertyNames);
         return RunAsync(names.Count, i => names[i], async (chunk, ct) =>
         {
-            var body = new PropertyBatchReadDto { Archived = archived, Inputs = [.. chunk.Select(i => new PropertyNameDto { Name = names[i] })] };
+            var body = new PropertyBatchReadDto { Archived = options?.Archived == true, Inputs = [.. chunk.Select(i => new PropertyNameDto { Name = names[i] })] };
             var dto = await _http.SendAsync(HubSpotOperation.Converge(root, "batch/read"), $"{root}/batch/read", body, Json.PropertyBatchReadDto,
                 Json.BatchResponseDtoPropertyDefinition, ct).ConfigureAwait(false);
             return Mapper(i => names[i], oneResultServesEqualInputs: true).Map(chunk, dto.Results, dto.Errors);
@@ -180,12 +180,13 @@ public class PropertiesClient
     }
 
     /// <summary>Changes a group's label and/or display order.</summary>
-    public virtual Task<PropertyGroup> UpdateGroupAsync(string objectType, string groupName, string? label = null, int? displayOrder = null,
+    public virtual Task<PropertyGroup> UpdateGroupAsync(string objectType, string groupName, PropertyGroupUpdate update,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
+        ArgumentNullException.ThrowIfNull(update);
         return _http.SendAsync(HubSpotOperation.Patch(Root(objectType), "groups/{groupName}"), $"{Root(objectType)}/groups/{Seg(groupName)}",
-            new PropertyGroupUpdateDto { Label = label, DisplayOrder = displayOrder }, Json.PropertyGroupUpdateDto, Json.PropertyGroup, cancellationToken);
+            new PropertyGroupUpdateDto { Label = update.Label, DisplayOrder = update.DisplayOrder }, Json.PropertyGroupUpdateDto, Json.PropertyGroup, cancellationToken);
     }
 
     /// <summary>Archives a group; one that still holds live properties can't be archived (400).</summary>

@@ -113,3 +113,20 @@ public sealed class PropertyListOptions
     /// <summary><c>non_sensitive</c> (HubSpot's default), <c>sensitive</c> or <c>highly_sensitive</c>.</summary>
     public string? DataSensitivity { get; init; }
 }
+
+/// <summary>Options of <see cref="PropertiesClient.GetAsync"/> and <see cref="PropertiesClient.BatchReadAsync"/>.</summary>
+public sealed class PropertyReadOptions
+{
+    /// <summary>Read archived properties instead of live ones.</summary>
+    public bool Archived { get; init; }
+}
+
+/// <summary>What <see cref="PropertiesClient.UpdateGroupAsync"/> changes; null values stay as they are.</summary>
+public sealed class PropertyGroupUpdate
+{
+    /// <summary>The new label.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>The new display order (lower first).</summary>
+    public int? DisplayOrder { get; init; }
+}

@@ -78,3 +78,24 @@ public sealed class ObjectSchemaUpdate
     public IList<string>? SearchableProperties { get; init; }
     public bool? AllowsSensitiveProperties { get; init; }
 }
+
+/// <summary>Options of <see cref="SchemasClient.ListAsync"/>.</summary>
+public sealed class SchemaListOptions
+{
+    /// <summary>Archived schemas instead of live ones.</summary>
+    public bool Archived { get; init; }
+}
+
+/// <summary>Options of <see cref="SchemasClient.DeleteAsync"/>.</summary>
+public sealed class SchemaDeleteOptions
+{
+    /// <summary>Deletes an already archived schema for good (HubSpot's <c>archived=true</c>), which frees its name for reuse.</summary>
+    public bool Purge { get; init; }
+}
+
+/// <summary>Options of <see cref="SchemasClient.CreateAssociationAsync"/>.</summary>
+public sealed class SchemaAssociationOptions
+{
+    /// <summary>A name for the association definition; HubSpot makes one up when none is given.</summary>
+    public string? Name { get; init; }
+}

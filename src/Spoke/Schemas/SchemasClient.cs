@@ -26,8 +26,8 @@ public class SchemasClient
     }
 
     /// <summary>Every custom object schema of the portal (archived ones instead, when asked).</summary>
-    public virtual AsyncPageable<ObjectSchema> ListAsync(bool archived = false, CancellationToken cancellationToken = default)
-        => AsyncPageable<ObjectSchema>.SinglePage(ct => ReadListAsync(archived, ct), cancellationToken);
+    public virtual AsyncPageable<ObjectSchema> ListAsync(SchemaListOptions? options = null, CancellationToken cancellationToken = default)
+        => AsyncPageable<ObjectSchema>.SinglePage(ct => ReadListAsync(options?.Archived == true, ct), cancellationToken);
 
     private async Task<IReadOnlyList<ObjectSchema>> ReadListAsync(bool archived, CancellationToken cancellationToken)
     {
@@ -52,23 +52,24 @@ public class SchemasClient
     }
 
     /// <summary>
-    /// Archives a schema (it must have no live records). With <paramref name="purge"/> deletes an archived schema for
-    /// good, which frees its name.
+    /// Archives a schema (it must have no live records). With <see cref="SchemaDeleteOptions.Purge"/> deletes an archived
+    /// schema for good, which frees its name.
     /// </summary>
-    public virtual Task DeleteAsync(string objectType, bool purge = false, CancellationToken cancellationToken = default) =>
-        _http.SendAsync(HubSpotOperation.Delete(Root, "{objectType}"), purge ? $"{One(objectType)}?archived=true" : One(objectType), cancellationToken);
+    public virtual Task DeleteAsync(string objectType, SchemaDeleteOptions? options = null, CancellationToken cancellationToken = default) =>
+        _http.SendAsync(HubSpotOperation.Delete(Root, "{objectType}"), options?.Purge == true ? $"{One(objectType)}?archived=true" : One(objectType), cancellationToken);
 
     /// <summary>Lets records of the schema's type be associated with another type.</summary>
-    public virtual Task<SchemaAssociation> CreateAssociationAsync(string objectType, string fromObjectTypeId, string toObjectTypeId, string? name = null,
-        CancellationToken cancellationToken = default)
+    public virtual Task<SchemaAssociation> CreateAssociationAsync(string objectType, string fromObjectTypeId, string toObjectTypeId,
+        SchemaAssociationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(fromObjectTypeId);
         ArgumentException.ThrowIfNullOrWhiteSpace(toObjectTypeId);
         return _http.SendAsync(HubSpotOperation.Create(Root, "{objectType}/associations"), $"{One(objectType)}/associations",
-            new SchemaAssociationCreateDto { FromObjectTypeId = fromObjectTypeId, ToObjectTypeId = toObjectTypeId, Name = name },
+            new SchemaAssociationCreateDto { FromObjectTypeId = fromObjectTypeId, ToObjectTypeId = toObjectTypeId, Name = options?.Name },
             Json.SchemaAssociationCreateDto, Json.SchemaAssociation, cancellationToken);
     }
 
+    /// <summary>Removes an association definition of the schema.</summary>
     public virtual Task DeleteAssociationAsync(string objectType, string associationId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(associationId);

@@ -19,12 +19,12 @@ public sealed class OwnersClientTests(ClientFixture fixture) : IClassFixture<Cli
         Assert.All(pages.SkipLast(1), p => Assert.NotNull(p.ContinuationToken));
 
         var first = all[0];
-        var byEmail = Assert.Single(await owners.ListAsync(email: first.Email).ToListAsync());
+        var byEmail = Assert.Single(await owners.ListAsync(new OwnerListOptions { Email = first.Email }).ToListAsync());
         Assert.Equal(first.Id, byEmail.Id);
         Assert.NotEmpty(byEmail.Teams);
 
         Assert.Equal(first.Id, (await owners.GetAsync(first.Id)).Id);
-        Assert.Equal(first.Id, (await owners.GetAsync(first.UserId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), OwnerIdProperty.UserId)).Id);
+        Assert.Equal(first.Id, (await owners.GetAsync(first.UserId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), new OwnerReadOptions { IdProperty = OwnerIdProperty.UserId })).Id);
     }
 
     [Fact]

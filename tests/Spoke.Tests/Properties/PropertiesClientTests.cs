@@ -37,7 +37,7 @@ public sealed class PropertiesClientTests(ClientFixture fixture) : IClassFixture
         await properties.ArchiveAsync("contacts", name);
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() => properties.GetAsync("contacts", name));
         Assert.Equal(404, (int)error.Status);
-        Assert.True((await properties.GetAsync("contacts", name, archived: true)).Archived);
+        Assert.True((await properties.GetAsync("contacts", name, new PropertyReadOptions { Archived = true })).Archived);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class PropertiesClientTests(ClientFixture fixture) : IClassFixture
 
         var archived = await properties.BatchArchiveAsync("companies", [good, "no_such_property"]);
         Assert.Equal(2, archived.Succeeded.Count);
-        Assert.True((await properties.GetAsync("companies", good, archived: true)).Archived);
+        Assert.True((await properties.GetAsync("companies", good, new PropertyReadOptions { Archived = true })).Archived);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class PropertiesClientTests(ClientFixture fixture) : IClassFixture
         var name = Name("grp");
         var group = await properties.CreateGroupAsync("deals", new PropertyGroup { Name = name, Label = "Extra", DisplayOrder = 3 });
         Assert.Equal("Extra", group.Label);
-        Assert.Equal("Renamed", (await properties.UpdateGroupAsync("deals", name, label: "Renamed")).Label);
+        Assert.Equal("Renamed", (await properties.UpdateGroupAsync("deals", name, new PropertyGroupUpdate { Label = "Renamed" })).Label);
         Assert.Contains(await properties.ListGroupsAsync("deals").ToListAsync(), g => g.Name == name);
         await properties.ArchiveGroupAsync("deals", name);
         Assert.Equal(404, (int)(await Assert.ThrowsAsync<HubSpotApiException>(() => properties.GetGroupAsync("deals", name))).Status);

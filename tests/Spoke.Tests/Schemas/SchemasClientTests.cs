@@ -44,8 +44,8 @@ public sealed class SchemasClientTests(ClientFixture fixture) : IClassFixture<Cl
         Assert.Equal(400, (int)refused.Status);
         await client.Crm.Objects(schema.ObjectTypeId).ArchiveAsync(machine.Id);
         await client.Schemas.DeleteAsync(schema.ObjectTypeId);
-        Assert.Contains(await client.Schemas.ListAsync(archived: true).ToListAsync(), s => s.Name == name);
-        await client.Schemas.DeleteAsync(schema.ObjectTypeId, purge: true);
+        Assert.Contains(await client.Schemas.ListAsync(new SchemaListOptions { Archived = true }).ToListAsync(), s => s.Name == name);
+        await client.Schemas.DeleteAsync(schema.ObjectTypeId, new SchemaDeleteOptions { Purge = true });
         Assert.Equal(404, (int)(await Assert.ThrowsAsync<HubSpotApiException>(() => client.Schemas.GetAsync(schema.ObjectTypeId))).Status);
     }
 
