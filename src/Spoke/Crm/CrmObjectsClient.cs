@@ -44,19 +44,23 @@ public partial class CrmObjectsClient
     public virtual async Task<CrmObject> GetAsync(string id, CrmReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}/{Uri.EscapeDataString(id)}{Query(options, null, null)}",
+        var op = HubSpotOperation.Get(Root, "{id}");
+        var dto = await _http.SendAsync(op, op.Path(id) + Query(options, null, null),
             SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
         return WireMapping.ToCrmObject(dto);
     }
 
     /// <summary>Every record, in pages of up to 100, streamed: nothing beyond one page is held in memory.</summary>
-    public virtual AsyncPageable<CrmObject> ListAsync(CrmReadOptions? options = null, CancellationToken cancellationToken = default) =>
-        new(async (after, pageSize, ct) =>
+    public virtual AsyncPageable<CrmObject> ListAsync(CrmReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var op = HubSpotOperation.Get(Root);
+        return new(async (after, pageSize, ct) =>
         {
-            var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}{Query(options, after, pageSize ?? 100)}",
+            var dto = await _http.SendAsync(op, op.Path() + Query(options, after, pageSize ?? 100),
                 SpokeJsonContext.Default.CollectionResponseDto, ct).ConfigureAwait(false);
             return new Page<CrmObject>([.. dto.Results.Select(WireMapping.ToCrmObject)], dto.Paging?.Next?.After);
         }, cancellationToken);
+    }
 
     /// <summary>
     /// Reads one record, or null when HubSpot answers 404 (no such record, or it is archived and
@@ -89,7 +93,8 @@ public partial class CrmObjectsClient
     {
         ArgumentNullException.ThrowIfNull(input);
         var body = new ObjectInputDto { Properties = input.Properties, Associations = input.ToWire() };
-        var dto = await _http.SendAsync(HttpMethod.Post, Root, body,
+        var op = HubSpotOperation.Create(Root);
+        var dto = await _http.SendAsync(op, op.Path(), body,
             SpokeJsonContext.Default.ObjectInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
         return WireMapping.ToCrmObject(dto);
     }
@@ -100,7 +105,8 @@ public partial class CrmObjectsClient
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(properties);
         var query = idProperty is null ? "" : $"?idProperty={Uri.EscapeDataString(idProperty)}";
-        var dto = await _http.SendAsync(HttpMethod.Patch, $"{Root}/{Uri.EscapeDataString(id)}{query}", new ObjectInputDto { Properties = properties },
+        var op = HubSpotOperation.Patch(Root, "{id}");
+        var dto = await _http.SendAsync(op, op.Path(id) + query, new ObjectInputDto { Properties = properties },
             SpokeJsonContext.Default.ObjectInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
         return WireMapping.ToCrmObject(dto);
     }
@@ -109,7 +115,8 @@ public partial class CrmObjectsClient
     public virtual Task ArchiveAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return _http.SendAsync(HttpMethod.Delete, $"{Root}/{Uri.EscapeDataString(id)}", cancellationToken);
+        var op = HubSpotOperation.Delete(Root, "{id}");
+        return _http.SendAsync(op, op.Path(id), cancellationToken);
     }
 
     private static string Query(CrmReadOptions? options, string? after, int? limit)
