@@ -6,7 +6,7 @@ namespace Spoke.Associations;
 /// </summary>
 public sealed record AssociationType(AssociationCategory Category, int TypeId, string? Label = null)
 {
-    /// <summary>A label created in the portal (<see cref="AssociationCategory.UserDefined"/>); its id comes from <c>GetLabelsAsync</c>.</summary>
+    /// <summary>A label created in the portal (<see cref="AssociationCategory.UserDefined"/>); its id comes from <c>ListLabelsAsync</c>.</summary>
     public static AssociationType UserDefined(int typeId, string? label = null) => new(AssociationCategory.UserDefined, typeId, label);
 
     /// <summary>Equal when category and id are equal: the label is display text, not identity.</summary>

@@ -4,7 +4,7 @@ namespace Spoke.Associations;
 /// HubSpot's HUBSPOT_DEFINED association types (docs/hubspot-api.md §11), named by direction, so no one types <c>279</c> by hand.
 /// The plain type links any two records; the <c>…Primary</c> types mark the one primary company of a contact, deal or
 /// ticket, and imply the plain one. Custom labels are <see cref="AssociationCategory.UserDefined"/>: read them with
-/// <see cref="AssociationsClient.GetLabelsAsync"/>.
+/// <see cref="AssociationsClient.ListLabelsAsync"/>.
 /// </summary>
 public static class AssociationTypes
 {

@@ -33,7 +33,7 @@ public class AssociationsClient
     /// Links two records with the pair's default (unlabelled) type; HubSpot links them both ways. Returns both
     /// directions as made.
     /// </summary>
-    public virtual async Task<IReadOnlyList<DefaultAssociation>> AssociateDefaultAsync(string fromType, string fromId, string toType, string toId,
+    public virtual async Task<IReadOnlyList<DefaultAssociation>> CreateDefaultAsync(string fromType, string fromId, string toType, string toId,
         CancellationToken cancellationToken = default)
     {
         Require(fromType, fromId, toType, toId);
@@ -47,7 +47,7 @@ public class AssociationsClient
     /// Links two records with the given types (labels). HubSpot replaces the pair's labels with these: send the
     /// existing ones too to keep them.
     /// </summary>
-    public virtual async Task<AssociationLabels> AssociateAsync(string fromType, string fromId, string toType, string toId,
+    public virtual async Task<AssociationLabels> CreateAsync(string fromType, string fromId, string toType, string toId,
         IEnumerable<AssociationType> types, CancellationToken cancellationToken = default)
     {
         Require(fromType, fromId, toType, toId);
@@ -59,7 +59,7 @@ public class AssociationsClient
     }
 
     /// <summary>Removes every association between the two records. Removing what isn't there succeeds.</summary>
-    public virtual Task RemoveAsync(string fromType, string fromId, string toType, string toId, CancellationToken cancellationToken = default)
+    public virtual Task ArchiveAsync(string fromType, string fromId, string toType, string toId, CancellationToken cancellationToken = default)
     {
         Require(fromType, fromId, toType, toId);
         var op = HubSpotOperation.Delete(RecordPrefix(fromType), $"{{fromId}}/associations/{Seg(toType)}/{{toId}}");
@@ -90,7 +90,7 @@ public class AssociationsClient
     /// direction (HubSpot makes the inverse too); a pair naming a missing record fails alone, its
     /// <see cref="BatchItemError.InputId"/> the id HubSpot named.
     /// </summary>
-    public virtual Task<BatchResult<DefaultAssociation>> BatchAssociateDefaultAsync(string fromType, string toType, IEnumerable<AssociationPair> pairs,
+    public virtual Task<BatchResult<DefaultAssociation>> BatchCreateDefaultAsync(string fromType, string toType, IEnumerable<AssociationPair> pairs,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
@@ -274,12 +274,15 @@ public class AssociationsClient
     }
 
     /// <summary>Every association type between two object types: HubSpot's own and the portal's labels.</summary>
-    public virtual async Task<IReadOnlyList<AssociationType>> GetLabelsAsync(string fromType, string toType, CancellationToken cancellationToken = default)
+    public virtual AsyncPageable<AssociationType> ListLabelsAsync(string fromType, string toType, CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
         var op = HubSpotOperation.Get(Pair(fromType, toType), "labels");
-        var dto = await _http.SendAsync(op, op.Path(), Json.LabelsResultDto, cancellationToken).ConfigureAwait(false);
-        return [.. dto.Results.Select(ToType)];
+        return AsyncPageable<AssociationType>.SinglePage(async ct =>
+        {
+            var dto = await _http.SendAsync(op, op.Path(), Json.LabelsResultDto, ct).ConfigureAwait(false);
+            return [.. dto.Results.Select(ToType)];
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -312,7 +315,7 @@ public class AssociationsClient
     }
 
     /// <summary>Deletes a USER_DEFINED label; the associations that carried it lose it.</summary>
-    public virtual Task DeleteLabelAsync(string fromType, string toType, int associationTypeId, CancellationToken cancellationToken = default)
+    public virtual Task ArchiveLabelAsync(string fromType, string toType, int associationTypeId, CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
         var op = HubSpotOperation.Delete(Pair(fromType, toType), "labels/{associationTypeId}");
