@@ -286,32 +286,35 @@ public class AssociationsClient
     }
 
     /// <summary>
-    /// Creates a USER_DEFINED label (<paramref name="name"/> is its internal name). Returns the new type for this
-    /// direction and, with an <paramref name="inverseLabel"/> or between different types, the inverse direction's.
+    /// Creates a USER_DEFINED label (<see cref="AssociationLabelCreateInput.Name"/> is its internal name). Returns the new
+    /// type for this direction and, with an <see cref="AssociationLabelCreateInput.InverseLabel"/> or between different
+    /// types, the inverse direction's. Not re-sent after a failure that may have reached HubSpot.
     /// </summary>
-    public virtual async Task<IReadOnlyList<AssociationType>> CreateLabelAsync(string fromType, string toType, string name, string label,
-        string? inverseLabel = null, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<AssociationType>> CreateLabelAsync(string fromType, string toType, AssociationLabelCreateInput input,
+        CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(input.Name, nameof(input));
+        ArgumentException.ThrowIfNullOrWhiteSpace(input.Label, nameof(input));
         // Create: each run defines a new label type; re-sending could leave a duplicate.
         var op = HubSpotOperation.Create(Pair(fromType, toType), "labels");
         var dto = await _http.SendAsync(op, op.Path(),
-            new LabelCreateDto { Name = name, Label = label, InverseLabel = inverseLabel },
+            new LabelCreateDto { Name = input.Name, Label = input.Label, InverseLabel = input.InverseLabel },
             Json.LabelCreateDto, Json.LabelsResultDto, cancellationToken).ConfigureAwait(false);
         return [.. dto.Results.Select(ToType)];
     }
 
     /// <summary>Renames a USER_DEFINED label (HubSpot-defined types can't be changed: 400).</summary>
-    public virtual Task UpdateLabelAsync(string fromType, string toType, int associationTypeId, string label, string? inverseLabel = null,
+    public virtual Task UpdateLabelAsync(string fromType, string toType, AssociationLabelUpdateInput input,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(input.Label, nameof(input));
         var op = HubSpotOperation.Put(Pair(fromType, toType), "labels");
         return _http.SendAsync(op, op.Path(),
-            new LabelUpdateDto { AssociationTypeId = associationTypeId, Label = label, InverseLabel = inverseLabel }, Json.LabelUpdateDto, cancellationToken);
+            new LabelUpdateDto { AssociationTypeId = input.AssociationTypeId, Label = input.Label, InverseLabel = input.InverseLabel }, Json.LabelUpdateDto, cancellationToken);
     }
 
     /// <summary>Deletes a USER_DEFINED label; the associations that carried it lose it.</summary>

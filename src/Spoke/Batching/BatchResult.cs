@@ -15,7 +15,7 @@ public sealed record BatchItemError(
     int InputIndex,
     string? InputId,
     string? TraceId,
-    HttpStatusCode Status,
+    int Status,
     string? Category,
     string? SubCategory,
     string Message,

@@ -48,15 +48,16 @@ public partial class CrmObjectsClient
     }
 
     /// <summary>
-    /// Updates any number of records by id (or by <paramref name="idProperty"/>, e.g. <c>email</c>). Missing records and
+    /// Updates any number of records by id (or by <see cref="CrmUpdateOptions.IdProperty"/>, e.g. <c>email</c>), 100 per request. Missing records and
     /// invalid values come back in <see cref="BatchResult{T}.Failed"/> naming their input.
     /// </summary>
-    public virtual Task<BatchResult<CrmObject>> BatchUpdateAsync(IEnumerable<(string Id, PropertyBag Properties)> inputs, string? idProperty = null,
+    public virtual Task<BatchResult<CrmObject>> BatchUpdateAsync(IEnumerable<(string Id, PropertyBag Properties)> inputs, CrmUpdateOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var list = inputs.ToList();
         ValidateIds(list.Select(i => i.Id));
+        var idProperty = options?.IdProperty;
         var op = HubSpotOperation.Converge(Root, "batch/update");
         return RunBatchAsync(list.Count, BatchChunkSize, i => list[i].Id, async (chunk, ct) =>
         {
@@ -121,7 +122,7 @@ public partial class CrmObjectsClient
     }
 
     private static BatchItemError DuplicateInput(int index, string value, int first, string idProperty) =>
-        new(index, value, null, System.Net.HttpStatusCode.BadRequest, "VALIDATION_ERROR", null,
+        new(index, value, null, 400, "VALIDATION_ERROR", null,
             $"duplicate of input {first}: both have {idProperty} \"{value}\", and HubSpot refuses a batch naming one record twice; this input was not sent.",
             null, new Dictionary<string, IReadOnlyList<string>> { ["ids"] = [value] }, []);
 

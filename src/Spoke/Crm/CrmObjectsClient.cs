@@ -18,6 +18,16 @@ public sealed class CrmReadOptions
     public string? IdProperty { get; init; }
 }
 
+/// <summary>How an update (single or batch) names its records.</summary>
+public sealed class CrmUpdateOptions
+{
+    /// <summary>
+    /// Name records by this unique property (e.g. <c>email</c> or a custom unique property) instead of the record id; the
+    /// id given is then that property's value. Null: by record id.
+    /// </summary>
+    public string? IdProperty { get; init; }
+}
+
 /// <summary>One CRM object type: contacts, companies, …, or a custom object (<c>p_machines</c>, <c>2-1234</c>).</summary>
 public partial class CrmObjectsClient
 {
@@ -99,12 +109,17 @@ public partial class CrmObjectsClient
         return WireMapping.ToCrmObject(dto);
     }
 
-    /// <summary>Updates the given values (<see cref="PropertyBag.Clear"/> empties one); others are left as they are.</summary>
-    public virtual async Task<CrmObject> UpdateAsync(string id, PropertyBag properties, string? idProperty = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Updates the given values (<see cref="PropertyBag.Clear"/> empties one); others are left as they are. With
+    /// <see cref="CrmUpdateOptions.IdProperty"/> the record is found by that unique value. A missing record throws
+    /// <see cref="Errors.HubSpotApiException"/> with status 404.
+    /// </summary>
+    public virtual async Task<CrmObject> UpdateAsync(string id, PropertyBag properties, CrmUpdateOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(properties);
-        var query = idProperty is null ? "" : $"?idProperty={Uri.EscapeDataString(idProperty)}";
+        var query = options?.IdProperty is { } idProperty ? $"?idProperty={Uri.EscapeDataString(idProperty)}" : "";
         var op = HubSpotOperation.Patch(Root, "{id}");
         var dto = await _http.SendAsync(op, op.Path(id) + query, new ObjectInputDto { Properties = properties },
             SpokeJsonContext.Default.ObjectInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);

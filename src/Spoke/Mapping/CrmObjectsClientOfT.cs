@@ -65,7 +65,7 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
     /// </summary>
     public virtual async Task<T> UpdateAsync(string id, T value, CancellationToken cancellationToken = default)
     {
-        var record = await Untyped.UpdateAsync(id, HubSpotMapper.ToProperties(value, _options), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var record = await Untyped.UpdateAsync(id, HubSpotMapper.ToProperties(value, _options), null, cancellationToken).ConfigureAwait(false);
         return HubSpotMapper.FromObject<T>(record);
     }
 
@@ -124,7 +124,7 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
         var inputs = values.Select((v, i) => (HubSpotMapper.GetId(v)
             ?? throw new ArgumentException($"Input {i}: {typeof(T).Name} has no Id member holding a record id.", nameof(values)),
             HubSpotMapper.ToProperties(v, _options))).ToList();
-        return Typed(await Untyped.BatchUpdateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false));
+        return Typed(await Untyped.BatchUpdateAsync(inputs, null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -122,7 +122,7 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
             Assert.Equal(1, Assert.Single(fixture.Emulator.Faults.List(), f => f.Rule.Id == rule.Id).Fired);
             var missing = Assert.Single(result.Failed, f => !f.ChunkFailed);
             Assert.False(missing.MayHaveBeenApplied);
-            Assert.Equal((142, "999999999998", HttpStatusCode.NotFound), (missing.InputIndex, missing.InputId, missing.Status));
+            Assert.Equal((142, "999999999998", 404), (missing.InputIndex, missing.InputId, missing.Status));
             Assert.Equal(149, result.Succeeded.Count);
             Assert.All(result.Succeeded, s => Assert.Equal((contact, pairs[s.InputIndex].ToObjectId), (s.Value.FromObjectId, s.Value.ToObjectId)));
         }
@@ -137,8 +137,10 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
     {
         var client = fixture.Client;
         var name = "manager_" + Guid.NewGuid().ToString("N")[..8];
-        var created = await client.Associations.CreateLabelAsync("contacts", "contacts", name, "Manager", "Report");
+        var created = await client.Associations.CreateLabelAsync("contacts", "contacts", new AssociationLabelCreateInput(name, "Manager") { InverseLabel = "Report" });
         var manager = Assert.Single(created, t => t.Label == "Manager");
+        // The inverse label reached HubSpot: the other direction is its own type.
+        Assert.Single(created, t => t.Label == "Report" && t.TypeId != manager.TypeId);
         Assert.Equal(AssociationCategory.UserDefined, manager.Category);
 
         var a = await ContactAsync(client);
@@ -146,7 +148,7 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
         var labels = await client.Associations.CreateAsync("contacts", a, "contacts", b, [manager]);
         Assert.Contains("Manager", labels.Labels);
 
-        await client.Associations.UpdateLabelAsync("contacts", "contacts", manager.TypeId, "Team lead");
+        await client.Associations.UpdateLabelAsync("contacts", "contacts", new AssociationLabelUpdateInput(manager.TypeId, "Team lead"));
         var all = await client.Associations.ListLabelsAsync("contacts", "contacts").ToListAsync();
         Assert.Contains(all, t => t.TypeId == manager.TypeId && t.Label == "Team lead");
         Assert.Contains(AssociationTypes.ContactToContact, all);
