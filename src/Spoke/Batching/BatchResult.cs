@@ -47,19 +47,23 @@ public sealed record BatchItemError(
 /// </summary>
 public sealed class BatchResult<T>
 {
+    /// <summary>A result of these successes and failures.</summary>
     public BatchResult(IReadOnlyList<BatchItem<T>> succeeded, IReadOnlyList<BatchItemError> failed)
     {
         Succeeded = succeeded;
         Failed = failed;
     }
 
+    /// <summary>The inputs that succeeded, in input order.</summary>
     public IReadOnlyList<BatchItem<T>> Succeeded { get; }
 
+    /// <summary>The inputs that failed, in input order, each with HubSpot's detail.</summary>
     public IReadOnlyList<BatchItemError> Failed { get; }
 
     /// <summary>The successful values alone, in input order.</summary>
     public IReadOnlyList<T> Values => [.. Succeeded.Select(s => s.Value)];
 
+    /// <summary>True when any input failed.</summary>
     public bool HasFailures => Failed.Count > 0;
 
     /// <summary>Throws the first failure (with the count of the others in its message) when any input failed.</summary>

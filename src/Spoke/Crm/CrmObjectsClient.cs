@@ -9,9 +9,13 @@ namespace Spoke.Crm;
 /// <summary>What to read: properties, their history, associations, archived records.</summary>
 public sealed class CrmReadOptions
 {
+    /// <summary>Properties to return; HubSpot's defaults for the type when empty.</summary>
     public IList<string> Properties { get; init; } = [];
+    /// <summary>Properties to return with their earlier values (batch reads then send 50 ids per request, not 100).</summary>
     public IList<string> PropertiesWithHistory { get; init; } = [];
+    /// <summary>Object types whose associated record ids to return (not for batch reads).</summary>
     public IList<string> Associations { get; init; } = [];
+    /// <summary>Read archived records instead of live ones.</summary>
     public bool Archived { get; init; }
 
     /// <summary>Look records up by this unique property (e.g. <c>email</c>) instead of the record id.</summary>
@@ -89,6 +93,7 @@ public partial class CrmObjectsClient
         }
     }
 
+    /// <summary>Creates a record with these properties. Not re-sent after a failure that may have reached HubSpot.</summary>
     public virtual Task<CrmObject> CreateAsync(PropertyBag properties, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(properties);
