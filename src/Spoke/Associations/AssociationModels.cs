@@ -12,6 +12,7 @@ public sealed record AssociationType(AssociationCategory Category, int TypeId, s
     /// <summary>Equal when category and id are equal: the label is display text, not identity.</summary>
     public bool Equals(AssociationType? other) => other is not null && Category == other.Category && TypeId == other.TypeId;
 
+    /// <summary>A hash of the category and type id, consistent with equality.</summary>
     public override int GetHashCode() => HashCode.Combine(Category, TypeId);
 }
 

@@ -11,6 +11,8 @@ public sealed record BatchItem<T>(int InputIndex, T Value);
 /// you passed; <see cref="InputId"/> the id you gave for it (record id or <c>idProperty</c> value, property name, event
 /// id) or, for a pair of records, the id HubSpot's error named; null when neither is known.
 /// </summary>
+/// <param name="Status">The HTTP status, as <see cref="HubSpotApiException.Status"/>: HubSpot's, or inferred from the error
+/// category for a 207 entry; 0 when no answer arrived (a broken connection, a timeout).</param>
 public sealed record BatchItemError(
     int InputIndex,
     string? InputId,

@@ -6,6 +6,7 @@ public sealed record PropertyVersion(string? Value, DateTimeOffset Timestamp, st
 /// <summary>A CRM record of any type: HubSpot's <c>SimplePublicObject</c> with typed access to its values.</summary>
 public sealed class CrmObject
 {
+    /// <summary>The record id.</summary>
     public required string Id { get; init; }
 
     /// <summary>The values HubSpot returned, in wire form, with typed readers (<see cref="PropertyBag.GetDecimal"/> …).</summary>
