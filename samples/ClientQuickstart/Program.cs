@@ -41,7 +41,7 @@ if (company is null)
 }
 else
 {
-    await client.Associations.AssociateDefaultAsync("contacts", contact.Id, "companies", company.Id, ct);
+    await client.Associations.CreateDefaultAsync("contacts", contact.Id, "companies", company.Id, ct);
     Console.WriteLine($"Found company {company.Id} ({domain}).");
 }
 

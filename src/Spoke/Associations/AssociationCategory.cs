@@ -9,6 +9,7 @@ public readonly struct AssociationCategory : IEquatable<AssociationCategory>, IW
 {
     private readonly string? _value;
 
+    /// <summary>A category by its wire value, including ones newer than this library.</summary>
     public AssociationCategory(string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
@@ -34,13 +35,18 @@ public readonly struct AssociationCategory : IEquatable<AssociationCategory>, IW
     /// <summary>The value HubSpot sends and accepts.</summary>
     public override string ToString() => _value ?? "";
 
+    /// <summary>Equal when the wire values are equal, ignoring case.</summary>
     public bool Equals(AssociationCategory other) => string.Equals(ToString(), other.ToString(), StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Equal to another category with the same wire value, ignoring case.</summary>
     public override bool Equals(object? obj) => obj is AssociationCategory other && Equals(other);
 
+    /// <summary>A hash consistent with <see cref="Equals(AssociationCategory)"/>.</summary>
     public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(ToString());
 
+    /// <summary>Equal wire values, ignoring case.</summary>
     public static bool operator ==(AssociationCategory left, AssociationCategory right) => left.Equals(right);
 
+    /// <summary>Different wire values.</summary>
     public static bool operator !=(AssociationCategory left, AssociationCategory right) => !left.Equals(right);
 }

@@ -6,12 +6,13 @@ namespace Spoke.Associations;
 /// </summary>
 public sealed record AssociationType(AssociationCategory Category, int TypeId, string? Label = null)
 {
-    /// <summary>A label created in the portal (<see cref="AssociationCategory.UserDefined"/>); its id comes from <c>GetLabelsAsync</c>.</summary>
+    /// <summary>A label created in the portal (<see cref="AssociationCategory.UserDefined"/>); its id comes from <c>ListLabelsAsync</c>.</summary>
     public static AssociationType UserDefined(int typeId, string? label = null) => new(AssociationCategory.UserDefined, typeId, label);
 
     /// <summary>Equal when category and id are equal: the label is display text, not identity.</summary>
     public bool Equals(AssociationType? other) => other is not null && Category == other.Category && TypeId == other.TypeId;
 
+    /// <summary>A hash of the category and type id, consistent with equality.</summary>
     public override int GetHashCode() => HashCode.Combine(Category, TypeId);
 }
 
@@ -33,3 +34,21 @@ public sealed record AssociationPair(string FromObjectId, string ToObjectId);
 
 /// <summary>Everything one record is associated with in the other type (batch read; all pages followed).</summary>
 public sealed record RecordAssociations(string FromObjectId, IReadOnlyList<AssociatedObject> To);
+
+/// <summary>A new USER_DEFINED association label between two object types.</summary>
+/// <param name="Name">The label's internal name (unique for the pair of types).</param>
+/// <param name="Label">The label shown on the records of the "from" side.</param>
+public sealed record AssociationLabelCreateInput(string Name, string Label)
+{
+    /// <summary>The label shown from the other side (e.g. "Manager" / "Employee"); null: one label both ways.</summary>
+    public string? InverseLabel { get; init; }
+}
+
+/// <summary>A new display text for an existing USER_DEFINED association label.</summary>
+/// <param name="AssociationTypeId">The label's type id (from <c>ListLabelsAsync</c> or <c>CreateLabelAsync</c>).</param>
+/// <param name="Label">The new label shown on the records of the "from" side.</param>
+public sealed record AssociationLabelUpdateInput(int AssociationTypeId, string Label)
+{
+    /// <summary>The new label shown from the other side; null leaves the pair with one label both ways.</summary>
+    public string? InverseLabel { get; init; }
+}

@@ -24,7 +24,8 @@ public class AssociationsClient
 
     internal AssociationsClient(HubSpotHttp http) => _http = http;
 
-    private string Record(string type, string id) => $"{_http.Options.AssociationsRecordPrefix()}/{Seg(type)}/{Seg(id)}/associations";
+    // Object types have few values and stay literal in templates; record ids are placeholders.
+    private string RecordPrefix(string type) => $"{_http.Options.AssociationsRecordPrefix()}/{Seg(type)}";
 
     private string Pair(string fromType, string toType) => $"{_http.Options.AssociationsPairPrefix()}/{Seg(fromType)}/{Seg(toType)}";
 
@@ -32,11 +33,12 @@ public class AssociationsClient
     /// Links two records with the pair's default (unlabelled) type; HubSpot links them both ways. Returns both
     /// directions as made.
     /// </summary>
-    public virtual async Task<IReadOnlyList<DefaultAssociation>> AssociateDefaultAsync(string fromType, string fromId, string toType, string toId,
+    public virtual async Task<IReadOnlyList<DefaultAssociation>> CreateDefaultAsync(string fromType, string fromId, string toType, string toId,
         CancellationToken cancellationToken = default)
     {
         Require(fromType, fromId, toType, toId);
-        var dto = await _http.SendAsync(HttpMethod.Put, $"{Record(fromType, fromId)}/default/{Seg(toType)}/{Seg(toId)}",
+        var op = HubSpotOperation.Put(RecordPrefix(fromType), $"{{fromId}}/associations/default/{Seg(toType)}/{{toId}}");
+        var dto = await _http.SendAsync(op, op.Path(fromId, toId),
             Json.BatchResponseDtoDefaultAssociationDto, cancellationToken).ConfigureAwait(false);
         return [.. dto.Results.Select(ToDefault)];
     }
@@ -45,21 +47,23 @@ public class AssociationsClient
     /// Links two records with the given types (labels). HubSpot replaces the pair's labels with these: send the
     /// existing ones too to keep them.
     /// </summary>
-    public virtual async Task<AssociationLabels> AssociateAsync(string fromType, string fromId, string toType, string toId,
+    public virtual async Task<AssociationLabels> CreateAsync(string fromType, string fromId, string toType, string toId,
         IEnumerable<AssociationType> types, CancellationToken cancellationToken = default)
     {
         Require(fromType, fromId, toType, toId);
         ArgumentNullException.ThrowIfNull(types);
-        var dto = await _http.SendAsync(HttpMethod.Put, $"{Record(fromType, fromId)}/{Seg(toType)}/{Seg(toId)}", Specs(types),
+        var op = HubSpotOperation.Put(RecordPrefix(fromType), $"{{fromId}}/associations/{Seg(toType)}/{{toId}}");
+        var dto = await _http.SendAsync(op, op.Path(fromId, toId), Specs(types),
             Json.ListAssociationSpecDto, Json.LabelsBetweenDto, cancellationToken).ConfigureAwait(false);
         return ToLabels(dto);
     }
 
     /// <summary>Removes every association between the two records. Removing what isn't there succeeds.</summary>
-    public virtual Task RemoveAsync(string fromType, string fromId, string toType, string toId, CancellationToken cancellationToken = default)
+    public virtual Task ArchiveAsync(string fromType, string fromId, string toType, string toId, CancellationToken cancellationToken = default)
     {
         Require(fromType, fromId, toType, toId);
-        return _http.SendAsync(HttpMethod.Delete, $"{Record(fromType, fromId)}/{Seg(toType)}/{Seg(toId)}", cancellationToken);
+        var op = HubSpotOperation.Delete(RecordPrefix(fromType), $"{{fromId}}/associations/{Seg(toType)}/{{toId}}");
+        return _http.SendAsync(op, op.Path(fromId, toId), cancellationToken);
     }
 
     /// <summary>
@@ -71,11 +75,12 @@ public class AssociationsClient
         ArgumentException.ThrowIfNullOrWhiteSpace(fromType);
         ArgumentException.ThrowIfNullOrWhiteSpace(fromId);
         ArgumentException.ThrowIfNullOrWhiteSpace(toType);
-        var path = $"{_http.Options.AssociationsReadPrefix()}/{Seg(fromType)}/{Seg(fromId)}/associations/{Seg(toType)}";
+        var op = HubSpotOperation.Get($"{_http.Options.AssociationsReadPrefix()}/{Seg(fromType)}", $"{{fromId}}/associations/{Seg(toType)}");
+        var path = op.Path(fromId);
         return new AsyncPageable<AssociatedObject>(async (after, pageSize, ct) =>
         {
             var query = $"?limit={(pageSize ?? 500).ToString(CultureInfo.InvariantCulture)}{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}";
-            var dto = await _http.SendAsync(HttpMethod.Get, path + query, Json.MultiAssociatedPageDto, ct).ConfigureAwait(false);
+            var dto = await _http.SendAsync(op, path + query, Json.MultiAssociatedPageDto, ct).ConfigureAwait(false);
             return new Page<AssociatedObject>([.. dto.Results.Select(ToAssociated)], dto.Paging?.Next?.After);
         }, cancellationToken);
     }
@@ -85,18 +90,20 @@ public class AssociationsClient
     /// direction (HubSpot makes the inverse too); a pair naming a missing record fails alone, its
     /// <see cref="BatchItemError.InputId"/> the id HubSpot named.
     /// </summary>
-    public virtual Task<BatchResult<DefaultAssociation>> BatchAssociateDefaultAsync(string fromType, string toType, IEnumerable<AssociationPair> pairs,
+    public virtual Task<BatchResult<DefaultAssociation>> BatchCreateDefaultAsync(string fromType, string toType, IEnumerable<AssociationPair> pairs,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
         var list = Materialize(pairs, p => (p.FromObjectId, p.ToObjectId));
+        // Converges: creating the same pairs again leaves the same links.
+        var op = HubSpotOperation.Converge(Pair(fromType, toType), "batch/associate/default");
         return RunAsync(list.Count, _ => null, async (chunk, ct) =>
         {
             var body = new BatchInputDto<PairInputDto>
             {
                 Inputs = [.. chunk.Select(i => new PairInputDto { From = new() { Id = list[i].FromObjectId }, To = new() { Id = list[i].ToObjectId } })],
             };
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/associate/default", body,
+            var dto = await _http.SendAsync(op, op.Path(), body,
                 Json.BatchInputDtoPairInputDto, Json.BatchResponseDtoDefaultAssociationDto, ct).ConfigureAwait(false);
             return PairMapper(i => (list[i].FromObjectId, list[i].ToObjectId), (DefaultAssociationDto r) => Key(r.From.Id, r.To.Id), ToDefault)
                 .Map(chunk, dto.Results, dto.Errors);
@@ -109,9 +116,11 @@ public class AssociationsClient
     {
         RequireTypes(fromType, toType);
         var list = Materialize(inputs, i => (i.FromObjectId, i.ToObjectId));
+        // Converges: creating the same pairs again leaves the same links.
+        var op = HubSpotOperation.Converge(Pair(fromType, toType), "batch/create");
         return RunAsync(list.Count, _ => null, async (chunk, ct) =>
         {
-            var dto = await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/create", PairInputs(chunk.Select(i => list[i])),
+            var dto = await _http.SendAsync(op, op.Path(), PairInputs(chunk.Select(i => list[i])),
                 Json.BatchInputDtoPairInputDto, Json.BatchResponseDtoLabelsBetweenDto, ct).ConfigureAwait(false);
             return PairMapper(i => (list[i].FromObjectId, list[i].ToObjectId),
                     (LabelsBetweenDto r) => Key(r.FromObjectId.ToString(CultureInfo.InvariantCulture), r.ToObjectId.ToString(CultureInfo.InvariantCulture)), ToLabels)
@@ -135,6 +144,7 @@ public class AssociationsClient
             throw new ArgumentException("Every batch input needs a record id.", nameof(fromIds));
         }
 
+        var op = HubSpotOperation.Converge(Pair(fromType, toType), "batch/read");
         return RunAsync(list.Count, i => list[i], async (chunk, ct) =>
         {
             var found = new Dictionary<string, List<AssociatedObject>>(StringComparer.Ordinal);
@@ -143,7 +153,7 @@ public class AssociationsClient
             var pending = chunk.Select(i => list[i]).Distinct(StringComparer.Ordinal).Select(id => new BatchReadInputDto { Id = id }).ToList();
             while (pending.Count > 0)
             {
-                var dto = await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/read", new BatchInputDto<BatchReadInputDto> { Inputs = pending },
+                var dto = await _http.SendAsync(op, op.Path(), new BatchInputDto<BatchReadInputDto> { Inputs = pending },
                     Json.BatchInputDtoBatchReadInputDto, Json.BatchResponseDtoBatchReadResultDto, ct).ConfigureAwait(false);
                 pending = [];
                 foreach (var r in dto.Results)
@@ -195,6 +205,7 @@ public class AssociationsClient
     {
         RequireTypes(fromType, toType);
         var list = Materialize(pairs, p => (p.FromObjectId, p.ToObjectId));
+        var op = HubSpotOperation.Converge(Pair(fromType, toType), "batch/archive");
         return RunAsync(list.Count, _ => null, async (chunk, ct) =>
         {
             var body = new BatchInputDto<BatchArchiveInputDto>
@@ -202,7 +213,7 @@ public class AssociationsClient
                 Inputs = [.. chunk.Select(i => list[i]).GroupBy(p => p.FromObjectId, StringComparer.Ordinal)
                     .Select(g => new BatchArchiveInputDto { From = new() { Id = g.Key }, To = [.. g.Select(p => new ObjectIdDto { Id = p.ToObjectId })] })],
             };
-            await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/archive", body, Json.BatchInputDtoBatchArchiveInputDto, ct).ConfigureAwait(false);
+            await _http.SendAsync(op, op.Path(), body, Json.BatchInputDtoBatchArchiveInputDto, ct).ConfigureAwait(false);
             return BatchChunkOutcome<AssociationPair>.AllSucceeded(chunk, i => list[i]);
         }, cancellationToken);
     }
@@ -213,9 +224,10 @@ public class AssociationsClient
     {
         RequireTypes(fromType, toType);
         var list = Materialize(inputs, i => (i.FromObjectId, i.ToObjectId));
+        var op = HubSpotOperation.Converge(Pair(fromType, toType), "batch/labels/archive");
         return RunAsync(list.Count, _ => null, async (chunk, ct) =>
         {
-            await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/batch/labels/archive", PairInputs(chunk.Select(i => list[i])),
+            await _http.SendAsync(op, op.Path(), PairInputs(chunk.Select(i => list[i])),
                 Json.BatchInputDtoPairInputDto, ct).ConfigureAwait(false);
             return BatchChunkOutcome<AssociationInput>.AllSucceeded(chunk, i => list[i]);
         }, cancellationToken);
@@ -262,45 +274,55 @@ public class AssociationsClient
     }
 
     /// <summary>Every association type between two object types: HubSpot's own and the portal's labels.</summary>
-    public virtual async Task<IReadOnlyList<AssociationType>> GetLabelsAsync(string fromType, string toType, CancellationToken cancellationToken = default)
+    public virtual AsyncPageable<AssociationType> ListLabelsAsync(string fromType, string toType, CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        var dto = await _http.SendAsync(HttpMethod.Get, $"{Pair(fromType, toType)}/labels", Json.LabelsResultDto, cancellationToken).ConfigureAwait(false);
-        return [.. dto.Results.Select(ToType)];
+        var op = HubSpotOperation.Get(Pair(fromType, toType), "labels");
+        return AsyncPageable<AssociationType>.SinglePage(async ct =>
+        {
+            var dto = await _http.SendAsync(op, op.Path(), Json.LabelsResultDto, ct).ConfigureAwait(false);
+            return [.. dto.Results.Select(ToType)];
+        }, cancellationToken);
     }
 
     /// <summary>
-    /// Creates a USER_DEFINED label (<paramref name="name"/> is its internal name). Returns the new type for this
-    /// direction and, with an <paramref name="inverseLabel"/> or between different types, the inverse direction's.
+    /// Creates a USER_DEFINED label (<see cref="AssociationLabelCreateInput.Name"/> is its internal name). Returns the new
+    /// type for this direction and, with an <see cref="AssociationLabelCreateInput.InverseLabel"/> or between different
+    /// types, the inverse direction's. Not re-sent after a failure that may have reached HubSpot.
     /// </summary>
-    public virtual async Task<IReadOnlyList<AssociationType>> CreateLabelAsync(string fromType, string toType, string name, string label,
-        string? inverseLabel = null, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<AssociationType>> CreateLabelAsync(string fromType, string toType, AssociationLabelCreateInput input,
+        CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentException.ThrowIfNullOrWhiteSpace(label);
-        var dto = await _http.SendAsync(HttpMethod.Post, $"{Pair(fromType, toType)}/labels",
-            new LabelCreateDto { Name = name, Label = label, InverseLabel = inverseLabel },
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(input.Name, nameof(input));
+        ArgumentException.ThrowIfNullOrWhiteSpace(input.Label, nameof(input));
+        // Create: each run defines a new label type; re-sending could leave a duplicate.
+        var op = HubSpotOperation.Create(Pair(fromType, toType), "labels");
+        var dto = await _http.SendAsync(op, op.Path(),
+            new LabelCreateDto { Name = input.Name, Label = input.Label, InverseLabel = input.InverseLabel },
             Json.LabelCreateDto, Json.LabelsResultDto, cancellationToken).ConfigureAwait(false);
         return [.. dto.Results.Select(ToType)];
     }
 
     /// <summary>Renames a USER_DEFINED label (HubSpot-defined types can't be changed: 400).</summary>
-    public virtual Task UpdateLabelAsync(string fromType, string toType, int associationTypeId, string label, string? inverseLabel = null,
+    public virtual Task UpdateLabelAsync(string fromType, string toType, AssociationLabelUpdateInput input,
         CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        ArgumentException.ThrowIfNullOrWhiteSpace(label);
-        return _http.SendAsync(HttpMethod.Put, $"{Pair(fromType, toType)}/labels",
-            new LabelUpdateDto { AssociationTypeId = associationTypeId, Label = label, InverseLabel = inverseLabel }, Json.LabelUpdateDto, cancellationToken);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(input.Label, nameof(input));
+        var op = HubSpotOperation.Put(Pair(fromType, toType), "labels");
+        return _http.SendAsync(op, op.Path(),
+            new LabelUpdateDto { AssociationTypeId = input.AssociationTypeId, Label = input.Label, InverseLabel = input.InverseLabel }, Json.LabelUpdateDto, cancellationToken);
     }
 
     /// <summary>Deletes a USER_DEFINED label; the associations that carried it lose it.</summary>
-    public virtual Task DeleteLabelAsync(string fromType, string toType, int associationTypeId, CancellationToken cancellationToken = default)
+    public virtual Task ArchiveLabelAsync(string fromType, string toType, int associationTypeId, CancellationToken cancellationToken = default)
     {
         RequireTypes(fromType, toType);
-        return _http.SendAsync(HttpMethod.Delete,
-            $"{Pair(fromType, toType)}/labels/{associationTypeId.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+        var op = HubSpotOperation.Delete(Pair(fromType, toType), "labels/{associationTypeId}");
+        return _http.SendAsync(op, op.Path(associationTypeId.ToString(CultureInfo.InvariantCulture)), cancellationToken);
     }
 
     private static List<AssociationSpecDto> Specs(IEnumerable<AssociationType> types) =>

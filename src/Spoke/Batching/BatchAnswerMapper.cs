@@ -112,7 +112,7 @@ internal sealed class BatchAnswerMapper<TDto, T>
         {
             var index = remaining[n];
             failed[index] = unmatchedErrors.Count == 0
-                ? new BatchItemError(index, InputId(index), BatchRunner.Trace(index), answered, null, null,
+                ? new BatchItemError(index, InputId(index), BatchRunner.Trace(index), (int)answered, null, null,
                     $"HubSpot answered {(int)answered} without a result or an error for this input.", null, NoContext, [])
                 : ToItemError(index, InputId(index), unmatchedErrors[unmatchedErrors.Count == remaining.Count ? n : 0].Body,
                     unmatchedErrors[unmatchedErrors.Count == remaining.Count ? n : 0].Status);
@@ -151,7 +151,7 @@ internal sealed class BatchAnswerMapper<TDto, T>
     }
 
     private static BatchItemError ToItemError(int index, string? inputId, ErrorBody error, HttpStatusCode status) =>
-        new(index, inputId, BatchRunner.Trace(index), status, error.Category, error.SubCategory,
+        new(index, inputId, BatchRunner.Trace(index), (int)status, error.Category, error.SubCategory,
             error.Message ?? "HubSpot refused this input without a message.", error.CorrelationId, error.Context, error.Errors);
 
     /// <summary>Entries of <c>errors[]</c> carry <c>"status": "error"</c>, not a code: infer it from the category.</summary>

@@ -11,11 +11,13 @@ public sealed record BatchItem<T>(int InputIndex, T Value);
 /// you passed; <see cref="InputId"/> the id you gave for it (record id or <c>idProperty</c> value, property name, event
 /// id) or, for a pair of records, the id HubSpot's error named; null when neither is known.
 /// </summary>
+/// <param name="Status">The HTTP status, as <see cref="HubSpotApiException.Status"/>: HubSpot's, or inferred from the error
+/// category for a 207 entry; 0 when no answer arrived (a broken connection, a timeout).</param>
 public sealed record BatchItemError(
     int InputIndex,
     string? InputId,
     string? TraceId,
-    HttpStatusCode Status,
+    int Status,
     string? Category,
     string? SubCategory,
     string Message,
@@ -47,19 +49,23 @@ public sealed record BatchItemError(
 /// </summary>
 public sealed class BatchResult<T>
 {
+    /// <summary>A result of these successes and failures.</summary>
     public BatchResult(IReadOnlyList<BatchItem<T>> succeeded, IReadOnlyList<BatchItemError> failed)
     {
         Succeeded = succeeded;
         Failed = failed;
     }
 
+    /// <summary>The inputs that succeeded, in input order.</summary>
     public IReadOnlyList<BatchItem<T>> Succeeded { get; }
 
+    /// <summary>The inputs that failed, in input order, each with HubSpot's detail.</summary>
     public IReadOnlyList<BatchItemError> Failed { get; }
 
     /// <summary>The successful values alone, in input order.</summary>
     public IReadOnlyList<T> Values => [.. Succeeded.Select(s => s.Value)];
 
+    /// <summary>True when any input failed.</summary>
     public bool HasFailures => Failed.Count > 0;
 
     /// <summary>Throws the first failure (with the count of the others in its message) when any input failed.</summary>

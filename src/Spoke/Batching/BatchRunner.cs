@@ -53,7 +53,7 @@ internal static class BatchRunner
             }
             catch (HubSpotApiException error)
             {
-                outcomes[c] = new([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), (System.Net.HttpStatusCode)error.Status, error.Category, error.SubCategory,
+                outcomes[c] = new([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), error.Status, error.Category, error.SubCategory,
                     error.Message, error.CorrelationId, error.Context, error.Errors)
                 {
                     ChunkFailed = true,
@@ -63,7 +63,7 @@ internal static class BatchRunner
             catch (Exception error) when (error is HttpRequestException or TimeoutException
                 || (error is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                outcomes[c] = new([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), default, "NETWORK_ERROR", null,
+                outcomes[c] = new([], [.. chunk.Select(i => new BatchItemError(i, inputId(i), Trace(i), 0, "NETWORK_ERROR", null,
                     $"The request carrying this input failed before HubSpot answered: {error.Message}", null,
                     new Dictionary<string, IReadOnlyList<string>>(), []) { ChunkFailed = true, MayHaveBeenApplied = true })]);
             }

@@ -9,6 +9,7 @@ namespace Spoke.Crm;
 /// </summary>
 public sealed record CrmAssociationInput(string ToObjectId, IReadOnlyList<AssociationType> Types)
 {
+    /// <summary>An association to one record with one type.</summary>
     public CrmAssociationInput(string toObjectId, AssociationType type)
         : this(toObjectId, [type])
     {
@@ -21,14 +22,17 @@ public sealed record CrmAssociationInput(string ToObjectId, IReadOnlyList<Associ
 /// </summary>
 public sealed class CrmCreateInput
 {
+    /// <summary>A record to create with these properties and no associations yet.</summary>
     public CrmCreateInput(PropertyBag properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
         Properties = properties;
     }
 
+    /// <summary>The new record's properties.</summary>
     public PropertyBag Properties { get; }
 
+    /// <summary>The records the new record is associated with, made in the same call.</summary>
     public IList<CrmAssociationInput> Associations { get; init; } = [];
 
     /// <summary>Adds one association (fluent).</summary>

@@ -1,4 +1,5 @@
 using Spoke.Batching;
+using Spoke.Http;
 using Spoke.Json;
 
 namespace Spoke.Crm;
@@ -30,6 +31,7 @@ public partial class CrmObjectsClient
         ArgumentNullException.ThrowIfNull(inputs);
         var list = inputs.ToList();
         var associations = list.Select(i => (i ?? throw new ArgumentException("A batch input is null.", nameof(inputs))).ToWire()).ToList();
+        var op = HubSpotOperation.Create(Root, "batch/create");
         return RunBatchAsync(list.Count, BatchChunkSize, _ => null, async (chunk, ct) =>
         {
             var body = new BatchInputDto<BatchCreateItemDto>
@@ -39,22 +41,24 @@ public partial class CrmObjectsClient
                     Properties = list[i].Properties, Associations = associations[i], ObjectWriteTraceId = Trace(i),
                 })],
             };
-            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/create", body,
+            var response = await _http.SendAsync(op, op.Path(), body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchCreateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
             return Mapper(_ => null, _ => null, WireMapping.ToCrmObject, oneResultServesEqualInputs: false, sendsTrace: true).Map(chunk, response.Results, response.Errors);
         }, cancellationToken);
     }
 
     /// <summary>
-    /// Updates any number of records by id (or by <paramref name="idProperty"/>, e.g. <c>email</c>). Missing records and
+    /// Updates any number of records by id (or by <see cref="CrmUpdateOptions.IdProperty"/>, e.g. <c>email</c>), 100 per request. Missing records and
     /// invalid values come back in <see cref="BatchResult{T}.Failed"/> naming their input.
     /// </summary>
-    public virtual Task<BatchResult<CrmObject>> BatchUpdateAsync(IEnumerable<(string Id, PropertyBag Properties)> inputs, string? idProperty = null,
+    public virtual Task<BatchResult<CrmObject>> BatchUpdateAsync(IEnumerable<(string Id, PropertyBag Properties)> inputs, CrmUpdateOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var list = inputs.ToList();
         ValidateIds(list.Select(i => i.Id));
+        var idProperty = options?.IdProperty;
+        var op = HubSpotOperation.Converge(Root, "batch/update");
         return RunBatchAsync(list.Count, BatchChunkSize, i => list[i].Id, async (chunk, ct) =>
         {
             var body = new BatchInputDto<BatchUpdateItemDto>
@@ -64,7 +68,7 @@ public partial class CrmObjectsClient
                     Id = list[i].Id, IdProperty = idProperty, Properties = list[i].Properties, ObjectWriteTraceId = Trace(i),
                 })],
             };
-            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/update", body,
+            var response = await _http.SendAsync(op, op.Path(), body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchUpdateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
             return Mapper(i => list[i].Id, r => KeyOf(r, idProperty), WireMapping.ToCrmObject, oneResultServesEqualInputs: false, sendsTrace: true)
                 .Map(chunk, response.Results, response.Errors);
@@ -118,13 +122,14 @@ public partial class CrmObjectsClient
     }
 
     private static BatchItemError DuplicateInput(int index, string value, int first, string idProperty) =>
-        new(index, value, null, System.Net.HttpStatusCode.BadRequest, "VALIDATION_ERROR", null,
+        new(index, value, null, 400, "VALIDATION_ERROR", null,
             $"duplicate of input {first}: both have {idProperty} \"{value}\", and HubSpot refuses a batch naming one record twice; this input was not sent.",
             null, new Dictionary<string, IReadOnlyList<string>> { ["ids"] = [value] }, []);
 
     private Task<BatchResult<CrmUpsertResult>> BatchUpsertUniqueAsync(string idProperty, List<(string Id, PropertyBag Properties)> list,
         CancellationToken cancellationToken)
     {
+        var op = HubSpotOperation.Converge(Root, "batch/upsert");
         return RunBatchAsync(list.Count, BatchChunkSize, i => list[i].Id, async (chunk, ct) =>
         {
             var body = new BatchInputDto<BatchUpdateItemDto>
@@ -134,7 +139,7 @@ public partial class CrmObjectsClient
                     Id = list[i].Id, IdProperty = idProperty, Properties = list[i].Properties, ObjectWriteTraceId = Trace(i),
                 })],
             };
-            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/upsert", body,
+            var response = await _http.SendAsync(op, op.Path(), body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchUpdateItemDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
             return Mapper(i => list[i].Id, r => KeyOf(r, idProperty), r => new CrmUpsertResult(WireMapping.ToCrmObject(r), r.New ?? false),
                 oneResultServesEqualInputs: false, sendsTrace: true).Map(chunk, response.Results, response.Errors);
@@ -159,6 +164,7 @@ public partial class CrmObjectsClient
 
         var withHistory = options?.PropertiesWithHistory.Count > 0;
         var query = options?.Archived == true ? "?archived=true" : "";
+        var op = HubSpotOperation.Converge(Root, "batch/read");
         return RunBatchAsync(list.Count, withHistory ? BatchChunkSizeWithHistory : BatchChunkSize, i => list[i], async (chunk, ct) =>
         {
             var body = new BatchReadInputDto
@@ -168,7 +174,7 @@ public partial class CrmObjectsClient
                 PropertiesWithHistory = withHistory ? [.. options!.PropertiesWithHistory] : null,
                 IdProperty = options?.IdProperty,
             };
-            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/read{query}", body,
+            var response = await _http.SendAsync(op, op.Path() + query, body,
                 BatchSearchJsonContext.Default.BatchReadInputDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
             return Mapper(i => list[i], r => KeyOf(r, options?.IdProperty), WireMapping.ToCrmObject, oneResultServesEqualInputs: true, sendsTrace: false)
                 .Map(chunk, response.Results, response.Errors);
@@ -184,10 +190,11 @@ public partial class CrmObjectsClient
         ArgumentNullException.ThrowIfNull(ids);
         var list = ids.ToList();
         ValidateIds(list);
+        var op = HubSpotOperation.Converge(Root, "batch/archive");
         return RunBatchAsync(list.Count, BatchChunkSize, i => list[i], async (chunk, ct) =>
         {
             var body = new BatchInputDto<BatchIdDto> { Inputs = [.. chunk.Select(i => new BatchIdDto { Id = list[i] })] };
-            await _http.SendAsync(HttpMethod.Post, $"{Root}/batch/archive", body,
+            await _http.SendAsync(op, op.Path(), body,
                 BatchSearchJsonContext.Default.BatchInputDtoBatchIdDto, BatchSearchJsonContext.Default.BatchResponseDto, ct).ConfigureAwait(false);
             return BatchChunkOutcome<string>.AllSucceeded(chunk, i => list[i]);
         }, cancellationToken);

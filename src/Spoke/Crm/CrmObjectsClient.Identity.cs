@@ -1,3 +1,4 @@
+using Spoke.Http;
 using Spoke.Json;
 
 namespace Spoke.Crm;
@@ -52,7 +53,8 @@ public partial class CrmObjectsClient
                 $"HubSpot cannot merge {ObjectType}: merge is offered for contacts, companies, deals, tickets and custom objects.");
         }
 
-        var dto = await _http.SendAsync(HttpMethod.Post, $"{Root}/merge",
+        var op = HubSpotOperation.Create(Root, "merge");
+        var dto = await _http.SendAsync(op, op.Path(),
             new MergeInputDto { PrimaryObjectId = input.PrimaryObjectId, ObjectIdToMerge = input.ObjectIdToMerge },
             SpokeJsonContext.Default.MergeInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
         return WireMapping.ToCrmObject(dto);
@@ -72,7 +74,9 @@ public partial class CrmObjectsClient
             throw new NotSupportedException($"HubSpot offers GDPR delete for contacts only, not for {ObjectType}.");
         }
 
-        return _http.SendAsync(HttpMethod.Post, $"{Root}/gdpr-delete", new GdprDeleteInputDto { ObjectId = objectId, IdProperty = options?.IdProperty },
+        // Converges: a second delete of the same contact finds nothing left (and the email stays blocklisted).
+        var op = HubSpotOperation.Converge(Root, "gdpr-delete");
+        return _http.SendAsync(op, op.Path(), new GdprDeleteInputDto { ObjectId = objectId, IdProperty = options?.IdProperty },
             SpokeJsonContext.Default.GdprDeleteInputDto, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Spoke.Http;
 using Spoke.Json;
 using Spoke.Paging;
 
@@ -16,10 +17,11 @@ public partial class CrmObjectsClient
     {
         ArgumentNullException.ThrowIfNull(request);
         var windows = new SearchWindows(request);
+        var op = HubSpotOperation.Search(Root);
         return new(async (token, pageSize, ct) =>
         {
             var cursor = token is null ? new SearchCursorDto() : SearchWindows.Decode(token);
-            var response = await _http.SendAsync(HttpMethod.Post, $"{Root}/search", windows.Build(cursor, pageSize),
+            var response = await _http.SendAsync(op, op.Path(), windows.Build(cursor, pageSize),
                 BatchSearchJsonContext.Default.SearchRequestDto, BatchSearchJsonContext.Default.CollectionResponseDto, ct).ConfigureAwait(false);
             var next = windows.Next(cursor, response);
             return new Page<CrmObject>([.. response.Results.Select(WireMapping.ToCrmObject)], next is null ? null : SearchWindows.Encode(next));

@@ -9,12 +9,26 @@ namespace Spoke.Crm;
 /// <summary>What to read: properties, their history, associations, archived records.</summary>
 public sealed class CrmReadOptions
 {
+    /// <summary>Properties to return; HubSpot's defaults for the type when empty.</summary>
     public IList<string> Properties { get; init; } = [];
+    /// <summary>Properties to return with their earlier values (batch reads then send 50 ids per request, not 100).</summary>
     public IList<string> PropertiesWithHistory { get; init; } = [];
+    /// <summary>Object types whose associated record ids to return (not for batch reads).</summary>
     public IList<string> Associations { get; init; } = [];
+    /// <summary>Read archived records instead of live ones.</summary>
     public bool Archived { get; init; }
 
     /// <summary>Look records up by this unique property (e.g. <c>email</c>) instead of the record id.</summary>
+    public string? IdProperty { get; init; }
+}
+
+/// <summary>How an update (single or batch) names its records.</summary>
+public sealed class CrmUpdateOptions
+{
+    /// <summary>
+    /// Name records by this unique property (e.g. <c>email</c> or a custom unique property) instead of the record id; the
+    /// id given is then that property's value. Null: by record id.
+    /// </summary>
     public string? IdProperty { get; init; }
 }
 
@@ -44,19 +58,23 @@ public partial class CrmObjectsClient
     public virtual async Task<CrmObject> GetAsync(string id, CrmReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}/{Uri.EscapeDataString(id)}{Query(options, null, null)}",
+        var op = HubSpotOperation.Get(Root, "{id}");
+        var dto = await _http.SendAsync(op, op.Path(id) + Query(options, null, null),
             SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
         return WireMapping.ToCrmObject(dto);
     }
 
     /// <summary>Every record, in pages of up to 100, streamed: nothing beyond one page is held in memory.</summary>
-    public virtual AsyncPageable<CrmObject> ListAsync(CrmReadOptions? options = null, CancellationToken cancellationToken = default) =>
-        new(async (after, pageSize, ct) =>
+    public virtual AsyncPageable<CrmObject> ListAsync(CrmReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var op = HubSpotOperation.Get(Root);
+        return new(async (after, pageSize, ct) =>
         {
-            var dto = await _http.SendAsync(HttpMethod.Get, $"{Root}{Query(options, after, pageSize ?? 100)}",
+            var dto = await _http.SendAsync(op, op.Path() + Query(options, after, pageSize ?? 100),
                 SpokeJsonContext.Default.CollectionResponseDto, ct).ConfigureAwait(false);
             return new Page<CrmObject>([.. dto.Results.Select(WireMapping.ToCrmObject)], dto.Paging?.Next?.After);
         }, cancellationToken);
+    }
 
     /// <summary>
     /// Reads one record, or null when HubSpot answers 404 (no such record, or it is archived and
@@ -75,6 +93,7 @@ public partial class CrmObjectsClient
         }
     }
 
+    /// <summary>Creates a record with these properties. Not re-sent after a failure that may have reached HubSpot.</summary>
     public virtual Task<CrmObject> CreateAsync(PropertyBag properties, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(properties);
@@ -89,18 +108,25 @@ public partial class CrmObjectsClient
     {
         ArgumentNullException.ThrowIfNull(input);
         var body = new ObjectInputDto { Properties = input.Properties, Associations = input.ToWire() };
-        var dto = await _http.SendAsync(HttpMethod.Post, Root, body,
+        var op = HubSpotOperation.Create(Root);
+        var dto = await _http.SendAsync(op, op.Path(), body,
             SpokeJsonContext.Default.ObjectInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
         return WireMapping.ToCrmObject(dto);
     }
 
-    /// <summary>Updates the given values (<see cref="PropertyBag.Clear"/> empties one); others are left as they are.</summary>
-    public virtual async Task<CrmObject> UpdateAsync(string id, PropertyBag properties, string? idProperty = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Updates the given values (<see cref="PropertyBag.Clear"/> empties one); others are left as they are. With
+    /// <see cref="CrmUpdateOptions.IdProperty"/> the record is found by that unique value. A missing record throws
+    /// <see cref="Errors.HubSpotApiException"/> with status 404.
+    /// </summary>
+    public virtual async Task<CrmObject> UpdateAsync(string id, PropertyBag properties, CrmUpdateOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(properties);
-        var query = idProperty is null ? "" : $"?idProperty={Uri.EscapeDataString(idProperty)}";
-        var dto = await _http.SendAsync(HttpMethod.Patch, $"{Root}/{Uri.EscapeDataString(id)}{query}", new ObjectInputDto { Properties = properties },
+        var query = options?.IdProperty is { } idProperty ? $"?idProperty={Uri.EscapeDataString(idProperty)}" : "";
+        var op = HubSpotOperation.Patch(Root, "{id}");
+        var dto = await _http.SendAsync(op, op.Path(id) + query, new ObjectInputDto { Properties = properties },
             SpokeJsonContext.Default.ObjectInputDto, SpokeJsonContext.Default.SimplePublicObjectDto, cancellationToken).ConfigureAwait(false);
         return WireMapping.ToCrmObject(dto);
     }
@@ -109,7 +135,8 @@ public partial class CrmObjectsClient
     public virtual Task ArchiveAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return _http.SendAsync(HttpMethod.Delete, $"{Root}/{Uri.EscapeDataString(id)}", cancellationToken);
+        var op = HubSpotOperation.Delete(Root, "{id}");
+        return _http.SendAsync(op, op.Path(id), cancellationToken);
     }
 
     private static string Query(CrmReadOptions? options, string? after, int? limit)

@@ -10,33 +10,56 @@ public static class Engagements
     /// <summary><c>hs_timestamp</c>: required on every engagement create.</summary>
     public const string Timestamp = "hs_timestamp";
 
+    /// <summary>The <c>hubspot_owner_id</c> property.</summary>
     public const string OwnerId = "hubspot_owner_id";
 
+    /// <summary>The <c>hs_note_body</c> property.</summary>
     public const string NoteBody = "hs_note_body";
 
+    /// <summary>The <c>hs_task_subject</c> property.</summary>
     public const string TaskSubject = "hs_task_subject";
+    /// <summary>The <c>hs_task_body</c> property.</summary>
     public const string TaskBody = "hs_task_body";
+    /// <summary>The <c>hs_task_status</c> property.</summary>
     public const string TaskStatus = "hs_task_status";
+    /// <summary>The <c>hs_task_priority</c> property.</summary>
     public const string TaskPriority = "hs_task_priority";
+    /// <summary>The <c>hs_task_type</c> property.</summary>
     public const string TaskType = "hs_task_type";
 
+    /// <summary>The <c>hs_call_title</c> property.</summary>
     public const string CallTitle = "hs_call_title";
+    /// <summary>The <c>hs_call_body</c> property.</summary>
     public const string CallBody = "hs_call_body";
+    /// <summary>The <c>hs_call_duration</c> property.</summary>
     public const string CallDuration = "hs_call_duration";
+    /// <summary>The <c>hs_call_direction</c> property.</summary>
     public const string CallDirection = "hs_call_direction";
+    /// <summary>The <c>hs_call_status</c> property.</summary>
     public const string CallStatus = "hs_call_status";
 
+    /// <summary>The <c>hs_email_subject</c> property.</summary>
     public const string EmailSubject = "hs_email_subject";
+    /// <summary>The <c>hs_email_text</c> property.</summary>
     public const string EmailText = "hs_email_text";
+    /// <summary>The <c>hs_email_html</c> property.</summary>
     public const string EmailHtml = "hs_email_html";
+    /// <summary>The <c>hs_email_direction</c> property.</summary>
     public const string EmailDirection = "hs_email_direction";
+    /// <summary>The <c>hs_email_status</c> property.</summary>
     public const string EmailStatus = "hs_email_status";
 
+    /// <summary>The <c>hs_meeting_title</c> property.</summary>
     public const string MeetingTitle = "hs_meeting_title";
+    /// <summary>The <c>hs_meeting_body</c> property.</summary>
     public const string MeetingBody = "hs_meeting_body";
+    /// <summary>The <c>hs_meeting_start_time</c> property.</summary>
     public const string MeetingStartTime = "hs_meeting_start_time";
+    /// <summary>The <c>hs_meeting_end_time</c> property.</summary>
     public const string MeetingEndTime = "hs_meeting_end_time";
+    /// <summary>The <c>hs_meeting_location</c> property.</summary>
     public const string MeetingLocation = "hs_meeting_location";
+    /// <summary>The <c>hs_meeting_outcome</c> property.</summary>
     public const string MeetingOutcome = "hs_meeting_outcome";
 
     /// <summary>A note (<c>Crm.Notes</c>) made at <paramref name="timestamp"/>.</summary>

@@ -18,10 +18,12 @@ public sealed class PropertyBag : Dictionary<string, string?>
 {
     private const DynamicallyAccessedMemberTypes EnumFields = DynamicallyAccessedMemberTypes.PublicFields;
 
+    /// <summary>An empty bag.</summary>
     public PropertyBag() : base(StringComparer.Ordinal)
     {
     }
 
+    /// <summary>A bag holding a copy of these wire values.</summary>
     public PropertyBag(IDictionary<string, string?> values) : base(values, StringComparer.Ordinal)
     {
     }
@@ -29,6 +31,7 @@ public sealed class PropertyBag : Dictionary<string, string?>
     /// <summary>The raw value, or null when the property is missing, null or <c>""</c>.</summary>
     public string? GetString(string name) => TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
 
+    /// <summary>A number as <see cref="decimal"/>, parsed invariantly; null when absent or empty.</summary>
     public decimal? GetDecimal(string name) => GetString(name) is { } v ? WireFormat.ParseDecimal(v, name) : null;
 
     /// <summary>A whole number; <c>"3.0"</c> reads as 3, <c>"3.5"</c> throws rather than being truncated.</summary>
@@ -37,8 +40,10 @@ public sealed class PropertyBag : Dictionary<string, string?>
     /// <inheritdoc cref="GetInt64"/>
     public int? GetInt32(string name) => GetString(name) is { } v ? WireFormat.ParseInt32(v, name) : null;
 
+    /// <summary>A number as <see cref="double"/>, parsed invariantly; null when absent or empty.</summary>
     public double? GetDouble(string name) => GetString(name) is { } v ? WireFormat.ParseDouble(v, name) : null;
 
+    /// <summary>A boolean (<c>true</c>/<c>false</c>); null when absent or empty.</summary>
     public bool? GetBoolean(string name) => GetString(name) is { } v ? WireFormat.ParseBoolean(v, name) : null;
 
     /// <summary>Reads a datetime: ISO-8601, or epoch milliseconds (both appear in HubSpot data); always offset zero.</summary>
@@ -64,26 +69,32 @@ public sealed class PropertyBag : Dictionary<string, string?>
         return [.. GetValues(name).Select(v => (TEnum)map.FromWire(v, name))];
     }
 
+    /// <summary>Sets a value as given; null removes it from the bag (use <see cref="Clear"/> to empty it on HubSpot).</summary>
     public PropertyBag Set(string name, string? value)
     {
         this[name] = value;
         return this;
     }
 
+    /// <summary>Sets a <see cref="decimal"/> in HubSpot's wire form; null removes it from the bag.</summary>
     public PropertyBag Set(string name, decimal? value) => Set(name, value is { } v ? WireFormat.FormatDecimal(v) : "");
 
+    /// <summary>Sets a <see cref="long"/> in HubSpot's wire form; null removes it from the bag.</summary>
     public PropertyBag Set(string name, long? value) => Set(name, value is { } v ? WireFormat.FormatDecimal(v) : "");
 
+    /// <summary>Sets a <see cref="int"/> in HubSpot's wire form; null removes it from the bag.</summary>
     public PropertyBag Set(string name, int? value) => Set(name, value is { } v ? WireFormat.FormatDecimal(v) : "");
 
     /// <summary>Writes the shortest text that reads back as the same double, in plain digits where possible.</summary>
     public PropertyBag Set(string name, double? value) => Set(name, value is { } v ? WireFormat.FormatDouble(v, name) : "");
 
+    /// <summary>Sets a <see cref="bool"/> in HubSpot's wire form; null removes it from the bag.</summary>
     public PropertyBag Set(string name, bool? value) => Set(name, value is { } v ? WireFormat.FormatBoolean(v) : "");
 
     /// <summary>Writes ISO-8601 in UTC with milliseconds, whatever the offset of <paramref name="value"/>.</summary>
     public PropertyBag Set(string name, DateTimeOffset? value) => Set(name, value is { } v ? WireFormat.FormatDateTime(v) : "");
 
+    /// <summary>Sets a <see cref="DateOnly"/> in HubSpot's wire form; null removes it from the bag.</summary>
     public PropertyBag Set(string name, DateOnly? value) => Set(name, value is { } v ? WireFormat.FormatDate(v) : "");
 
     /// <summary>Writes a multi-value enumeration; an empty list clears it.</summary>

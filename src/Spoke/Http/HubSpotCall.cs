@@ -17,7 +17,7 @@ public static class HubSpotCall
     /// <code>
     /// using (HubSpotCall.TreatAsIdempotent())
     /// {
-    ///     await client.Associations.BatchAssociateDefaultAsync("contacts", "companies", pairs, ct);
+    ///     await client.Associations.BatchCreateDefaultAsync("contacts", "companies", pairs, ct);
     /// }
     /// </code>
     /// </summary>

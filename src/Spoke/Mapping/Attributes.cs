@@ -4,6 +4,7 @@ namespace Spoke.Mapping;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = true)]
 public sealed class HubSpotObjectAttribute(string objectType) : Attribute
 {
+    /// <summary>The HubSpot object type the class maps to.</summary>
     public string ObjectType { get; } = objectType;
 }
 
@@ -14,6 +15,7 @@ public sealed class HubSpotObjectAttribute(string objectType) : Attribute
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class HubSpotPropertyAttribute(string name) : Attribute
 {
+    /// <summary>The HubSpot property's internal name.</summary>
     public string Name { get; } = name;
 
     /// <summary>Read the value but never write it: for HubSpot's calculated and system properties (<c>createdate</c>, <c>hs_object_id</c>, …).</summary>
@@ -31,5 +33,6 @@ public sealed class HubSpotIgnoreAttribute : Attribute;
 [AttributeUsage(AttributeTargets.Field)]
 public sealed class HubSpotEnumValueAttribute(string value) : Attribute
 {
+    /// <summary>The enumeration option's internal value on HubSpot.</summary>
     public string Value { get; } = value;
 }

@@ -20,6 +20,7 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
         Untyped = null!;
     }
 
+    /// <summary>Maps <typeparamref name="T"/> onto an untyped client.</summary>
     public CrmObjectsClient(CrmObjectsClient untyped, MappingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(untyped);
@@ -30,6 +31,7 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
     /// <summary>The same object type with plain <see cref="PropertyBag"/> values.</summary>
     public CrmObjectsClient Untyped { get; }
 
+    /// <summary>Reads one record as <typeparamref name="T"/>; a missing record throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
     public virtual async Task<T> GetAsync(string id, CrmReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         var record = await Untyped.GetAsync(id, WithMappedProperties(options), cancellationToken).ConfigureAwait(false);
@@ -65,7 +67,7 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
     /// </summary>
     public virtual async Task<T> UpdateAsync(string id, T value, CancellationToken cancellationToken = default)
     {
-        var record = await Untyped.UpdateAsync(id, HubSpotMapper.ToProperties(value, _options), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var record = await Untyped.UpdateAsync(id, HubSpotMapper.ToProperties(value, _options), null, cancellationToken).ConfigureAwait(false);
         return HubSpotMapper.FromObject<T>(record);
     }
 
@@ -75,6 +77,7 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
             ?? throw new ArgumentException($"{typeof(T).Name} has no Id member holding a record id; pass the id.", nameof(value)),
             value, cancellationToken);
 
+    /// <summary>Archives a record (restorable for 90 days); archiving a missing record succeeds.</summary>
     public virtual Task ArchiveAsync(string id, CancellationToken cancellationToken = default) => Untyped.ArchiveAsync(id, cancellationToken);
 
     /// <summary>
@@ -124,7 +127,7 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
         var inputs = values.Select((v, i) => (HubSpotMapper.GetId(v)
             ?? throw new ArgumentException($"Input {i}: {typeof(T).Name} has no Id member holding a record id.", nameof(values)),
             HubSpotMapper.ToProperties(v, _options))).ToList();
-        return Typed(await Untyped.BatchUpdateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false));
+        return Typed(await Untyped.BatchUpdateAsync(inputs, null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -6,14 +6,17 @@ namespace Spoke.Mapping;
 /// </summary>
 public sealed class HubSpotMappingException : InvalidOperationException
 {
+    /// <summary>A mapping failure without a message.</summary>
     public HubSpotMappingException()
     {
     }
 
+    /// <summary>A mapping failure with this message.</summary>
     public HubSpotMappingException(string message) : base(message)
     {
     }
 
+    /// <summary>A mapping failure with this message and its cause.</summary>
     public HubSpotMappingException(string message, Exception innerException) : base(message, innerException)
     {
     }

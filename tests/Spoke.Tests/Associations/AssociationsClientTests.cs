@@ -17,17 +17,17 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
     [Theory]
     [InlineData(HubSpotApiVersion.V2026_09)]
     [InlineData(HubSpotApiVersion.Classic)]
-    public async Task Default_labelled_list_and_remove_round_trip(HubSpotApiVersion version)
+    public async Task Default_labelled_list_and_archive_round_trip(HubSpotApiVersion version)
     {
         var client = fixture.NewClient(fixture.Emulator.Token, version);
         var contact = await ContactAsync(client);
         var company = await CompanyAsync(client);
 
-        var made = await client.Associations.AssociateDefaultAsync("contacts", contact, "companies", company);
+        var made = await client.Associations.CreateDefaultAsync("contacts", contact, "companies", company);
         Assert.Contains(made, a => a.FromObjectId == contact && a.ToObjectId == company && a.Type == AssociationTypes.ContactToCompany);
         Assert.Contains(made, a => a.FromObjectId == company && a.ToObjectId == contact && a.Type == AssociationTypes.CompanyToContact);
 
-        var labels = await client.Associations.AssociateAsync("contacts", contact, "companies", company,
+        var labels = await client.Associations.CreateAsync("contacts", contact, "companies", company,
             [AssociationTypes.ContactToCompanyPrimary, AssociationTypes.ContactToCompany]);
         Assert.Equal(contact, labels.FromObjectId);
         Assert.Contains("Primary", labels.Labels);
@@ -38,7 +38,7 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
         Assert.Contains(AssociationTypes.ContactToCompanyPrimary, only.Types);
         Assert.Contains(only.Types, t => t == AssociationTypes.ContactToCompany && t.Label is null);
 
-        await client.Associations.RemoveAsync("contacts", contact, "companies", company);
+        await client.Associations.ArchiveAsync("contacts", contact, "companies", company);
         Assert.Empty(await client.Associations.ListAsync("contacts", contact, "companies").ToListAsync());
     }
 
@@ -53,7 +53,7 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
             companies.Add(await CompanyAsync(client));
         }
 
-        await client.Associations.BatchAssociateDefaultAsync("contacts", "companies", companies.Select(c => new AssociationPair(contact, c)));
+        await client.Associations.BatchCreateDefaultAsync("contacts", "companies", companies.Select(c => new AssociationPair(contact, c)));
         var pages = await client.Associations.ListAsync("contacts", contact, "companies").AsPages(pageSize: 2).ToListAsync();
         Assert.Equal(2, pages.Count);
         var rest = await client.Associations.ListAsync("contacts", contact, "companies").AsPages(pages[0].ContinuationToken, 2).ToListAsync();
@@ -100,7 +100,7 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Batch_associate_default_maps_every_pair_back_and_a_chunk_answered_5xx_fails_only_its_own_pairs()
+    public async Task Batch_create_default_maps_every_pair_back_and_a_chunk_answered_5xx_is_re_sent()
     {
         // One chunk at a time, so the fault below hits the first chunk and no other.
         var client = new HubSpotClient(new HubSpotClientOptions
@@ -115,16 +115,15 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
         var rule = fixture.Emulator.Faults.Add(new FaultRule { Route = "POST */batch/associate/default", Kind = FaultKind.Status, Status = 502, Count = 1 });
         try
         {
-            var result = await client.Associations.BatchAssociateDefaultAsync("contacts", "companies", pairs);
+            var result = await client.Associations.BatchCreateDefaultAsync("contacts", "companies", pairs);
 
-            // A create-like POST answered 5xx is not re-sent: its chunk fails as a chunk, the other chunk stands.
+            // Linking the same pairs again converges, so a chunk answered 5xx is re-sent rather than failed.
             Assert.Equal(Enumerable.Range(0, 150), result.Succeeded.Select(s => s.InputIndex).Concat(result.Failed.Select(f => f.InputIndex)).Order());
-            Assert.Equal(Enumerable.Range(0, 100), result.Failed.Where(f => f.ChunkFailed).Select(f => f.InputIndex));
-            Assert.All(result.Failed.Where(f => f.ChunkFailed), f => Assert.Equal((HttpStatusCode.BadGateway, true), (f.Status, f.MayHaveBeenApplied)));
+            Assert.Equal(1, Assert.Single(fixture.Emulator.Faults.List(), f => f.Rule.Id == rule.Id).Fired);
             var missing = Assert.Single(result.Failed, f => !f.ChunkFailed);
             Assert.False(missing.MayHaveBeenApplied);
-            Assert.Equal((142, "999999999998", HttpStatusCode.NotFound), (missing.InputIndex, missing.InputId, missing.Status));
-            Assert.Equal(49, result.Succeeded.Count);
+            Assert.Equal((142, "999999999998", 404), (missing.InputIndex, missing.InputId, missing.Status));
+            Assert.Equal(149, result.Succeeded.Count);
             Assert.All(result.Succeeded, s => Assert.Equal((contact, pairs[s.InputIndex].ToObjectId), (s.Value.FromObjectId, s.Value.ToObjectId)));
         }
         finally
@@ -138,25 +137,27 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
     {
         var client = fixture.Client;
         var name = "manager_" + Guid.NewGuid().ToString("N")[..8];
-        var created = await client.Associations.CreateLabelAsync("contacts", "contacts", name, "Manager", "Report");
+        var created = await client.Associations.CreateLabelAsync("contacts", "contacts", new AssociationLabelCreateInput(name, "Manager") { InverseLabel = "Report" });
         var manager = Assert.Single(created, t => t.Label == "Manager");
+        // The inverse label reached HubSpot: the other direction is its own type.
+        Assert.Single(created, t => t.Label == "Report" && t.TypeId != manager.TypeId);
         Assert.Equal(AssociationCategory.UserDefined, manager.Category);
 
         var a = await ContactAsync(client);
         var b = await ContactAsync(client);
-        var labels = await client.Associations.AssociateAsync("contacts", a, "contacts", b, [manager]);
+        var labels = await client.Associations.CreateAsync("contacts", a, "contacts", b, [manager]);
         Assert.Contains("Manager", labels.Labels);
 
-        await client.Associations.UpdateLabelAsync("contacts", "contacts", manager.TypeId, "Team lead");
-        var all = await client.Associations.GetLabelsAsync("contacts", "contacts");
+        await client.Associations.UpdateLabelAsync("contacts", "contacts", new AssociationLabelUpdateInput(manager.TypeId, "Team lead"));
+        var all = await client.Associations.ListLabelsAsync("contacts", "contacts").ToListAsync();
         Assert.Contains(all, t => t.TypeId == manager.TypeId && t.Label == "Team lead");
         Assert.Contains(AssociationTypes.ContactToContact, all);
 
-        await client.Associations.DeleteLabelAsync("contacts", "contacts", manager.TypeId);
-        Assert.DoesNotContain(await client.Associations.GetLabelsAsync("contacts", "contacts"), t => t.TypeId == manager.TypeId);
+        await client.Associations.ArchiveLabelAsync("contacts", "contacts", manager.TypeId);
+        Assert.DoesNotContain(await client.Associations.ListLabelsAsync("contacts", "contacts").ToListAsync(), t => t.TypeId == manager.TypeId);
 
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() =>
-            client.Associations.DeleteLabelAsync("contacts", "companies", AssociationTypes.ContactToCompany.TypeId));
+            client.Associations.ArchiveLabelAsync("contacts", "companies", AssociationTypes.ContactToCompany.TypeId));
         Assert.Equal(400, (int)error.Status);
     }
 
@@ -166,7 +167,7 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
         var client = fixture.Client;
         var contact = await ContactAsync(client);
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() =>
-            client.Associations.AssociateDefaultAsync("contacts", contact, "companies", "424242424242"));
+            client.Associations.CreateDefaultAsync("contacts", contact, "companies", "424242424242"));
         Assert.Equal(404, (int)error.Status);
         Assert.Equal("OBJECT_NOT_FOUND", error.Category);
     }

@@ -41,7 +41,7 @@ public sealed class BatchTests(ClientFixture fixture) : IClassFixture<ClientFixt
         Assert.Equal(invalid, result.Failed.Select(f => f.InputIndex));
         Assert.All(result.Failed, f =>
         {
-            Assert.Equal(HttpStatusCode.BadRequest, f.Status);
+            Assert.Equal(400, f.Status);
             Assert.Equal("VALIDATION_ERROR", f.Category);
             Assert.Equal(f.InputIndex.ToString(System.Globalization.CultureInfo.InvariantCulture), f.TraceId);
             Assert.False(f.ChunkFailed);
@@ -68,7 +68,7 @@ public sealed class BatchTests(ClientFixture fixture) : IClassFixture<ClientFixt
         Assert.Equal([(1, "999999"), (3, "888888")], result.Failed.Select(f => (f.InputIndex, f.InputId!)));
         Assert.All(result.Failed, f =>
         {
-            Assert.Equal(HttpStatusCode.NotFound, f.Status);
+            Assert.Equal(404, f.Status);
             Assert.Equal("OBJECT_NOT_FOUND", f.Category);
         });
     }
@@ -128,7 +128,7 @@ public sealed class BatchTests(ClientFixture fixture) : IClassFixture<ClientFixt
         {
             Assert.True(f.ChunkFailed);
             Assert.False(f.MayHaveBeenApplied);
-            Assert.Equal(HttpStatusCode.BadRequest, f.Status);
+            Assert.Equal(400, f.Status);
             Assert.Equal("VALIDATION_ERROR", f.Category);
             Assert.Equal(inputs[f.InputIndex].Item1, f.InputId);
         });

@@ -34,6 +34,24 @@ public sealed class CrmObjectsClientTests(ClientFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Update_options_name_records_by_a_unique_property_single_and_batch()
+    {
+        var contacts = fixture.Client.Crm.Contacts;
+        var (first, second) = (Email(), Email());
+        var a = await contacts.CreateAsync(new PropertyBag().Set("email", first));
+        var b = await contacts.CreateAsync(new PropertyBag().Set("email", second));
+        var byEmail = new CrmUpdateOptions { IdProperty = "email" };
+
+        // Without the option HubSpot would read the email as a record id and answer 404.
+        var updated = await contacts.UpdateAsync(first, new PropertyBag().Set("firstname", "Ada"), byEmail);
+        Assert.Equal((a.Id, "Ada"), (updated.Id, updated.Properties.GetString("firstname")));
+
+        var batch = await contacts.BatchUpdateAsync([(first, new PropertyBag().Set("firstname", "Grace")), (second, new PropertyBag().Set("firstname", "Alan"))], byEmail);
+        Assert.Equal([a.Id, b.Id], batch.EnsureAllSucceeded().Values.Select(r => r.Id));
+        Assert.Equal("Alan", (await contacts.GetAsync(b.Id)).Properties.GetString("firstname"));
+    }
+
+    [Fact]
     public async Task Typed_values_round_trip_in_hubspot_wire_formats()
     {
         var contacts = fixture.Client.Crm.Contacts;

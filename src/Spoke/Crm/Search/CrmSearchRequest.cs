@@ -33,9 +33,12 @@ public enum SearchOperator
     NotContainsToken,
 }
 
+/// <summary>The order of search results on the sort property.</summary>
 public enum SortDirection
 {
+    /// <summary>Smallest (or oldest, or A) first.</summary>
     Ascending,
+    /// <summary>Largest (or newest, or Z) first.</summary>
     Descending,
 }
 
@@ -45,12 +48,19 @@ public enum SortDirection
 /// </summary>
 public readonly record struct SearchValue(string Wire)
 {
+    /// <summary>A <see cref="string"/> in HubSpot's wire form.</summary>
     public static implicit operator SearchValue(string value) => new(value);
+    /// <summary>A <see cref="decimal"/> in HubSpot's wire form.</summary>
     public static implicit operator SearchValue(decimal value) => new(value.ToString(CultureInfo.InvariantCulture));
+    /// <summary>A <see cref="long"/> in HubSpot's wire form.</summary>
     public static implicit operator SearchValue(long value) => new(value.ToString(CultureInfo.InvariantCulture));
+    /// <summary>A <see cref="int"/> in HubSpot's wire form.</summary>
     public static implicit operator SearchValue(int value) => new(value.ToString(CultureInfo.InvariantCulture));
+    /// <summary>A <see cref="bool"/> in HubSpot's wire form.</summary>
     public static implicit operator SearchValue(bool value) => new(value ? "true" : "false");
+    /// <summary>A <see cref="double"/> in HubSpot's wire form.</summary>
     public static implicit operator SearchValue(double value) => new(value.ToString("R", CultureInfo.InvariantCulture));
+    /// <summary>A <see cref="DateTimeOffset"/> in HubSpot's wire form.</summary>
     public static implicit operator SearchValue(DateTimeOffset value) => new(value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
@@ -61,9 +71,11 @@ public readonly record struct SearchValue(string Wire)
         new(new DateTimeOffset(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc))
             .ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>A <see cref="DateOnly"/> in HubSpot's wire form.</summary>
     public static implicit operator SearchValue(DateOnly value) =>
         new(new DateTimeOffset(value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>The value as sent to HubSpot.</summary>
     public override string ToString() => Wire;
 }
 
@@ -71,13 +83,20 @@ public readonly record struct SearchValue(string Wire)
 public sealed record CrmFilter(string PropertyName, SearchOperator Operator, string? Value = null, IReadOnlyList<string>? Values = null,
     string? HighValue = null)
 {
+    /// <summary>Equal to the value (<c>EQ</c>).</summary>
     public static CrmFilter Eq(string property, SearchValue value) => new(property, SearchOperator.Eq, value.Wire);
+    /// <summary>Not equal to the value (<c>NEQ</c>).</summary>
     public static CrmFilter Neq(string property, SearchValue value) => new(property, SearchOperator.Neq, value.Wire);
+    /// <summary>Less than the value (<c>LT</c>).</summary>
     public static CrmFilter Lt(string property, SearchValue value) => new(property, SearchOperator.Lt, value.Wire);
+    /// <summary>Less than or equal to the value (<c>LTE</c>).</summary>
     public static CrmFilter Lte(string property, SearchValue value) => new(property, SearchOperator.Lte, value.Wire);
+    /// <summary>Greater than the value (<c>GT</c>).</summary>
     public static CrmFilter Gt(string property, SearchValue value) => new(property, SearchOperator.Gt, value.Wire);
+    /// <summary>Greater than or equal to the value (<c>GTE</c>).</summary>
     public static CrmFilter Gte(string property, SearchValue value) => new(property, SearchOperator.Gte, value.Wire);
 
+    /// <summary>From <paramref name="low"/> to <paramref name="high"/>, both included (<c>BETWEEN</c>).</summary>
     public static CrmFilter Between(string property, SearchValue low, SearchValue high) =>
         new(property, SearchOperator.Between, low.Wire, HighValue: high.Wire);
 
@@ -85,27 +104,43 @@ public sealed record CrmFilter(string PropertyName, SearchOperator Operator, str
     public static CrmFilter In(string property, params IEnumerable<SearchValue> values) =>
         new(property, SearchOperator.In, Values: [.. values.Select(v => v.Wire.ToLowerInvariant())]);
 
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, params IEnumerable<SearchValue> values) =>
         new(property, SearchOperator.NotIn, Values: [.. values.Select(v => v.Wire.ToLowerInvariant())]);
 
     /// <summary>One of the strings (lower-cased, as HubSpot requires for string <c>IN</c>); any sequence: a list, a set, a query.</summary>
     public static CrmFilter In(string property, IEnumerable<string> values) => In(property, Wire(values, v => v));
 
+    /// <summary>One of the values (<c>IN</c>).</summary>
     public static CrmFilter In(string property, IEnumerable<int> values) => In(property, Wire(values, v => v));
+    /// <summary>One of the values (<c>IN</c>).</summary>
     public static CrmFilter In(string property, IEnumerable<long> values) => In(property, Wire(values, v => v));
+    /// <summary>One of the values (<c>IN</c>).</summary>
     public static CrmFilter In(string property, IEnumerable<decimal> values) => In(property, Wire(values, v => v));
+    /// <summary>One of the values (<c>IN</c>).</summary>
     public static CrmFilter In(string property, IEnumerable<double> values) => In(property, Wire(values, v => v));
+    /// <summary>One of the values (<c>IN</c>).</summary>
     public static CrmFilter In(string property, IEnumerable<DateTimeOffset> values) => In(property, Wire(values, v => v));
+    /// <summary>One of the values (<c>IN</c>).</summary>
     public static CrmFilter In(string property, IEnumerable<DateTime> values) => In(property, Wire(values, v => v));
+    /// <summary>One of the values (<c>IN</c>).</summary>
     public static CrmFilter In(string property, IEnumerable<DateOnly> values) => In(property, Wire(values, v => v));
 
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, IEnumerable<string> values) => NotIn(property, Wire(values, v => v));
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, IEnumerable<int> values) => NotIn(property, Wire(values, v => v));
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, IEnumerable<long> values) => NotIn(property, Wire(values, v => v));
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, IEnumerable<decimal> values) => NotIn(property, Wire(values, v => v));
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, IEnumerable<double> values) => NotIn(property, Wire(values, v => v));
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, IEnumerable<DateTimeOffset> values) => NotIn(property, Wire(values, v => v));
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, IEnumerable<DateTime> values) => NotIn(property, Wire(values, v => v));
+    /// <summary>None of the values (<c>NOT_IN</c>; strings lower-cased, as for <c>IN</c>).</summary>
     public static CrmFilter NotIn(string property, IEnumerable<DateOnly> values) => NotIn(property, Wire(values, v => v));
 
     private static IEnumerable<SearchValue> Wire<T>(IEnumerable<T> values, Func<T, SearchValue> convert)
@@ -117,9 +152,13 @@ public sealed record CrmFilter(string PropertyName, SearchOperator Operator, str
     /// <summary>For enumerations, whose values are case-sensitive: the values are sent exactly as given.</summary>
     public static CrmFilter InExactly(string property, params IEnumerable<string> values) => new(property, SearchOperator.In, Values: [.. values]);
 
+    /// <summary>The record has a value for the property (<c>HAS_PROPERTY</c>).</summary>
     public static CrmFilter HasProperty(string property) => new(property, SearchOperator.HasProperty);
+    /// <summary>The record has no value for the property (<c>NOT_HAS_PROPERTY</c>).</summary>
     public static CrmFilter NotHasProperty(string property) => new(property, SearchOperator.NotHasProperty);
+    /// <summary>Contains the token; <c>*</c> is a wildcard (<c>CONTAINS_TOKEN</c>).</summary>
     public static CrmFilter ContainsToken(string property, string token) => new(property, SearchOperator.ContainsToken, token);
+    /// <summary>Does not contain the token (<c>NOT_CONTAINS_TOKEN</c>).</summary>
     public static CrmFilter NotContainsToken(string property, string token) => new(property, SearchOperator.NotContainsToken, token);
 }
 
@@ -144,11 +183,13 @@ public sealed class CrmSearchRequest
 
     private int _pageSize = 100;
 
+    /// <summary>Groups of filters: a record matches when every filter of any one group holds (HubSpot allows 5 groups, 18 filters in all).</summary>
     public IList<IReadOnlyList<CrmFilter>> FilterGroups { get; } = [];
 
     /// <summary>Sort property; <c>hs_object_id</c> when null.</summary>
     public string? SortProperty { get; set; }
 
+    /// <summary>The direction of the sort (ascending by default).</summary>
     public SortDirection SortDirection { get; set; }
 
     /// <summary>Properties to return; HubSpot's defaults when empty (the sort property is added when it is set).</summary>
@@ -186,6 +227,7 @@ public sealed class CrmSearchRequest
         return this;
     }
 
+    /// <summary>Sorts on one property (HubSpot sorts on one only); returns this request.</summary>
     public CrmSearchRequest OrderBy(string property, SortDirection direction = SortDirection.Ascending)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(property);
@@ -194,6 +236,7 @@ public sealed class CrmSearchRequest
         return this;
     }
 
+    /// <summary>Adds properties to return; returns this request.</summary>
     public CrmSearchRequest Select(params IEnumerable<string> properties)
     {
         foreach (var p in properties)
@@ -204,12 +247,14 @@ public sealed class CrmSearchRequest
         return this;
     }
 
+    /// <summary>Sets the free-text query (null: none); returns this request.</summary>
     public CrmSearchRequest WithQuery(string? query)
     {
         Query = query;
         return this;
     }
 
+    /// <summary>Sets the records per request, 1 to 200; returns this request.</summary>
     public CrmSearchRequest WithPageSize(int pageSize)
     {
         PageSize = pageSize;
