@@ -79,7 +79,8 @@ internal sealed class SearchCursorDto
     /// <summary>Format version.</summary>
     public int V { get; set; } = 1;
 
-    /// <summary>Phase: 0 first window (no bounds), 1 keyset on the sort value, 2 records without a sort value.</summary>
+    /// <summary>Phase: 0 first window (no bounds), 1 keyset on the sort value, 2 records without a sort value,
+    /// 3 from a sort value, 4 draining one sort value by id, 5 past a sort value (see SearchWindows).</summary>
     public int P { get; set; }
 
     /// <summary>The last sort value seen (wire form), phase 1.</summary>

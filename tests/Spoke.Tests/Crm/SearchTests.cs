@@ -175,14 +175,29 @@ public sealed class SearchTests(ClientFixture fixture) : IClassFixture<ClientFix
 
         Assert.Equal(5, all.Count); // -1, -10, -11, -2, -3
 
+        // Windows add filters to each group, never groups: the three groups walk through the smallest windows too.
         request.WindowSize = 2;
+        var windowed = new List<CrmObject>();
+        await foreach (var record in fixture.Client.Crm.Contacts.SearchAsync(request))
+        {
+            windowed.Add(record);
+        }
+
+        Assert.Equal(all.Select(Id).Order(), windowed.Select(Id).Order());
+
+        // Draining tied values adds two filters to a group; a group of nine has no room for them.
+        var crowded = new CrmSearchRequest()
+            .AddFilterGroup([CrmFilter.Eq("company", tag), .. Enumerable.Range(0, 8).Select(_ => CrmFilter.HasProperty("email"))])
+            .OrderBy("lastmodifieddate")
+            .WithPageSize(2);
+        crowded.WindowSize = 2;
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
-            await foreach (var _ in fixture.Client.Crm.Contacts.SearchAsync(request))
+            await foreach (var _ in fixture.Client.Crm.Contacts.SearchAsync(crowded))
             {
             }
         });
-        Assert.Contains("5 groups", error.Message, StringComparison.Ordinal);
+        Assert.Contains("10 filters per group", error.Message, StringComparison.Ordinal);
 
         // Sorted by id, windows need no extra groups: the same three groups walk through.
         request.SortProperty = null;

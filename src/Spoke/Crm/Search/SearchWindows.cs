@@ -9,9 +9,14 @@ namespace Spoke.Crm;
 /// so results are read in windows of one query each, always sorted (by the requested property, else
 /// <c>hs_object_id</c>). When a window is used up, the next one starts after the last record seen, by keyset:
 /// <c>(key &gt; k) OR (key = k AND hs_object_id &gt; id)</c>, as two filter groups per user group (HubSpot has no OR
-/// inside a group). Ties on one sort value, however many, are walked by id. Records without a sort value, which
-/// HubSpot sorts last, are read after the others with <c>NOT_HAS_PROPERTY</c>. This relies on HubSpot ordering ties by
-/// record id in the sort direction, as the emulator does.
+/// inside a group). Records without a sort value, which HubSpot sorts last, are read after the others with
+/// <c>NOT_HAS_PROPERTY</c>, sorted by <c>hs_object_id</c>.
+/// <para>HubSpot does not promise an order for ties (records with equal sort values), so when a search on another
+/// property has more than one window of results, nothing relies on it: every page is its own query from the last sort
+/// value (<c>GTE</c>), and the records holding the page's last value are held back (trimmed off the page) and re-read by
+/// the next query. When a whole page shares one value (thousands of records on one millisecond), that value is drained
+/// with <c>EQ</c> on it, sorted by <c>hs_object_id</c> (a unique value, whose order HubSpot honours) with an id keyset,
+/// and the walk continues strictly past it. Searches whose total fits one window page by offset, as HubSpot does.</para>
 /// </summary>
 internal sealed class SearchWindows
 {
@@ -23,6 +28,9 @@ internal sealed class SearchWindows
     private const int FirstWindow = 0;
     private const int KeysetWindow = 1;
     private const int MissingValueWindow = 2;
+    private const int FromValueWindow = 3;     // sort value GTE/LTE K: a query per page, the page's last value held back
+    private const int DrainValueWindow = 4;    // sort value EQ K, by id past I: one value shared by a whole page or more
+    private const int PastValueWindow = 5;     // sort value GT/LT K: after a drained value
     private const string IdProperty = CrmSearchRequest.DefaultSortProperty;
 
     private readonly List<List<SearchFilterDto>> _groups;
@@ -50,6 +58,11 @@ internal sealed class SearchWindows
 
     private string Beyond => _descending ? "LT" : "GT";
 
+    private string FromOrBeyond => _descending ? "LTE" : "GTE";
+
+    // Windows whose records all share the sort value (or lack it) are sorted by id, the one order HubSpot keeps.
+    private static bool SortsByIdIn(int phase) => phase is MissingValueWindow or DrainValueWindow;
+
     public SearchRequestDto Build(SearchCursorDto cursor, int? pageSize)
     {
         var limit = Math.Min(pageSize is { } p ? Math.Clamp(p, 1, CrmSearchRequest.MaxPageSize) : PageSize, WindowSize - cursor.O);
@@ -57,18 +70,39 @@ internal sealed class SearchWindows
         {
             Query = _query,
             FilterGroups = Groups(cursor),
-            Sorts = [new SearchSortDto { PropertyName = _sortKey, Direction = _descending ? "DESCENDING" : "ASCENDING" }],
+            Sorts = [new SearchSortDto { PropertyName = SortsByIdIn(cursor.P) ? IdProperty : _sortKey, Direction = _descending ? "DESCENDING" : "ASCENDING" }],
             Properties = _properties,
             Limit = Math.Max(1, limit),
             After = cursor.O > 0 ? cursor.O.ToString(CultureInfo.InvariantCulture) : null,
         };
     }
 
-    /// <summary>Where the next page starts, or null when this page was the last.</summary>
+    /// <summary>
+    /// Where the next page starts, or null when this page was the last. May trim records off
+    /// <paramref name="response"/> that the next page reads again (see the class summary).
+    /// </summary>
     public SearchCursorDto? Next(SearchCursorDto cursor, CollectionResponseDto response)
     {
         var count = response.Results.Count;
         var more = response.Paging?.Next is not null && count > 0;
+        if (!SortsById && (cursor.P is FromValueWindow or PastValueWindow
+            || (cursor.P == FirstWindow && more && (response.Total > WindowSize || cursor.O + count >= WindowSize))))
+        {
+            return more ? HoldBackLastValue(response) : new SearchCursorDto { P = MissingValueWindow };
+        }
+
+        if (cursor.P == DrainValueWindow)
+        {
+            if (!more)
+            {
+                return new SearchCursorDto { P = PastValueWindow, K = cursor.K };
+            }
+
+            return cursor.O + count < WindowSize
+                ? new SearchCursorDto { P = DrainValueWindow, K = cursor.K, I = cursor.I, O = cursor.O + count }
+                : new SearchCursorDto { P = DrainValueWindow, K = cursor.K, I = response.Results[^1].Id };
+        }
+
         if (!more)
         {
             // Keyset windows exclude records without a sort value; they come last, in a window of their own.
@@ -93,15 +127,43 @@ internal sealed class SearchWindows
 
         if (!last.Properties.TryGetValue(_sortKey, out var value))
         {
-            throw new InvalidOperationException(
-                $"This search passed {WindowSize:N0} results, and continuing needs each record's \"{_sortKey}\" (the sort property), " +
-                "which HubSpot did not return. Add it to the request's Properties.");
+            throw MissingSortValue();
         }
 
         return string.IsNullOrEmpty(value)
             ? new SearchCursorDto { P = MissingValueWindow, I = last.Id }
             : new SearchCursorDto { P = KeysetWindow, K = FilterValue(value), I = last.Id };
     }
+
+    /// <summary>
+    /// Trims the records holding the page's last sort value off the page, to be re-read by the next query (their
+    /// order among themselves, and so which of them this page holds, is HubSpot's arbitrary choice).
+    /// </summary>
+    private SearchCursorDto HoldBackLastValue(CollectionResponseDto response)
+    {
+        var last = response.Results[^1];
+        if (!last.Properties.TryGetValue(_sortKey, out var lastValue))
+        {
+            throw MissingSortValue();
+        }
+
+        if (string.IsNullOrEmpty(lastValue))
+        {
+            // Records without the value sort last: every record with one is on this page or was on an earlier one.
+            response.Results.RemoveAll(r => string.IsNullOrEmpty(r.Properties.GetValueOrDefault(_sortKey)));
+            return new SearchCursorDto { P = MissingValueWindow };
+        }
+
+        var key = FilterValue(lastValue);
+        response.Results.RemoveAll(r => r.Properties.GetValueOrDefault(_sortKey) is { Length: > 0 } v && FilterValue(v) == key);
+        return response.Results.Count == 0
+            ? new SearchCursorDto { P = DrainValueWindow, K = key }
+            : new SearchCursorDto { P = FromValueWindow, K = key };
+    }
+
+    private InvalidOperationException MissingSortValue() => new(
+        $"This search passed {WindowSize:N0} results, and continuing needs each record's \"{_sortKey}\" (the sort property), " +
+        "which HubSpot did not return. Add it to the request's Properties.");
 
     public static string Encode(SearchCursorDto cursor) =>
         Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(cursor, BatchSearchJsonContext.Default.SearchCursorDto))
@@ -114,7 +176,8 @@ internal sealed class SearchWindows
             var base64 = token.Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
             var cursor = JsonSerializer.Deserialize(Convert.FromBase64String(base64), BatchSearchJsonContext.Default.SearchCursorDto);
-            if (cursor is { V: 1, P: >= FirstWindow and <= MissingValueWindow, O: >= 0 } && (cursor.P != KeysetWindow || cursor.K is not null))
+            if (cursor is { V: 1, P: >= FirstWindow and <= PastValueWindow, O: >= 0 }
+                && (cursor.P is FirstWindow or MissingValueWindow || cursor.K is not null))
             {
                 return cursor;
             }
@@ -146,6 +209,17 @@ internal sealed class SearchWindows
                 }
 
                 break;
+            case FromValueWindow:
+                groups.AddRange(user.Select(g => (List<SearchFilterDto>)[.. g, Filter(_sortKey, FromOrBeyond, cursor.K)]));
+                break;
+            case PastValueWindow:
+                groups.AddRange(user.Select(g => (List<SearchFilterDto>)[.. g, Filter(_sortKey, Beyond, cursor.K)]));
+                break;
+            case DrainValueWindow:
+                groups.AddRange(user.Select(g => cursor.I is null
+                    ? (List<SearchFilterDto>)[.. g, Filter(_sortKey, "EQ", cursor.K)]
+                    : [.. g, Filter(_sortKey, "EQ", cursor.K), Filter(IdProperty, Beyond, cursor.I)]));
+                break;
             default:
                 foreach (var g in user)
                 {
@@ -161,7 +235,7 @@ internal sealed class SearchWindows
         {
             throw new InvalidOperationException(
                 $"This search has more than {WindowSize:N0} results. To page past them Spoke adds keyset filters to each filter group " +
-                $"({(SortsById ? 1 : 2)} per group, and {(SortsById ? "no" : "twice the")} extra groups), which here would exceed HubSpot's maxima " +
+                $"({(SortsById ? 1 : 2)} per group, and {(SortsById || cursor.P != KeysetWindow ? "no" : "twice the")} extra groups), which here would exceed HubSpot's maxima " +
                 $"({MaxFilterGroups} groups, {MaxFiltersPerGroup} filters per group, {MaxFilters} in all). " +
                 "Use fewer filter groups or filters, sort by hs_object_id (which needs no extra groups), or split the search.");
         }
