@@ -74,20 +74,6 @@ internal sealed class HubSpotHttp
     public Task SendAsync<TBody>(HubSpotOperation operation, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken) =>
         SendCoreAsync<object>(operation, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), null, cancellationToken);
 
-    // Transitional overloads for call sites that do not declare their operation yet.
-    public Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
-        SendAsync(HubSpotOperation.Classify(method, path), path, responseType, cancellationToken);
-
-    public Task<TResponse> SendAsync<TBody, TResponse>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType,
-        JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
-        SendAsync(HubSpotOperation.Classify(method, path), path, body, bodyType, responseType, cancellationToken);
-
-    public Task SendAsync(HttpMethod method, string path, CancellationToken cancellationToken) =>
-        SendAsync(HubSpotOperation.Classify(method, path), path, cancellationToken);
-
-    public Task SendAsync<TBody>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken) =>
-        SendAsync(HubSpotOperation.Classify(method, path), path, body, bodyType, cancellationToken);
-
     /// <param name="body">The request body, serialized once so every attempt re-sends the same bytes.</param>
     private async Task<TResponse?> SendCoreAsync<TResponse>(HubSpotOperation operation, string path, byte[]? body,
         JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)

@@ -123,3 +123,24 @@ public sealed record ListMembership(string RecordId, DateTimeOffset? MembershipT
 
 /// <summary>One list a record belongs to.</summary>
 public sealed record RecordListMembership(string ListId, int ListVersion, DateTimeOffset? FirstAddedTimestamp, DateTimeOffset? LastAddedTimestamp);
+
+/// <summary>Optional parameters of reading a list (<see cref="ListsClient.GetAsync"/>, <see cref="ListsClient.BatchReadAsync"/>, <see cref="ListsClient.GetByNameAsync"/>, <see cref="ListsClient.RenameAsync"/>).</summary>
+public sealed class ListReadOptions
+{
+    /// <summary>Include the list's filter definition in <see cref="ObjectList.FilterBranch"/> (DYNAMIC and SNAPSHOT lists); HubSpot leaves it out otherwise.</summary>
+    public bool IncludeFilters { get; init; }
+}
+
+/// <summary>Optional parameters of <see cref="ListsClient.UpdateFiltersAsync"/>.</summary>
+public sealed class ListFilterUpdateOptions
+{
+    /// <summary>Enroll the records that newly match into the workflows that use this list (HubSpot's default: no).</summary>
+    public bool EnrollObjectsInWorkflows { get; init; }
+}
+
+/// <summary>Optional parameters of <see cref="ListsClient.ListMembershipsAsync"/>.</summary>
+public sealed class ListMembershipOptions
+{
+    /// <summary>Members in the order they joined the list instead of by record id.</summary>
+    public bool JoinOrder { get; init; }
+}

@@ -26,8 +26,9 @@ public class ListsClient
         return $"{Root}/{Seg(listId)}";
     }
 
-    private static string Filters(bool includeFilters, char separator = '?') => includeFilters ? $"{separator}includeFilters=true" : "";
+    private static string Filters(ListReadOptions? options, char separator = '?') => options?.IncludeFilters == true ? $"{separator}includeFilters=true" : "";
 
+    /// <summary>Creates a MANUAL, SNAPSHOT or DYNAMIC list. Not sent again after a failure that may have reached HubSpot.</summary>
     public virtual async Task<ObjectList> CreateAsync(ListCreate list, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(list);
@@ -36,29 +37,29 @@ public class ListsClient
     }
 
     /// <summary>One list (a deleted one too, with <see cref="ObjectList.DeletedAt"/> set until restored).</summary>
-    public virtual async Task<ObjectList> GetAsync(string listId, bool includeFilters = false, CancellationToken cancellationToken = default)
+    public virtual async Task<ObjectList> GetAsync(string listId, ListReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var dto = await _http.SendAsync(HubSpotOperation.Get(Root, "{listId}"), One(listId) + Filters(includeFilters), Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root, "{listId}"), One(listId) + Filters(options), Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
 
-    /// <summary>Several lists by id; ids that don't exist are left out.</summary>
-    public virtual async Task<IReadOnlyList<ObjectList>> GetManyAsync(IEnumerable<string> listIds, bool includeFilters = false,
+    /// <summary>Several lists by id in one call; ids that don't exist are left out.</summary>
+    public virtual async Task<IReadOnlyList<ObjectList>> BatchReadAsync(IEnumerable<string> listIds, ListReadOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listIds);
         var query = string.Join('&', listIds.Select(id => $"listIds={Uri.EscapeDataString(id)}"));
-        var dto = await _http.SendAsync(HubSpotOperation.Get(Root), $"{Root}?{query}{Filters(includeFilters, '&')}", Json.ListsDto, cancellationToken).ConfigureAwait(false);
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root), $"{Root}?{query}{Filters(options, '&')}", Json.ListsDto, cancellationToken).ConfigureAwait(false);
         return dto.Lists;
     }
 
     /// <summary>A list by name (case-insensitive) within an object type.</summary>
-    public virtual async Task<ObjectList> GetByNameAsync(string objectTypeId, string listName, bool includeFilters = false,
+    public virtual async Task<ObjectList> GetByNameAsync(string objectTypeId, string listName, ListReadOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(objectTypeId);
         ArgumentException.ThrowIfNullOrWhiteSpace(listName);
-        var dto = await _http.SendAsync(HubSpotOperation.Get(Root, "object-type-id/{objectTypeId}/name/{listName}"), $"{Root}/object-type-id/{Seg(objectTypeId)}/name/{Seg(listName)}{Filters(includeFilters)}",
+        var dto = await _http.SendAsync(HubSpotOperation.Get(Root, "object-type-id/{objectTypeId}/name/{listName}"), $"{Root}/object-type-id/{Seg(objectTypeId)}/name/{Seg(listName)}{Filters(options)}",
             Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
@@ -81,20 +82,21 @@ public class ListsClient
             return new Page<ObjectList>(dto.Lists, next);
         }, cancellationToken);
 
-    public virtual async Task<ObjectList> RenameAsync(string listId, string newName, bool includeFilters = false, CancellationToken cancellationToken = default)
+    /// <summary>Renames a list; the answer is the list as it now is.</summary>
+    public virtual async Task<ObjectList> RenameAsync(string listId, string newName, ListReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(newName);
-        var dto = await _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/update-list-name"), $"{One(listId)}/update-list-name?listName={Uri.EscapeDataString(newName)}{Filters(includeFilters, '&')}",
+        var dto = await _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/update-list-name"), $"{One(listId)}/update-list-name?listName={Uri.EscapeDataString(newName)}{Filters(options, '&')}",
             Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
 
     /// <summary>Replaces a DYNAMIC list's filters; its members follow.</summary>
-    public virtual async Task<ObjectList> UpdateFiltersAsync(string listId, ListFilterBranch filterBranch, bool enrollObjectsInWorkflows = false,
+    public virtual async Task<ObjectList> UpdateFiltersAsync(string listId, ListFilterBranch filterBranch, ListFilterUpdateOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filterBranch);
-        var dto = await _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/update-list-filters"), $"{One(listId)}/update-list-filters?enrollObjectsInWorkflows={(enrollObjectsInWorkflows ? "true" : "false")}",
+        var dto = await _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/update-list-filters"), $"{One(listId)}/update-list-filters?enrollObjectsInWorkflows={(options?.EnrollObjectsInWorkflows == true ? "true" : "false")}",
             new UpdateFiltersDto { FilterBranch = filterBranch }, Json.UpdateFiltersDto, Json.ListEnvelopeDto, cancellationToken).ConfigureAwait(false);
         return Unwrap(dto);
     }
@@ -103,6 +105,7 @@ public class ListsClient
     public virtual Task DeleteAsync(string listId, CancellationToken cancellationToken = default) =>
         _http.SendAsync(HubSpotOperation.Delete(Root, "{listId}"), One(listId), cancellationToken);
 
+    /// <summary>Restores a deleted list (HubSpot keeps deleted lists restorable for a while).</summary>
     public virtual Task RestoreAsync(string listId, CancellationToken cancellationToken = default) =>
         _http.SendAsync(HubSpotOperation.Put(Root, "{listId}/restore"), $"{One(listId)}/restore", cancellationToken);
 
@@ -139,10 +142,11 @@ public class ListsClient
 
     /// <summary>
     /// A list's members, streamed in pages of up to 250 (default 100): by record id, or in the order they joined
-    /// with <paramref name="joinOrder"/>.
+    /// with <see cref="ListMembershipOptions.JoinOrder"/>.
     /// </summary>
-    public virtual AsyncPageable<ListMembership> GetMembershipsAsync(string listId, bool joinOrder = false, CancellationToken cancellationToken = default)
+    public virtual AsyncPageable<ListMembership> ListMembershipsAsync(string listId, ListMembershipOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var joinOrder = options?.JoinOrder == true;
         var path = $"{One(listId)}/memberships{(joinOrder ? "/join-order" : "")}";
         var operation = HubSpotOperation.Get(Root, joinOrder ? "{listId}/memberships/join-order" : "{listId}/memberships");
         return new AsyncPageable<ListMembership>(async (after, pageSize, ct) =>
@@ -153,12 +157,17 @@ public class ListsClient
         }, cancellationToken);
     }
 
-    /// <summary>The lists one record belongs to.</summary>
-    public virtual async Task<IReadOnlyList<RecordListMembership>> GetRecordMembershipsAsync(string objectTypeId, string recordId,
+    /// <summary>The lists one record belongs to (HubSpot answers in one page).</summary>
+    public virtual AsyncPageable<RecordListMembership> ListRecordMembershipsAsync(string objectTypeId, string recordId,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(objectTypeId);
         ArgumentException.ThrowIfNullOrWhiteSpace(recordId);
+        return AsyncPageable<RecordListMembership>.SinglePage(ct => ReadRecordMembershipsAsync(objectTypeId, recordId, ct), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<RecordListMembership>> ReadRecordMembershipsAsync(string objectTypeId, string recordId, CancellationToken cancellationToken)
+    {
         var dto = await _http.SendAsync(HubSpotOperation.Get(Root, "records/{objectTypeId}/{recordId}/memberships"), $"{Root}/records/{Seg(objectTypeId)}/{Seg(recordId)}/memberships",
             Json.RecordMembershipsDto, cancellationToken).ConfigureAwait(false);
         return [.. dto.Results.Select(m => new RecordListMembership(m.ListId, m.ListVersion, m.FirstAddedTimestamp, m.LastAddedTimestamp))];

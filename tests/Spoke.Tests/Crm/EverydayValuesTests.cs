@@ -152,7 +152,7 @@ public sealed class EverydayValuesTests(ClientFixture fixture) : IClassFixture<C
                 ListFilter.OnProperty("email", ListFilterOperation.String(ListFilterOperators.EndsWith, "@example.com")))),
         });
 
-        var members = await fixture.Client.Lists.GetMembershipsAsync(list.ListId).ToListAsync();
+        var members = await fixture.Client.Lists.ListMembershipsAsync(list.ListId).ToListAsync();
         Assert.Equal([member.Id], members.Select(m => m.RecordId));
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Time.Testing;
 using Spoke.Emulator;
 using Spoke.Emulator.Faults;
+using Spoke.Http;
 
 namespace Spoke.Tests.Http;
 
@@ -110,10 +111,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
     }
 
     public static Task<JsonElement> ListContactsAsync(HubSpotClient client, CancellationToken cancellationToken = default) =>
-        client.Http.SendAsync(HttpMethod.Get, ContactsPath + "?limit=1", TestJsonContext.Default.JsonElement, cancellationToken);
+        client.Http.SendAsync(HubSpotOperation.Get(ContactsPath), ContactsPath + "?limit=1", TestJsonContext.Default.JsonElement, cancellationToken);
 
     public static Task<JsonElement> SearchContactsAsync(HubSpotClient client) =>
-        client.Http.SendAsync(HttpMethod.Post, ContactsPath + "/search", JsonDocument.Parse("{}").RootElement,
+        client.Http.SendAsync(HubSpotOperation.Search(ContactsPath), ContactsPath + "/search", JsonDocument.Parse("{}").RootElement,
             TestJsonContext.Default.JsonElement, TestJsonContext.Default.JsonElement, CancellationToken.None);
 
     /// <summary>A rule that changes nothing and counts the requests that got past auth and rate limits.</summary>

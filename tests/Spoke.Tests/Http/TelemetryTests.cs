@@ -116,7 +116,7 @@ public sealed class TelemetryTests(PipelineFixture fixture) : IClassFixture<Pipe
         var client = h.Client();
 
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() =>
-            h.DriveAsync(client.Http.SendAsync(HttpMethod.Get, route.TrimStart('/'), TestJsonContext.Default.JsonElement, default), TimeSpan.FromSeconds(1)));
+            h.DriveAsync(client.Http.SendAsync(HubSpotOperation.Get(route.TrimStart('/')), route.TrimStart('/'), TestJsonContext.Default.JsonElement, default), TimeSpan.FromSeconds(1)));
         Assert.Equal(400, (int)error.Status);
 
         List<(string Instrument, long Value, string? Template)> mine;
@@ -170,7 +170,7 @@ public sealed class TelemetryTests(PipelineFixture fixture) : IClassFixture<Pipe
 
         await PipelineHarness.ListContactsAsync(client);
         await Assert.ThrowsAsync<HubSpotApiException>(() =>
-            h.DriveAsync(client.Http.SendAsync(HttpMethod.Get, route.TrimStart('/'), TestJsonContext.Default.JsonElement, default), TimeSpan.FromSeconds(1)));
+            h.DriveAsync(client.Http.SendAsync(HubSpotOperation.Get(route.TrimStart('/')), route.TrimStart('/'), TestJsonContext.Default.JsonElement, default), TimeSpan.FromSeconds(1)));
 
         List<(string Instrument, double Value, Dictionary<string, object?> Tags)> mine;
         lock (measurements)
@@ -188,25 +188,6 @@ public sealed class TelemetryTests(PipelineFixture fixture) : IClassFixture<Pipe
             && (string?)m.Tags[HubSpotTelemetry.WindowTag] == "daily" && m.Value == dailyLimit - 1);
         Assert.Contains(mine, m => m.Instrument == "spoke.hubspot.rate_limit.remaining"
             && (string?)m.Tags[HubSpotTelemetry.WindowTag] == "burst" && m.Value is >= 0 and < 190);
-    }
-
-    [Theory]
-    [InlineData("GET", "crm/v3/objects/contacts/123?properties=email", "/crm/v3/objects/contacts/{id}", true, false)]
-    [InlineData("GET", "crm/objects/2026-09/contacts/ada@example.com", "/crm/objects/2026-09/contacts/{id}", true, false)]
-    [InlineData("GET", "crm/v3/objects/p_projects/ACME", "/crm/v3/objects/p_projects/{id}", true, false)]
-    [InlineData("POST", "crm/v3/objects/contacts", "/crm/v3/objects/contacts", false, false)]
-    [InlineData("POST", "crm/v3/objects/contacts/batch/create", "/crm/v3/objects/contacts/batch/create", false, false)]
-    [InlineData("POST", "crm/v3/objects/contacts/merge", "/crm/v3/objects/contacts/merge", false, false)]
-    [InlineData("POST", "crm/v3/objects/contacts/batch/read", "/crm/v3/objects/contacts/batch/read", true, false)]
-    [InlineData("POST", "crm/objects/2026-09/deals/search", "/crm/objects/2026-09/deals/search", true, true)]
-    [InlineData("PATCH", "crm/v3/objects/2-1234/77", "/crm/v3/objects/{id}/{id}", true, false)]
-    [InlineData("DELETE", "crm/v4/objects/contacts/1/associations/companies/2", "/crm/v4/objects/contacts/{id}/associations/companies/{id}", true, false)]
-    public void Calls_are_classified_and_templated_without_ids(string method, string path, string template, bool idempotent, bool search)
-    {
-        var operation = HubSpotOperation.Classify(new HttpMethod(method), path);
-        Assert.Equal(template, operation.PathTemplate);
-        Assert.Equal(idempotent, operation.IsIdempotent);
-        Assert.Equal(search, operation.IsSearch);
     }
 
     private sealed class CapturingLoggerFactory : ILoggerFactory

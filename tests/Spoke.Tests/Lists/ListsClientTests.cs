@@ -31,26 +31,41 @@ public sealed class ListsClientTests(ClientFixture fixture) : IClassFixture<Clie
         Assert.Equal(ids.Order(), added.Added.Order());
         Assert.Equal(["999999999999"], added.Missing);
 
-        var pages = await client.Lists.GetMembershipsAsync(list.ListId).AsPages(pageSize: 2).ToListAsync();
+        var pages = await client.Lists.ListMembershipsAsync(list.ListId).AsPages(pageSize: 2).ToListAsync();
         Assert.Equal(2, pages.Count);
         Assert.Equal(ids.Order(), pages.SelectMany(p => p.Values).Select(m => m.RecordId).Order());
 
         var changed = await client.Lists.AddAndRemoveMembersAsync(list.ListId, [], [ids[0]]);
         Assert.Equal([ids[0]], changed.Removed);
         Assert.Equal(2, (await client.Lists.GetAsync(list.ListId)).Size);
-        var memberships = await client.Lists.GetRecordMembershipsAsync("0-1", ids[1]);
+        var memberships = await client.Lists.ListRecordMembershipsAsync("0-1", ids[1]).ToListAsync();
         Assert.Contains(memberships, m => m.ListId == list.ListId);
-        Assert.Empty(await client.Lists.GetRecordMembershipsAsync("0-1", ids[0]));
+        Assert.Empty(await client.Lists.ListRecordMembershipsAsync("0-1", ids[0]).ToListAsync());
 
         var renamed = await client.Lists.RenameAsync(list.ListId, name + "!");
         Assert.Equal(name + "!", renamed.Name);
         Assert.Equal(list.ListId, (await client.Lists.GetByNameAsync("0-1", (name + "!").ToUpperInvariant())).ListId);
-        Assert.Single(await client.Lists.GetManyAsync([list.ListId, "424242"]));
+        Assert.Single(await client.Lists.BatchReadAsync([list.ListId, "424242"]));
 
         await client.Lists.DeleteAsync(list.ListId);
         Assert.NotNull((await client.Lists.GetAsync(list.ListId)).DeletedAt);
         await client.Lists.RestoreAsync(list.ListId);
         Assert.Null((await client.Lists.GetAsync(list.ListId)).DeletedAt);
+    }
+
+    [Fact]
+    public async Task Memberships_come_by_record_id_or_in_join_order()
+    {
+        var client = fixture.Client;
+        var list = await client.Lists.CreateAsync(new ListCreate { Name = Unique("Joiners"), ObjectTypeId = "0-1", ProcessingType = ListProcessingType.Manual });
+        var first = await ContactAsync(client, $"j{Guid.NewGuid():N}@example.com");
+        var second = await ContactAsync(client, $"j{Guid.NewGuid():N}@example.com");
+        await client.Lists.AddMembersAsync(list.ListId, [second]);
+        await client.Lists.AddMembersAsync(list.ListId, [first]);
+
+        Assert.Equal([first, second], await client.Lists.ListMembershipsAsync(list.ListId).Select(m => m.RecordId).ToListAsync());
+        Assert.Equal([second, first], await client.Lists.ListMembershipsAsync(list.ListId, new ListMembershipOptions { JoinOrder = true })
+            .Select(m => m.RecordId).ToListAsync());
     }
 
     [Fact]
@@ -66,14 +81,20 @@ public sealed class ListsClientTests(ClientFixture fixture) : IClassFixture<Clie
             Name = Unique("Acme people"), ObjectTypeId = "0-1", ProcessingType = ListProcessingType.Dynamic, FilterBranch = filters,
         });
         Assert.Equal("ENDS_WITH", list.FilterBranch!.FilterBranches[0].Filters[0].Operation!.Operator);
-        Assert.Equal([matching], await client.Lists.GetMembershipsAsync(list.ListId).Select(m => m.RecordId).ToListAsync());
+        Assert.Equal([matching], await client.Lists.ListMembershipsAsync(list.ListId).Select(m => m.RecordId).ToListAsync());
 
         var other = await ContactAsync(client, "b" + domain);
-        Assert.Equal(2, (await client.Lists.GetMembershipsAsync(list.ListId).ToListAsync()).Count);
+        Assert.Equal(2, (await client.Lists.ListMembershipsAsync(list.ListId).ToListAsync()).Count);
         var narrowed = await client.Lists.UpdateFiltersAsync(list.ListId,
             ListFilterBranch.AnyOf(ListFilterBranch.AllOf(ListFilter.OnProperty("email", ListFilterOperation.String("IS_EQUAL_TO", "b" + domain)))));
         Assert.Equal(1, narrowed.Size);
-        Assert.Equal([other], await client.Lists.GetMembershipsAsync(list.ListId).Select(m => m.RecordId).ToListAsync());
+        Assert.Equal([other], await client.Lists.ListMembershipsAsync(list.ListId).Select(m => m.RecordId).ToListAsync());
+
+        // HubSpot leaves a list's filters out of reads unless asked for them.
+        Assert.Null((await client.Lists.GetAsync(list.ListId)).FilterBranch);
+        var withFilters = await client.Lists.GetAsync(list.ListId, new ListReadOptions { IncludeFilters = true });
+        Assert.Equal("IS_EQUAL_TO", withFilters.FilterBranch!.FilterBranches[0].Filters[0].Operation!.Operator);
+        Assert.NotNull(Assert.Single(await client.Lists.BatchReadAsync([list.ListId], new ListReadOptions { IncludeFilters = true })).FilterBranch);
 
         // Hand edits are refused on dynamic lists.
         var error = await Assert.ThrowsAsync<HubSpotApiException>(() => client.Lists.AddMembersAsync(list.ListId, [matching]));
