@@ -1,3 +1,4 @@
+using Spoke.Account;
 using Spoke.Associations;
 using Spoke.Auth;
 using Spoke.Crm;
@@ -27,6 +28,7 @@ public class HubSpotClient
         Associations = null!;
         Properties = null!;
         Schemas = null!;
+        Account = null!;
         Pipelines = null!;
         Owners = null!;
         Lists = null!;
@@ -60,6 +62,7 @@ public class HubSpotClient
         Pipelines = new PipelinesClient(http);
         Owners = new OwnersClient(http);
         Lists = new ListsClient(http);
+        Account = new AccountClient(http);
         Timeline = new TimelineClient(http, options.DeveloperApiKey is { Length: > 0 } key ? http.WithDeveloperApiKey(key) : null);
     }
 
@@ -89,4 +92,7 @@ public class HubSpotClient
 
     /// <summary>Timeline event templates (developer API key) and events.</summary>
     public virtual TimelineClient Timeline { get; }
+
+    /// <summary>The account (portal) the token belongs to: its portal id, time zone and currency.</summary>
+    public virtual AccountClient Account { get; }
 }

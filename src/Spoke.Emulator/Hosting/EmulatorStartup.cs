@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Spoke.Emulator.Account;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Faults;
 using Spoke.Emulator.Gdpr;
@@ -78,6 +79,11 @@ internal static class EmulatorStartup
         }
 
         app.MapOwnersAdminApi();
+        foreach (var prefix in AccountApi.Prefixes)
+        {
+            app.MapAccountApi(prefix);
+        }
+
         foreach (var prefix in ObjectsApi.Prefixes)
         {
             app.MapSearchApi(prefix);

@@ -26,6 +26,9 @@ internal static class ApiPaths
 
     public static string PipelinesPrefix(this HubSpotClientOptions o) => Classic(o) ? "crm/v3/pipelines" : "crm/pipelines/2026-09";
 
+    /// <summary>Account information: its newest dated family is <c>2026-03</c>.</summary>
+    public static string AccountInfoPrefix(this HubSpotClientOptions o) => Classic(o) ? "account-info/v3" : "account-info/2026-03";
+
     public static string OwnersPrefix(this HubSpotClientOptions o) => Classic(o) ? "crm/v3/owners" : "crm/owners/2026-09";
 
     public static string ListsPrefix(this HubSpotClientOptions o) => Classic(o) ? "crm/v3/lists" : "crm/lists/2026-09";

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Spoke.Sync.Engine;
+
+/// <summary>
+/// Where a backfill stands: the list API's cursor after the last committed page, and when the backfill started (the
+/// incremental pass that follows starts there, so a record changed during the backfill is read again).
+/// </summary>
+internal sealed record BackfillCheckpoint(string? After, long StartedAtMs, bool Done);
+
+/// <summary>The incremental bookmark: the newest last-modified time (ms) of a record already mirrored.</summary>
+internal sealed record IncrementalCheckpoint(long SinceMs);
+
+internal static class SyncStreams
+{
+    public const string Backfill = "backfill";
+    public const string Incremental = "incremental";
+
+    public static string Write(BackfillCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.BackfillCheckpoint);
+
+    public static string Write(IncrementalCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.IncrementalCheckpoint);
+
+    public static BackfillCheckpoint? ReadBackfill(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, SyncJsonContext.Default.BackfillCheckpoint);
+
+    public static IncrementalCheckpoint? ReadIncremental(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, SyncJsonContext.Default.IncrementalCheckpoint);
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(BackfillCheckpoint))]
+[JsonSerializable(typeof(IncrementalCheckpoint))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
+internal sealed partial class SyncJsonContext : JsonSerializerContext;

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Spoke.Errors;
+using Spoke.Sync.Store;
+
+namespace Spoke.Sync.Engine;
+
+/// <summary>
+/// Mirrors one HubSpot portal into an <see cref="ISyncStore"/>: per object type a resumable backfill through the list API,
+/// then incremental passes through search (ids and timestamps only, hydrated by batch read), deletes through the archived
+/// listing, merges through <c>hs_merged_object_ids</c>, association edges through v4 batch reads, property definitions
+/// and pipelines. Every page is written in one transaction with the checkpoint that covers it, so a crash at any point
+/// redoes at most the page in flight. One run at a time per portal.
+/// </summary>
+public sealed partial class SyncEngine
+{
+    /// <summary>The standard CRM types mirrored when <see cref="SyncOptions.ObjectTypes"/> is empty, in the order they run.</summary>
+    public static readonly IReadOnlyList<string> StandardObjectTypes =
+        ["contacts", "companies", "deals", "tickets", "products", "line_items", "notes", "tasks", "calls", "emails", "meetings"];
+
+    private readonly HubSpotClient _client;
+    private readonly ISyncStore _store;
+    private readonly SyncOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>An engine over <paramref name="client"/> (its rate-limit gate paces every call) writing to <paramref name="store"/>.</summary>
+    public SyncEngine(HubSpotClient client, ISyncStore store, SyncOptions? options = null, TimeProvider? timeProvider = null, ILogger<SyncEngine>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(store);
+        _client = client;
+        _store = store;
+        _options = options ?? new SyncOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    internal HubSpotClient Client => _client;
+
+    internal ISyncStore Store => _store;
+
+    internal SyncOptions Options => _options;
+
+    internal TimeProvider Time => _time;
+
+    /// <summary>
+    /// One run: every object type in turn (backfill where none finished, then an incremental pass and a deletes pass).
+    /// A type the token may not read is skipped with the reason; a type that fails is reported and the others still run.
+    /// </summary>
+    public async Task<SyncRunResult> RunAsync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var started = _time.GetTimestamp();
+        var portalId = (await _client.Account.GetDetailsAsync(cancellationToken).ConfigureAwait(false)).PortalId;
+        var runId = Guid.NewGuid().ToString("N");
+        await _store.StartRunAsync(portalId, runId, cancellationToken).ConfigureAwait(false);
+        var results = new List<SyncTypeResult>();
+        try
+        {
+            var types = await ResolveObjectTypesAsync(cancellationToken).ConfigureAwait(false);
+            var associationTargets = new AssociationTargets(_client, types);
+            foreach (var type in types)
+            {
+                var result = new SyncTypeResult { ObjectType = type };
+                results.Add(result);
+                var typeStarted = _time.GetTimestamp();
+                try
+                {
+                    await new ObjectTypeSync(this, portalId, type, associationTargets, result, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubSpotApiException e) when (e.Status is 401 or 403)
+                {
+                    result.SkippedReason = $"the token may not read {type} (HubSpot answered {e.Status}); grant its read scope, or leave it out with --objects";
+                    LogSkipped(type, e.Status);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    result.Error = e.Message;
+                    LogFailed(type, e);
+                }
+                finally
+                {
+                    result.Duration = _time.GetElapsedTime(typeStarted);
+                }
+
+                progress?.Report(new SyncProgress(type, "done", result.Records, result.ApiCalls));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await _store.FinishRunAsync(runId, SyncRunStatus.Cancelled, Counts(results), "cancelled", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e)
+        {
+            await _store.FinishRunAsync(runId, SyncRunStatus.Failed, Counts(results), e.Message, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        var run = new SyncRunResult { RunId = runId, PortalId = portalId, Types = results, Duration = _time.GetElapsedTime(started) };
+        var errors = string.Join("; ", results.Where(r => r.Error is not null).Select(r => $"{r.ObjectType}: {r.Error}"));
+        await _store.FinishRunAsync(runId, run.Succeeded ? SyncRunStatus.Succeeded : SyncRunStatus.Failed, Counts(results),
+            errors.Length == 0 ? null : errors, CancellationToken.None).ConfigureAwait(false);
+        return run;
+    }
+
+    private static string Counts(List<SyncTypeResult> results) =>
+        JsonSerializer.Serialize(results.ToDictionary(r => r.ObjectType, r => r.Records), SyncJsonContext.Default.DictionaryStringInt64);
+
+    private async Task<IReadOnlyList<string>> ResolveObjectTypesAsync(CancellationToken cancellationToken)
+    {
+        if (_options.ObjectTypes.Count > 0)
+        {
+            return [.. _options.ObjectTypes.Distinct(StringComparer.OrdinalIgnoreCase)];
+        }
+
+        var types = new List<string>(StandardObjectTypes);
+        try
+        {
+            await foreach (var schema in _client.Schemas.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                types.Add(schema.ObjectTypeId);
+            }
+        }
+        catch (HubSpotApiException e) when (e.Status is 401 or 403)
+        {
+            // Reading schemas needs crm.schemas.custom.read; without it there are no custom objects to mirror.
+            LogNoCustomObjects(e.Status);
+        }
+
+        return types;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Skipping {ObjectType}: the token may not read it (HubSpot answered {Status})")]
+    private partial void LogSkipped(string objectType, int status);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Syncing {ObjectType} failed")]
+    private partial void LogFailed(string objectType, Exception exception);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "No custom objects: the token may not read schemas (HubSpot answered {Status})")]
+    private partial void LogNoCustomObjects(int status);
+}

@@ -1,0 +1,35 @@
+namespace Spoke.Sync.Engine;
+
+/// <summary>What a sync run mirrors and how (bound from the <c>HubSpotSync</c> configuration section by <c>AddHubSpotSync</c>).</summary>
+public sealed class SyncOptions
+{
+    /// <summary>
+    /// The object types to mirror (<c>contacts</c>, <c>deals</c>, a custom object's <c>2-…</c> id or name). Empty: every
+    /// standard CRM type the token can read plus every custom object.
+    /// </summary>
+    public IList<string> ObjectTypes { get; } = [];
+
+    /// <summary>Per object type, the properties to mirror. A type not listed gets every property HubSpot defines for it.</summary>
+    public IDictionary<string, IList<string>> Properties { get; } = new Dictionary<string, IList<string>>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Mirror the association edges between the synced types (v4 batch read of every page that changed). Default on.</summary>
+    public bool Associations { get; set; } = true;
+
+    /// <summary>Drop every checkpoint first and run a fresh backfill of every type (<c>--full</c>).</summary>
+    public bool Full { get; set; }
+
+    /// <summary>
+    /// How far back each incremental pass re-reads before its bookmark, so a change HubSpot's search index had not yet
+    /// shown (search lag) is caught by the next pass. Default 5 minutes.
+    /// </summary>
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The longest <c>properties=</c> value one list request carries (HubSpot answers 414 past about 8,000 characters of
+    /// URL); properties past it are read for the page with one batch read. Default 6,000.
+    /// </summary>
+    public int MaxPropertiesQueryLength { get; set; } = 6000;
+
+    /// <summary>Scan the archived listing (HubSpot's 90-day recycle bin) for deletes on every incremental pass. Default on.</summary>
+    public bool Deletes { get; set; } = true;
+}

@@ -1,0 +1,62 @@
+namespace Spoke.Sync.Engine;
+
+/// <summary>What a run did to one object type.</summary>
+public sealed class SyncTypeResult
+{
+    /// <summary>The object type (<c>contacts</c>, <c>2-1234567</c>, …).</summary>
+    public required string ObjectType { get; init; }
+
+    /// <summary>Null when the type was synced; otherwise why it was skipped (e.g. the token lacks its read scope).</summary>
+    public string? SkippedReason { get; set; }
+
+    /// <summary>The mode the type ran in: <c>backfill</c> (first or resumed full read) then <c>incremental</c>.</summary>
+    public string Mode { get; set; } = "";
+
+    /// <summary>Records written to the mirror (inserted or changed).</summary>
+    public long Records { get; set; }
+
+    /// <summary>Association edges written from this type's records.</summary>
+    public long Associations { get; set; }
+
+    /// <summary>Records that became tombstones (archived or deleted in HubSpot).</summary>
+    public long Deletes { get; set; }
+
+    /// <summary>Merges recorded (a loser id now an alias of its survivor).</summary>
+    public long Merges { get; set; }
+
+    /// <summary>HubSpot API calls this type spent.</summary>
+    public long ApiCalls { get; set; }
+
+    /// <summary>How long the type took.</summary>
+    public TimeSpan Duration { get; set; }
+
+    /// <summary>Why the type failed (no secret in it), or null.</summary>
+    public string? Error { get; set; }
+}
+
+/// <summary>What one run did.</summary>
+public sealed class SyncRunResult
+{
+    /// <summary>The run's id (also in the store's run log).</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The portal synced.</summary>
+    public long PortalId { get; init; }
+
+    /// <summary>One entry per object type, in the order they ran.</summary>
+    public IReadOnlyList<SyncTypeResult> Types { get; init; } = [];
+
+    /// <summary>The whole run's duration.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>True when every type that was not skipped ended without error.</summary>
+    public bool Succeeded => Types.All(t => t.Error is null);
+}
+
+/// <summary>A progress report: one object type's counts so far.</summary>
+/// <param name="ObjectType">The type.</param>
+/// <param name="Phase"><c>backfill</c>, <c>incremental</c>, <c>deletes</c> or <c>done</c>.</param>
+/// <param name="Records">Records written so far in this run.</param>
+/// <param name="ApiCalls">API calls spent so far on this type.</param>
+/// <param name="Total">The type's record count in HubSpot when known (a list total), else null.</param>
+public sealed record SyncProgress(string ObjectType, string Phase, long Records, long ApiCalls, long? Total = null);
