@@ -17,12 +17,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The webhook inbox's PostgreSQL tests need a server: SPOKE_TEST_POSTGRES (a connection string), or a throwaway one
-# started here (trust auth, 127.0.0.1 on a free port, a temp data directory) and stopped at exit.
+# The PostgreSQL tests (webhook inbox, sync mirror store) need a server: SPOKE_TEST_POSTGRES (a connection string), or a
+# throwaway one started here (trust auth, 127.0.0.1 on a free port, a temp data directory) and stopped at exit. The sync
+# store tests create and drop a database of their own per test on it.
 if [ -z "${SPOKE_TEST_POSTGRES:-}" ]; then
   pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
   if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
-    echo "PostgreSQL is needed for the webhook inbox tests: apt-get install -y postgresql, or set SPOKE_TEST_POSTGRES"; exit 1
+    echo "PostgreSQL is needed for the webhook inbox and sync store tests: apt-get install -y postgresql, or set SPOKE_TEST_POSTGRES"; exit 1
   fi
   pgdata="$(mktemp -d /tmp/spoke-pg.XXXXXX)"
   pgrun=""

@@ -34,7 +34,7 @@ public sealed class PostgresSyncStore : SqlSyncStore
         var store = new PostgresSyncStore(connectionString, options);
         try
         {
-            await store.MigrateAsync(migrations, cancellationToken).ConfigureAwait(false);
+            await store.InitializeAsync(migrations, cancellationToken).ConfigureAwait(false);
             return store;
         }
         catch
@@ -73,9 +73,11 @@ public sealed class PostgresSyncStore : SqlSyncStore
 
     internal override object? NumberValue(decimal? value) => value;
 
-    internal override string IdIn(string column, string parameter) => $"{column} = ANY({parameter})";
-
-    internal override object IdList(IReadOnlyList<string> ids) => ids.ToArray();
+    internal override string IdIn(string column, IReadOnlyList<string> ids, DynamicParameters parameters)
+    {
+        parameters.Add("ids", ids.ToArray());
+        return $"{column} = ANY(@ids)";
+    }
 
     internal override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -93,9 +93,10 @@ internal sealed class SqlSyncBatch : ISyncBatch
         var archived = 0;
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
         {
+            var parameters = new DynamicParameters(new { portal = PortalId, at = _store.TimeValue(archivedAt) });
             archived += await ExecuteAsync(
-                $"UPDATE {table.Name} SET archived = TRUE, archived_at = {_store.Cast("@at", ColumnKind.Time)} WHERE portal_id = @portal AND NOT archived AND {_store.IdIn("id", "@ids")}",
-                new { portal = PortalId, at = _store.TimeValue(archivedAt), ids = _store.IdList(chunk) }, cancellationToken).ConfigureAwait(false);
+                $"UPDATE {table.Name} SET archived = TRUE, archived_at = {_store.Cast("@at", ColumnKind.Time)} WHERE portal_id = @portal AND NOT archived AND {_store.IdIn("id", chunk, parameters)}",
+                parameters, cancellationToken).ConfigureAwait(false);
         }
 
         return archived;
@@ -158,9 +159,10 @@ internal sealed class SqlSyncBatch : ISyncBatch
 
         foreach (var chunk in sources.Chunk(500))
         {
+            var parameters = new DynamicParameters(new { portal = PortalId, fromType, toType });
             await ExecuteAsync(
-                $"DELETE FROM sync_associations WHERE portal_id = @portal AND from_type = @fromType AND to_type = @toType AND {_store.IdIn("from_id", "@ids")}",
-                new { portal = PortalId, fromType, toType, ids = _store.IdList(chunk) }, cancellationToken).ConfigureAwait(false);
+                $"DELETE FROM sync_associations WHERE portal_id = @portal AND from_type = @fromType AND to_type = @toType AND {_store.IdIn("from_id", chunk, parameters)}",
+                parameters, cancellationToken).ConfigureAwait(false);
         }
 
         var rows = edges.Select(e => new object?[] { PortalId, e.FromType, e.FromId, e.ToType, e.ToId, e.TypeId, e.Category, e.Label }).ToList();

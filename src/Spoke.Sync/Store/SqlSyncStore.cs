@@ -90,9 +90,8 @@ public abstract class SqlSyncStore : ISyncStore
 
     internal abstract object? NumberValue(decimal? value);
 
-    internal abstract string IdIn(string column, string parameter);
-
-    internal abstract object IdList(IReadOnlyList<string> ids);
+    /// <summary>A condition "<paramref name="column"/> is one of <paramref name="ids"/>", its parameters added to <paramref name="parameters"/>.</summary>
+    internal abstract string IdIn(string column, IReadOnlyList<string> ids, DynamicParameters parameters);
 
     internal abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
@@ -115,8 +114,40 @@ public abstract class SqlSyncStore : ISyncStore
 
     internal static bool ReadBool(object? value) => value is not null and not DBNull && Convert.ToBoolean(value, CultureInfo.InvariantCulture);
 
+    /// <summary>Brings the schema up to date, then adds configured typed columns to the tables that exist already.</summary>
+    internal async Task InitializeAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    {
+        await MigrateAsync(migrations, cancellationToken).ConfigureAwait(false);
+        if (_configured.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var writer = await EnterWriterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var transaction = await BeginTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
+            var created = new Dictionary<string, ObjectTable>(StringComparer.Ordinal);
+            foreach (var objectType in _configured.Keys)
+            {
+                if (await LoadTableAsync(connection, transaction, objectType, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    await EnsureTableAsync(connection, transaction, objectType, created, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            Committed(created);
+        }
+        finally
+        {
+            writer?.Dispose();
+        }
+    }
+
     // ---- migrations ----
-    internal async Task MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    private async Task MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
     {
         var latest = migrations.Count == 0 ? 0 : migrations[^1].Version;
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -261,7 +292,7 @@ public abstract class SqlSyncStore : ISyncStore
     }
 
     private static bool Covers(ObjectTable table, SyncTypedColumn[] configured) =>
-        configured.All(c => table.Columns.Any(have => have.Property == c.Property));
+        configured.All(c => table.Columns.Any(have => have.Property == c.Property && have.Type == c.Type));
 
     private string ColumnType(SyncColumnType type) => type switch
     {
@@ -492,11 +523,12 @@ public abstract class SqlSyncStore : ISyncStore
 
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
         {
+            var parameters = new DynamicParameters(new { portalId });
             var rows = await connection.QueryAsync<RecordRow>(new CommandDefinition($"""
                 SELECT id AS Id, {JsonAsText("properties")} AS Properties, created_at AS CreatedAt, updated_at AS UpdatedAt,
                        archived AS Archived, archived_at AS ArchivedAt, merged_into AS MergedInto
-                FROM {table.Name} WHERE portal_id = @portalId AND {IdIn("id", "@ids")} ORDER BY id
-                """, new { portalId, ids = IdList(chunk) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                FROM {table.Name} WHERE portal_id = @portalId AND {IdIn("id", chunk, parameters)} ORDER BY id
+                """, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
             records.AddRange(rows.Select(r => new SyncStoredRecord(r.Id, PropertyJson.Read(r.Properties), ReadTime(r.CreatedAt), ReadTime(r.UpdatedAt), ReadBool(r.Archived), ReadTime(r.ArchivedAt), r.MergedInto)));
         }
 

@@ -53,7 +53,7 @@ public sealed class SqliteSyncStore : SqlSyncStore
                 await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
 
-            await store.MigrateAsync(migrations, cancellationToken).ConfigureAwait(false);
+            await store.InitializeAsync(migrations, cancellationToken).ConfigureAwait(false);
             return store;
         }
         catch
@@ -91,9 +91,17 @@ public sealed class SqliteSyncStore : SqlSyncStore
         { } d => (double)d,
     };
 
-    internal override string IdIn(string column, string parameter) => $"{column} IN {parameter}";
+    internal override string IdIn(string column, IReadOnlyList<string> ids, DynamicParameters parameters)
+    {
+        var names = new string[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            names[i] = string.Create(CultureInfo.InvariantCulture, $"@id{i}");
+            parameters.Add(names[i], ids[i]);
+        }
 
-    internal override object IdList(IReadOnlyList<string> ids) => ids;
+        return $"{column} IN ({string.Join(", ", names)})";
+    }
 
     internal override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
