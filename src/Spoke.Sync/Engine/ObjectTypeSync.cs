@@ -1,3 +1,5 @@
+using Spoke.Associations;
+using Spoke.Batching;
 using Spoke.Crm;
 using Spoke.Errors;
 using Spoke.Sync.Store;
@@ -18,6 +20,7 @@ internal sealed class ObjectTypeSync
     private readonly SyncTypeResult _result;
     private readonly IProgress<SyncProgress>? _progress;
     private readonly CrmObjectsClient _records;
+    private readonly HashSet<string> _unreadableTargets = new(StringComparer.OrdinalIgnoreCase);
     private string _phase = "";
 
     public ObjectTypeSync(SyncEngine engine, long portalId, string type, AssociationTargets targets, SyncTypeResult result, IProgress<SyncProgress>? progress)
@@ -291,10 +294,21 @@ internal sealed class ObjectTypeSync
         var edges = new List<(string ToType, List<SyncAssociation> Edges)>();
         if (ids.Count > 0)
         {
-            foreach (var toType in targets)
+            foreach (var toType in targets.Where(t => !_unreadableTargets.Contains(t)))
             {
                 CountCall();
-                var read = await _engine.Client.Associations.BatchReadAsync(_type, toType, ids, cancellationToken).ConfigureAwait(false);
+                BatchResult<RecordAssociations> read;
+                try
+                {
+                    read = await _engine.Client.Associations.BatchReadAsync(_type, toType, ids, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubSpotApiException e) when (e.Status == 403)
+                {
+                    // Edges to a type the token may not read are left out (HubSpot lists the labels all the same).
+                    _unreadableTargets.Add(toType);
+                    continue;
+                }
+
                 if (read.HasFailures)
                 {
                     throw new InvalidOperationException($"Reading {_type}→{toType} associations failed for {read.Failed.Count} records: {read.Failed[0].Message}");

@@ -72,7 +72,7 @@ public sealed partial class SyncEngine
                 }
                 catch (HubSpotApiException e) when (e.Status is 401 or 403)
                 {
-                    result.SkippedReason = $"the token may not read {type} (HubSpot answered {e.Status}); grant its read scope, or leave it out with --objects";
+                    result.SkippedReason = $"the token may not read {type} (HubSpot answered {e.Status}: {e.Message}); grant the scope, or leave the type out with --objects";
                     LogSkipped(type, e.Status);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
