@@ -58,6 +58,9 @@ public sealed class PostgresSyncStore : SqlSyncStore
     internal override int MaxParameters => 60_000;
 
     // Multi-row VALUES types each column from its rows; a column of untyped NULLs would be text. Casts fix the type.
+    // one round trip per statement: 500 rows at most in one.
+    internal override int MaxRowsPerStatement => 500;
+
     internal override string Cast(string parameter, ColumnKind kind) => kind switch
     {
         ColumnKind.Json => $"CAST({parameter} AS jsonb)",

@@ -76,6 +76,9 @@ public sealed class SqliteSyncStore : SqlSyncStore
     // SQLite's limit is 32766 host parameters; stay well below it.
     internal override int MaxParameters => 30_000;
 
+    // SQLite re-prepares each statement: 100 rows at most in one.
+    internal override int MaxRowsPerStatement => 100;
+
     internal override string Cast(string parameter, ColumnKind kind) => parameter;
 
     internal override string JsonAsText(string column) => column;
