@@ -47,7 +47,7 @@ public sealed class ObjectList
 /// </summary>
 public sealed class ListFilterBranch
 {
-    /// <c>filterBranchType</c>: <c>OR</c>, <c>AND</c>, <c>NOT_ALL</c>, <c>NOT_ANY</c>, or <c>RESTRICTED</c>, <c>UNIFIED_EVENTS</c>, <c>ASSOCIATION</c>; <c>OR</c> when not set.
+    /// <summary><c>filterBranchType</c>: <c>OR</c>, <c>AND</c>, <c>NOT_ALL</c>, <c>NOT_ANY</c>, or <c>RESTRICTED</c>, <c>UNIFIED_EVENTS</c>, <c>ASSOCIATION</c>; <c>OR</c> when not set.</summary>
     public string FilterBranchType { get; init; } = "OR";
     /// <summary>The branches nested under this one.</summary>
     public IList<ListFilterBranch> FilterBranches { get; init; } = [];
@@ -68,7 +68,7 @@ public sealed class ListFilterBranch
 /// <summary>One filter of a branch, e.g. a <c>PROPERTY</c> filter.</summary>
 public sealed class ListFilter
 {
-    /// <c>filterType</c>: what the filter tests, e.g. <c>PROPERTY</c> (the default), <c>ASSOCIATION</c>, <c>FORM_SUBMISSION</c>.
+    /// <summary><c>filterType</c>: what the filter tests, e.g. <c>PROPERTY</c> (the default), <c>ASSOCIATION</c>, <c>FORM_SUBMISSION</c>.</summary>
     public string FilterType { get; init; } = "PROPERTY";
     /// <summary>For a <c>PROPERTY</c> filter, the internal name of the property it tests; otherwise null.</summary>
     public string? Property { get; init; }
@@ -89,9 +89,9 @@ public sealed class ListFilter
 /// </summary>
 public sealed class ListFilterOperation
 {
-    /// <c>operationType</c>: the kind of value tested, one of <see cref="ListOperationTypes"/>.
+    /// <summary><c>operationType</c>: the kind of value tested, one of <see cref="ListOperationTypes"/>.</summary>
     public string OperationType { get; init; } = "";
-    /// <c>operator</c>: the test, one of <see cref="ListFilterOperators"/>.
+    /// <summary><c>operator</c>: the test, one of <see cref="ListFilterOperators"/>.</summary>
     public string Operator { get; init; } = "";
     /// <summary>The one value the operator compares with (as a string, numbers too); null for operators that take a list or none.</summary>
     public string? Value { get; init; }

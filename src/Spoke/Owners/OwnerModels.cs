@@ -19,7 +19,7 @@ public sealed class Owner
 {
     /// <summary>The owner ID: the value to put in <c>hubspot_owner_id</c> (a string, unlike <see cref="UserId"/>).</summary>
     public string Id { get; init; } = "";
-    /// <summary>The user's email address; null for a queue.</summary>
+    /// <summary>The user's email address; null when HubSpot sends none.</summary>
     public string? Email { get; init; }
 
     /// <summary><c>PERSON</c> or <c>QUEUE</c>.</summary>

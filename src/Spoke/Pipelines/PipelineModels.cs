@@ -72,9 +72,9 @@ public sealed class PipelineStage
 /// <summary>A ticket stage's <c>ticketState</c>.</summary>
 public enum PipelineTicketState
 {
-    /// <c>OPEN</c>: tickets in the stage are still being worked on.
+    /// <summary><c>OPEN</c>: tickets in the stage are still being worked on.</summary>
     Open,
-    /// <c>CLOSED</c>: tickets in the stage are resolved.
+    /// <summary><c>CLOSED</c>: tickets in the stage are resolved.</summary>
     Closed,
 }
 
@@ -158,9 +158,9 @@ public sealed class PipelineStagePatch
 /// </summary>
 public sealed class PipelineValidation
 {
-    /// <c>validateReferencesBeforeDelete</c>: refuse to remove stages that any record is in; null for the API family's default.
+    /// <summary><c>validateReferencesBeforeDelete</c>: refuse to remove stages that any record is in; null for the API family's default.</summary>
     public bool? ValidateReferencesBeforeDelete { get; init; }
-    /// <c>validateDealStageUsagesBeforeDelete</c>: for deal pipelines, also check whether deals use the stages; null for the API family's default.
+    /// <summary><c>validateDealStageUsagesBeforeDelete</c>: for deal pipelines, also check whether deals use the stages; null for the API family's default.</summary>
     public bool? ValidateDealStageUsagesBeforeDelete { get; init; }
 
     /// <summary>Refuse when any record uses the stages (both flags on).</summary>

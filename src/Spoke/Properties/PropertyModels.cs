@@ -114,7 +114,7 @@ public sealed class PropertyCreate
     public string? ReferencedObjectType { get; init; }
     /// <summary>The formula of a <see cref="PropertyFieldType.CalculationEquation"/> property; otherwise null.</summary>
     public string? CalculationFormula { get; init; }
-    /// <c>non_sensitive</c> (HubSpot's default, when null), <c>sensitive</c> or <c>highly_sensitive</c>.
+    /// <summary><c>non_sensitive</c> (HubSpot's default, when null), <c>sensitive</c> or <c>highly_sensitive</c>.</summary>
     public string? DataSensitivity { get; init; }
 }
 
