@@ -4,6 +4,8 @@ using Spoke.Errors;
 namespace Spoke.Batching;
 
 /// <summary>One input that succeeded: its position in the input sequence and what HubSpot answered for it.</summary>
+/// <param name="InputIndex">The input's position (from 0) in the sequence you passed.</param>
+/// <param name="Value">What HubSpot answered for the input, e.g. the created or read record.</param>
 public sealed record BatchItem<T>(int InputIndex, T Value);
 
 /// <summary>
@@ -11,8 +13,18 @@ public sealed record BatchItem<T>(int InputIndex, T Value);
 /// you passed; <see cref="InputId"/> the id you gave for it (record id or <c>idProperty</c> value, property name, event
 /// id) or, for a pair of records, the id HubSpot's error named; null when neither is known.
 /// </summary>
+/// <param name="InputIndex">The input's position (from 0) in the sequence you passed.</param>
+/// <param name="InputId">The id you gave for the input or that HubSpot's error named; null when neither is known.</param>
+/// <param name="TraceId">The input's index as text: the <c>objectWriteTraceId</c> Spoke sends with the inputs of operations that
+/// accept one, and HubSpot echoes in results and errors.</param>
 /// <param name="Status">The HTTP status, as <see cref="HubSpotApiException.Status"/>: HubSpot's, or inferred from the error
 /// category for a 207 entry; 0 when no answer arrived (a broken connection, a timeout).</param>
+/// <param name="Category">HubSpot's <c>category</c>, e.g. <c>VALIDATION_ERROR</c> or <c>OBJECT_NOT_FOUND</c>; null when none was sent.</param>
+/// <param name="SubCategory">HubSpot's finer <c>subCategory</c>; null when none was sent.</param>
+/// <param name="Message">HubSpot's message for the input, or Spoke's when no answer arrived.</param>
+/// <param name="CorrelationId">HubSpot's <c>correlationId</c> of the request, for HubSpot support; null when none was sent.</param>
+/// <param name="Context">HubSpot's <c>context</c> map for the input (e.g. <c>ids</c>, <c>propertyName</c>); empty when none.</param>
+/// <param name="Errors">HubSpot's per-field details (<c>errors[]</c>); empty when none.</param>
 public sealed record BatchItemError(
     int InputIndex,
     string? InputId,

@@ -30,7 +30,12 @@ internal static class BatchRunner
     /// after retries, a broken connection, an attempt timeout) fails its own inputs only, each marked
     /// <see cref="BatchItemError.ChunkFailed"/>. Authentication failures and cancellation are thrown: no chunk could succeed.
     /// </summary>
+    /// <param name="count">How many inputs there are; they are passed on by index, 0 to <paramref name="count"/> − 1.</param>
+    /// <param name="chunkSize">Inputs per request, e.g. <see cref="MaxInputs"/>.</param>
+    /// <param name="maxConcurrency">How many chunks may be in flight at once.</param>
     /// <param name="inputId">The id an input is known by (for whole-chunk failures); null when it has none.</param>
+    /// <param name="sendChunk">Sends one chunk (the indexes of its inputs) and maps HubSpot's answer to per-input outcomes.</param>
+    /// <param name="cancellationToken">Cancels the chunks not yet sent and those in flight; cancellation is thrown.</param>
     public static async Task<BatchResult<T>> RunAsync<T>(int count, int chunkSize, int maxConcurrency, Func<int, string?> inputId,
         Func<IReadOnlyList<int>, CancellationToken, Task<BatchChunkOutcome<T>>> sendChunk, CancellationToken cancellationToken)
     {

@@ -4,6 +4,11 @@ using System.Text.Json;
 namespace Spoke.Errors;
 
 /// <summary>One entry of an error's <c>errors[]</c>: what was wrong with which input.</summary>
+/// <param name="Message">What was wrong, in HubSpot's words.</param>
+/// <param name="Code">HubSpot's <c>code</c>, e.g. <c>PROPERTY_DOESNT_EXIST</c> or <c>INVALID_EMAIL</c>; null when none was sent.</param>
+/// <param name="In">HubSpot's <c>in</c>: where the problem is, e.g. the property name; null when none was sent.</param>
+/// <param name="SubCategory">HubSpot's <c>subCategory</c> of this entry; null when none was sent.</param>
+/// <param name="Context">HubSpot's <c>context</c> map of this entry (e.g. <c>requiredGranularScopes</c>); empty when none.</param>
 public sealed record HubSpotErrorDetail(string Message, string? Code, string? In, string? SubCategory,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Context);
 
@@ -27,6 +32,13 @@ public class HubSpotApiException : Exception
     /// construct one in tests of code that handles them.
     /// </summary>
     /// <param name="status">The HTTP status HubSpot answered; 0 when no answer came back.</param>
+    /// <param name="message">HubSpot's <c>message</c>, or what went wrong when there was no answer.</param>
+    /// <param name="category">HubSpot's <c>category</c>, e.g. <c>VALIDATION_ERROR</c>; null when none was sent.</param>
+    /// <param name="subCategory">HubSpot's <c>subCategory</c>; null when none was sent.</param>
+    /// <param name="correlationId">HubSpot's <c>correlationId</c>; null when none was sent.</param>
+    /// <param name="errors">HubSpot's <c>errors[]</c>; null for none.</param>
+    /// <param name="context">HubSpot's <c>context</c> map; null for none.</param>
+    /// <param name="inner">The exception that caused this one, e.g. the <see cref="HttpRequestException"/> of a broken connection; null for none.</param>
     public HubSpotApiException(int status, string message, string? category = null, string? subCategory = null,
         string? correlationId = null, IReadOnlyList<HubSpotErrorDetail>? errors = null,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? context = null, Exception? inner = null)
@@ -87,6 +99,9 @@ public class HubSpotApiException : Exception
     /// Builds the right exception from a non-success answer; non-JSON and empty bodies are handled (the message says
     /// which, and the correlation id then comes from the <c>X-HubSpot-Correlation-Id</c> header).
     /// </summary>
+    /// <param name="status">The answer's HTTP status.</param>
+    /// <param name="body">The answer's body as text; null or empty when it had none.</param>
+    /// <param name="retryAfter">The answer's <c>Retry-After</c>, carried by a <see cref="HubSpotRateLimitException"/>; null when absent.</param>
     /// <param name="limits">The rate-limit headers of the answer, carried by a <see cref="HubSpotRateLimitException"/>.</param>
     /// <param name="headerCorrelationId">The answer's <c>X-HubSpot-Correlation-Id</c>, used when the body has none.</param>
     public static HubSpotApiException FromResponse(HttpStatusCode status, string? body, TimeSpan? retryAfter,
@@ -128,6 +143,11 @@ public sealed class HubSpotRateLimitException(string message, string? policyName
 /// <see cref="Interval"/> (<c>X-HubSpot-RateLimit-Max</c>, <c>-Remaining</c>, <c>-Interval-Milliseconds</c>), and the
 /// daily budget (<c>X-HubSpot-RateLimit-Daily</c>, <c>-Daily-Remaining</c>). Null where the answer did not say.
 /// </summary>
+/// <param name="Max">Requests allowed per rolling window (<c>X-HubSpot-RateLimit-Max</c>).</param>
+/// <param name="Remaining">Requests left in the current window (<c>X-HubSpot-RateLimit-Remaining</c>).</param>
+/// <param name="Interval">The window's length (<c>X-HubSpot-RateLimit-Interval-Milliseconds</c>), e.g. 10 seconds.</param>
+/// <param name="DailyMax">Requests allowed per day (<c>X-HubSpot-RateLimit-Daily</c>).</param>
+/// <param name="DailyRemaining">Requests left today (<c>X-HubSpot-RateLimit-Daily-Remaining</c>).</param>
 public sealed record HubSpotRateLimitInfo(long? Max, long? Remaining, TimeSpan? Interval, long? DailyMax, long? DailyRemaining)
 {
     /// <summary>An answer that carried no rate-limit headers.</summary>

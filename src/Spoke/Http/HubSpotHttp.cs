@@ -74,7 +74,11 @@ internal sealed class HubSpotHttp
     public Task SendAsync<TBody>(HubSpotOperation operation, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken cancellationToken) =>
         SendCoreAsync<object>(operation, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), null, cancellationToken);
 
+    /// <param name="operation">What the call is: its method, its path template (named in traces and logs) and whether it may be retried.</param>
+    /// <param name="path">The path and query actually sent, relative to the base address.</param>
     /// <param name="body">The request body, serialized once so every attempt re-sends the same bytes.</param>
+    /// <param name="responseType">How to read the answer's body; null when the answer has none worth reading.</param>
+    /// <param name="cancellationToken">Cancels the call, including waits for the rate-limit gate and between retries.</param>
     private async Task<TResponse?> SendCoreAsync<TResponse>(HubSpotOperation operation, string path, byte[]? body,
         JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
     {

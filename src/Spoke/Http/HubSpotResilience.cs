@@ -31,7 +31,10 @@ internal static class HubSpotResilience
 
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+    /// <param name="options">The timeouts and retry settings of the client.</param>
+    /// <param name="breaker">The circuit breaker of the budget, shared by every client of it.</param>
     /// <param name="gated">A rate-limit gate paces the attempts: it, not the retry delay, waits out a 429 without <c>Retry-After</c>.</param>
+    /// <param name="logger">Where each retry is logged.</param>
     public static ResiliencePipeline Build(HubSpotClientOptions options, ResiliencePipeline breaker, bool gated, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider, Name = "Spoke.HubSpot" };

@@ -112,7 +112,7 @@ public class CrmObjectsClient<[DynamicallyAccessedMembers(HubSpotMapper.MappedMe
         }, cancellationToken);
     }
 
-    /// <summary>Creates any number of records from <paramref name="values"/> (see <see cref="CrmObjectsClient.BatchCreateAsync"/>).</summary>
+    /// <summary>Creates any number of records from <paramref name="values"/> (see <see cref="CrmObjectsClient.BatchCreateAsync(IEnumerable{PropertyBag}, CancellationToken)"/>).</summary>
     public virtual async Task<BatchResult<T>> BatchCreateAsync(IEnumerable<T> values, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);

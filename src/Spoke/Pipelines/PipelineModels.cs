@@ -6,13 +6,21 @@ namespace Spoke.Pipelines;
 /// <summary>A deal, ticket or custom-object pipeline (docs/hubspot-api.md §3.5).</summary>
 public sealed class Pipeline
 {
+    /// <summary>The pipeline's ID: the value deals hold in <c>pipeline</c> and tickets in <c>hs_pipeline</c> (<c>default</c> for HubSpot's default deal pipeline, <c>0</c> for tickets).</summary>
     public string Id { get; init; } = "";
+    /// <summary>The name HubSpot shows.</summary>
     public string Label { get; init; } = "";
+    /// <summary>Position among the type's pipelines, lowest first.</summary>
     public int DisplayOrder { get; init; }
+    /// <summary>The pipeline's stages, in display order.</summary>
     public IReadOnlyList<PipelineStage> Stages { get; init; } = [];
+    /// <summary>When the pipeline was created; null when HubSpot gives none.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
+    /// <summary>When the pipeline last changed; null when HubSpot gives none.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
+    /// <summary>True when the pipeline is archived.</summary>
     public bool Archived { get; init; }
+    /// <summary>When it was archived; null while it is live.</summary>
     public DateTimeOffset? ArchivedAt { get; init; }
 }
 
@@ -22,13 +30,21 @@ public sealed class Pipeline
 /// </summary>
 public sealed class PipelineStage
 {
+    /// <summary>The stage's ID: the value deals hold in <c>dealstage</c> and tickets in <c>hs_pipeline_stage</c>.</summary>
     public string Id { get; init; } = "";
+    /// <summary>The name HubSpot shows; unique within the pipeline.</summary>
     public string Label { get; init; } = "";
+    /// <summary>Position within the pipeline, lowest first.</summary>
     public int DisplayOrder { get; init; }
+    /// <summary>HubSpot's <c>metadata</c>, every value a string: <c>probability</c> and <c>isClosed</c> on deal stages, <c>ticketState</c> on ticket stages.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    /// <summary>When the stage was created; null when HubSpot gives none.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
+    /// <summary>When the stage last changed; null when HubSpot gives none.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
+    /// <summary>True when the stage is archived.</summary>
     public bool Archived { get; init; }
+    /// <summary>When it was archived; null while it is live.</summary>
     public DateTimeOffset? ArchivedAt { get; init; }
 
     /// <summary><c>CRM_PERMISSIONS_ENFORCEMENT</c>, <c>READ_ONLY</c> or <c>INTERNAL_ONLY</c>.</summary>
@@ -56,15 +72,20 @@ public sealed class PipelineStage
 /// <summary>A ticket stage's <c>ticketState</c>.</summary>
 public enum PipelineTicketState
 {
+    /// <summary><c>OPEN</c>: tickets in the stage are still being worked on.</summary>
     Open,
+    /// <summary><c>CLOSED</c>: tickets in the stage are resolved.</summary>
     Closed,
 }
 
 /// <summary>A new or replacing pipeline, stages included.</summary>
 public sealed class PipelineInput
 {
+    /// <summary>The name HubSpot shows.</summary>
     public required string Label { get; init; }
+    /// <summary>Position among the type's pipelines, lowest first.</summary>
     public required int DisplayOrder { get; init; }
+    /// <summary>All the pipeline's stages (up to 100 for deals, tickets and custom objects); a replace removes the stages left out.</summary>
     public required IList<PipelineStageInput> Stages { get; init; }
 
     /// <summary>Your own id for a new pipeline; HubSpot assigns one when null.</summary>
@@ -74,8 +95,11 @@ public sealed class PipelineInput
 /// <summary>A new or replacing stage.</summary>
 public sealed class PipelineStageInput
 {
+    /// <summary>The name HubSpot shows; unique within the pipeline.</summary>
     public required string Label { get; init; }
+    /// <summary>Position within the pipeline, lowest first.</summary>
     public required int DisplayOrder { get; init; }
+    /// <summary>HubSpot's <c>metadata</c>: deal stages need <c>probability</c> (see <see cref="DealStage"/>), ticket stages may have <c>ticketState</c> (see <see cref="TicketStage"/>).</summary>
     public IDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Your own id for a new stage; HubSpot assigns one when null.</summary>
@@ -107,17 +131,24 @@ public sealed class PipelineStageInput
 /// <summary>Changes to a pipeline; <see cref="Archived"/> false restores an archived one.</summary>
 public sealed class PipelinePatch
 {
+    /// <summary>The new name; null keeps it.</summary>
     public string? Label { get; init; }
+    /// <summary>The new position among the type's pipelines; null keeps it.</summary>
     public int? DisplayOrder { get; init; }
+    /// <summary>False restores an archived pipeline; null keeps it as it is.</summary>
     public bool? Archived { get; init; }
 }
 
 /// <summary>Changes to a stage; what is left null stays as it is.</summary>
 public sealed class PipelineStagePatch
 {
+    /// <summary>The new name, unique within the pipeline.</summary>
     public string? Label { get; init; }
+    /// <summary>The new position within the pipeline.</summary>
     public int? DisplayOrder { get; init; }
+    /// <summary>The new <c>metadata</c>; deal stages must keep <c>probability</c>.</summary>
     public IDictionary<string, string>? Metadata { get; init; }
+    /// <summary>False restores an archived stage.</summary>
     public bool? Archived { get; init; }
 }
 
@@ -127,7 +158,9 @@ public sealed class PipelineStagePatch
 /// </summary>
 public sealed class PipelineValidation
 {
+    /// <summary><c>validateReferencesBeforeDelete</c>: refuse to remove stages that any record is in; null for the API family's default.</summary>
     public bool? ValidateReferencesBeforeDelete { get; init; }
+    /// <summary><c>validateDealStageUsagesBeforeDelete</c>: for deal pipelines, also check whether deals use the stages; null for the API family's default.</summary>
     public bool? ValidateDealStageUsagesBeforeDelete { get; init; }
 
     /// <summary>Refuse when any record uses the stages (both flags on).</summary>

@@ -64,9 +64,11 @@ public class PipelinesClient
                ?? pipelines.Where(p => !p.Archived).OrderBy(p => p.DisplayOrder).FirstOrDefault();
     }
 
+    /// <summary>One pipeline with its stages; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
     public virtual Task<Pipeline> GetAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default) =>
         _http.SendAsync(HubSpotOperation.Get(Root(objectType), "{pipelineId}"), One(objectType, pipelineId), Json.Pipeline, cancellationToken);
 
+    /// <summary>Creates a pipeline with its stages and returns it with the IDs HubSpot assigned.</summary>
     public virtual Task<Pipeline> CreateAsync(string objectType, PipelineInput pipeline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
@@ -81,6 +83,7 @@ public class PipelinesClient
         return _http.SendAsync(HubSpotOperation.Put(Root(objectType), "{pipelineId}"), One(objectType, pipelineId) + (validation?.Query() ?? ""), pipeline, Json.PipelineInput, Json.Pipeline, cancellationToken);
     }
 
+    /// <summary>Changes a pipeline's label, display order or archived state (only what <paramref name="patch"/> sets); its stages stay as they are.</summary>
     public virtual Task<Pipeline> UpdateAsync(string objectType, string pipelineId, PipelinePatch patch, PipelineValidation? validation = null,
         CancellationToken cancellationToken = default)
     {
@@ -95,6 +98,7 @@ public class PipelinesClient
     public virtual Task DeleteAsync(string objectType, string pipelineId, PipelineValidation? validation = null, CancellationToken cancellationToken = default) =>
         _http.SendAsync(HubSpotOperation.Delete(Root(objectType), "{pipelineId}"), One(objectType, pipelineId) + (validation?.Query() ?? ""), cancellationToken);
 
+    /// <summary>The stages of a pipeline (HubSpot doesn't page these).</summary>
     public virtual AsyncPageable<PipelineStage> ListStagesAsync(string objectType, string pipelineId, CancellationToken cancellationToken = default)
         => AsyncPageable<PipelineStage>.SinglePage(ct => ReadListStagesAsync(objectType, pipelineId, ct), cancellationToken);
 
@@ -104,15 +108,18 @@ public class PipelinesClient
         return dto.Results;
     }
 
+    /// <summary>One stage; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
     public virtual Task<PipelineStage> GetStageAsync(string objectType, string pipelineId, string stageId, CancellationToken cancellationToken = default) =>
         _http.SendAsync(HubSpotOperation.Get(Root(objectType), StageTemplate), Stage(objectType, pipelineId, stageId), Json.PipelineStage, cancellationToken);
 
+    /// <summary>Adds a stage to a pipeline and returns it with the ID HubSpot assigned.</summary>
     public virtual Task<PipelineStage> CreateStageAsync(string objectType, string pipelineId, PipelineStageInput stage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stage);
         return _http.SendAsync(HubSpotOperation.Create(Root(objectType), "{pipelineId}/stages"), $"{One(objectType, pipelineId)}/stages", stage, Json.PipelineStageInput, Json.PipelineStage, cancellationToken);
     }
 
+    /// <summary>Replaces a stage's label, display order and metadata.</summary>
     public virtual Task<PipelineStage> ReplaceStageAsync(string objectType, string pipelineId, string stageId, PipelineStageInput stage,
         CancellationToken cancellationToken = default)
     {
@@ -120,6 +127,7 @@ public class PipelinesClient
         return _http.SendAsync(HubSpotOperation.Put(Root(objectType), StageTemplate), Stage(objectType, pipelineId, stageId), stage, Json.PipelineStageInput, Json.PipelineStage, cancellationToken);
     }
 
+    /// <summary>Changes a stage (only what <paramref name="patch"/> sets); archiving it is subject to <paramref name="validation"/>.</summary>
     public virtual Task<PipelineStage> UpdateStageAsync(string objectType, string pipelineId, string stageId, PipelineStagePatch patch,
         PipelineValidation? validation = null, CancellationToken cancellationToken = default)
     {

@@ -61,12 +61,14 @@ public class PropertiesClient
             Json.PropertyDefinition, cancellationToken);
     }
 
+    /// <summary>Creates a property on the type and returns it as HubSpot stored it.</summary>
     public virtual Task<PropertyDefinition> CreateAsync(string objectType, PropertyCreate property, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(property);
         return _http.SendAsync(HubSpotOperation.Create(Root(objectType)), Root(objectType), property, Json.PropertyCreate, Json.PropertyDefinition, cancellationToken);
     }
 
+    /// <summary>Changes a property's definition (only what <paramref name="update"/> sets) and returns it; a missing one is a 404.</summary>
     public virtual Task<PropertyDefinition> UpdateAsync(string objectType, string propertyName, PropertyUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
@@ -156,6 +158,7 @@ public class PropertiesClient
         return names;
     }
 
+    /// <summary>Every property group of the type (HubSpot doesn't page these).</summary>
     public virtual AsyncPageable<PropertyGroup> ListGroupsAsync(string objectType, CancellationToken cancellationToken = default)
         => AsyncPageable<PropertyGroup>.SinglePage(ct => ReadListGroupsAsync(objectType, ct), cancellationToken);
 
@@ -165,12 +168,14 @@ public class PropertiesClient
         return dto.Results;
     }
 
+    /// <summary>One property group; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
     public virtual Task<PropertyGroup> GetGroupAsync(string objectType, string groupName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
         return _http.SendAsync(HubSpotOperation.Get(Root(objectType), "groups/{groupName}"), $"{Root(objectType)}/groups/{Seg(groupName)}", Json.PropertyGroup, cancellationToken);
     }
 
+    /// <summary>Creates a property group (its name, label and display order; <see cref="PropertyGroup.Archived"/> is ignored) and returns it.</summary>
     public virtual Task<PropertyGroup> CreateGroupAsync(string objectType, PropertyGroup group, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(group);

@@ -37,6 +37,10 @@ internal sealed class RateLimitGate
     private DateTimeOffset? _dailyFigureAt;
     private DateTimeOffset _lastStamp = DateTimeOffset.MinValue;
 
+    /// <param name="key">The budget key (never a token).</param>
+    /// <param name="burstLimit">Requests per burst window until HubSpot's headers say otherwise (the tier's default or the configured one).</param>
+    /// <param name="dailyReserve">Share (0..1) of the daily budget left to other apps: at or below it, calls fail fast.</param>
+    /// <param name="time">The clock every window and wait uses.</param>
     /// <param name="searchPaced">Searches keep to <see cref="SearchPerSecond"/> from the start; false: only once a search got a
     /// <c>SECONDLY</c> 429.</param>
     public RateLimitGate(string key, int burstLimit, double dailyReserve, TimeProvider time, bool searchPaced = true)

@@ -35,9 +35,11 @@ public class SchemasClient
         return dto.Results;
     }
 
+    /// <summary>One schema, with its properties and associations; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
     public virtual Task<ObjectSchema> GetAsync(string objectType, CancellationToken cancellationToken = default) =>
         _http.SendAsync(HubSpotOperation.Get(Root, "{objectType}"), One(objectType), Json.ObjectSchema, cancellationToken);
 
+    /// <summary>Creates a custom object type (HubSpot Enterprise only) and returns it, with its new <see cref="ObjectSchema.ObjectTypeId"/>.</summary>
     public virtual Task<ObjectSchema> CreateAsync(ObjectSchemaCreate schema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schema);

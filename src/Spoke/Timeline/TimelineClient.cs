@@ -43,6 +43,7 @@ public class TimelineClient
 
     private string Events => _http.Options.TimelineEventsPrefix();
 
+    /// <summary>Every event template of the app (HubSpot doesn't page these); needs the developer API key.</summary>
     public virtual AsyncPageable<TimelineEventTemplate> ListTemplatesAsync(long appId, CancellationToken cancellationToken = default)
         => AsyncPageable<TimelineEventTemplate>.SinglePage(ct => ReadListTemplatesAsync(appId, ct), cancellationToken);
 
@@ -52,15 +53,18 @@ public class TimelineClient
         return dto.Results;
     }
 
+    /// <summary>One event template of the app, with its tokens; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
     public virtual Task<TimelineEventTemplate> GetTemplateAsync(long appId, string templateId, CancellationToken cancellationToken = default) =>
         App.SendAsync(HubSpotOperation.Get(TemplatesRoute, "{templateId}"), Template(appId, templateId), Json.TimelineEventTemplate, cancellationToken);
 
+    /// <summary>Creates an event template of the app (up to 750 per app) and returns it with its new ID.</summary>
     public virtual Task<TimelineEventTemplate> CreateTemplateAsync(long appId, TimelineEventTemplateCreate template, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(template);
         return App.SendAsync(HubSpotOperation.Create(TemplatesRoute), Templates(appId), template, Json.TimelineEventTemplateCreate, Json.TimelineEventTemplate, cancellationToken);
     }
 
+    /// <summary>Replaces a template's name and header and detail templates (and its tokens, when given) and returns it.</summary>
     public virtual Task<TimelineEventTemplate> UpdateTemplateAsync(long appId, string templateId, TimelineEventTemplateUpdate update,
         CancellationToken cancellationToken = default)
     {
@@ -72,15 +76,18 @@ public class TimelineClient
         return App.SendAsync(HubSpotOperation.Put(TemplatesRoute, "{templateId}"), Template(appId, templateId), body, Json.TemplateUpdateDto, Json.TimelineEventTemplate, cancellationToken);
     }
 
+    /// <summary>Deletes an event template; HubSpot also removes its events from timelines, and this can't be undone.</summary>
     public virtual Task DeleteTemplateAsync(long appId, string templateId, CancellationToken cancellationToken = default) =>
         App.SendAsync(HubSpotOperation.Delete(TemplatesRoute, "{templateId}"), Template(appId, templateId), cancellationToken);
 
+    /// <summary>Adds a token to an event template and returns it.</summary>
     public virtual Task<TimelineToken> CreateTokenAsync(long appId, string templateId, TimelineToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
         return App.SendAsync(HubSpotOperation.Create(TemplatesRoute, "{templateId}/tokens"), $"{Template(appId, templateId)}/tokens", token, Json.TimelineToken, Json.TimelineToken, cancellationToken);
     }
 
+    /// <summary>Changes a token's label, options and property; its name and type stay.</summary>
     public virtual Task<TimelineToken> UpdateTokenAsync(long appId, string templateId, string tokenName, TimelineTokenUpdate update,
         CancellationToken cancellationToken = default)
     {
@@ -89,6 +96,7 @@ public class TimelineClient
         return App.SendAsync(HubSpotOperation.Put(TemplatesRoute, "{templateId}/tokens/{tokenName}"), $"{Template(appId, templateId)}/tokens/{Seg(tokenName)}", update, Json.TimelineTokenUpdate, Json.TimelineToken, cancellationToken);
     }
 
+    /// <summary>Removes a token from an event template.</summary>
     public virtual Task DeleteTokenAsync(long appId, string templateId, string tokenName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tokenName);
@@ -131,6 +139,7 @@ public class TimelineClient
         }, cancellationToken);
     }
 
+    /// <summary>One event by its template and its ID; a missing one throws <see cref="Errors.HubSpotApiException"/> with status 404.</summary>
     public virtual Task<TimelineEventResult> GetEventAsync(string eventTemplateId, string eventId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventTemplateId);
