@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Spoke.Cli.Emulator;
+using Spoke.Cli.Sync;
 using Spoke.Cli.Webhooks;
 
 var root = new RootCommand("spoke: the .NET toolkit for HubSpot CRM integrations");
+root.Subcommands.Add(SyncCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(WebhooksCommand.Create());
 // The commands stop their hosts on the cancellation token (Kestrel waits up to 5 s for requests in flight), which

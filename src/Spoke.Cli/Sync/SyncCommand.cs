@@ -1,0 +1,107 @@
+using System.CommandLine;
+using Spoke.Cli.Emulator;
+using Spoke.Cli.Hosting;
+using Spoke.Emulator;
+using Spoke.Errors;
+using Spoke.Sync.Engine;
+using Spoke.Sync.Store;
+
+namespace Spoke.Cli.Sync;
+
+/// <summary>
+/// <c>spoke sync</c>: mirrors a portal into SQLite or PostgreSQL. Without credentials it syncs the embedded emulator's
+/// demo portal, so the first run shows what it does with nothing set up.
+/// </summary>
+internal static class SyncCommand
+{
+    /// <summary>Exit codes a scheduler can act on.</summary>
+    internal static class ExitCodes
+    {
+        public const int Succeeded = 0;
+        public const int SomeTypesFailed = 1;
+        public const int BadInput = 2;
+        public const int Unauthorized = 3;
+        public const int Cancelled = 130;
+    }
+
+    public static Command Create()
+    {
+        var connection = new SyncConnectionOptions();
+        var objects = new Option<string[]>("--objects")
+        {
+            Description = "Object types to mirror, comma-separated (default: every standard CRM type the token can read and every custom object)",
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "contacts,companies,…",
+        };
+        var properties = new Option<string[]>("--properties")
+        {
+            Description = "Properties to mirror for a type, repeatable (default: all)",
+            HelpName = "TYPE=a,b,c",
+        };
+        var full = new Option<bool>("--full") { Description = "Forget every checkpoint and run a fresh full pass" };
+        var seedSize = new Option<int>("--seed-size") { Description = "Contacts in the embedded demo portal (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 200 };
+        properties.Validators.Add(r =>
+        {
+            foreach (var value in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                var eq = value.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || eq == value.Length - 1)
+                {
+                    r.AddError($"--properties \"{value}\": write TYPE=a,b,c, e.g. --properties contacts=email,firstname.");
+                }
+            }
+        });
+
+        var command = new Command("sync", "Mirror a HubSpot portal into SQLite or PostgreSQL: records, associations, deletes, merges, properties and pipelines")
+        {
+            objects, properties, full, seedSize,
+        };
+        connection.AddTo(command);
+        command.Subcommands.Add(SyncStatusCommand.Create());
+        command.SetAction(async (parse, commandToken) =>
+        {
+            using var signals = new ShutdownSignals(commandToken);
+            var cancellationToken = signals.Token;
+            if (!connection.TryParseDatabase(parse, out var database, out var error))
+            {
+                Console.Error.WriteLine(error);
+                return ExitCodes.BadInput;
+            }
+
+            var options = new SyncOptions { Full = parse.GetValue(full) };
+            foreach (var type in (parse.GetValue(objects) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                options.ObjectTypes.Add(type);
+            }
+
+            foreach (var value in parse.GetValue(properties) ?? [])
+            {
+                var eq = value.IndexOf('=', StringComparison.Ordinal);
+                options.Properties[value[..eq].Trim()] = [.. value[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+            }
+
+            await using var target = await connection.ConnectAsync(parse, parse.GetValue(seedSize), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(target.Banner(database!));
+            await using var store = await database!.OpenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var engine = new SyncEngine(target.Client, store, options);
+            using var output = new SyncOutput(Console.Out, interactive: !Console.IsOutputRedirected);
+            try
+            {
+                var run = await output.RunAsync(progress => engine.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
+                output.Summary(run);
+                return run.Succeeded ? ExitCodes.Succeeded : ExitCodes.SomeTypesFailed;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("Sync stopped; the next run resumes from the last committed page.");
+                return ExitCodes.Cancelled;
+            }
+            catch (HubSpotApiException e) when (e.Status == 401)
+            {
+                Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                return ExitCodes.Unauthorized;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Spoke.Cli.Emulator;
+using Spoke.Emulator;
+using Spoke.Sync.Store;
+
+namespace Spoke.Cli.Sync;
+
+/// <summary>The options every <c>spoke sync</c> command shares: which portal (token, base URL) and which database.</summary>
+internal sealed class SyncConnectionOptions
+{
+    public const string DefaultDatabase = "sqlite:spoke.db";
+
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = "A private-app access token (default: HUBSPOT_ACCESS_TOKEN, or HubSpot__AccessToken). Without one, the embedded emulator's demo portal is synced",
+    };
+
+    public Option<Uri?> BaseUrl { get; } = new("--base-url")
+    {
+        Description = "Any HubSpot-compatible endpoint, e.g. a running `spoke emulator` at http://127.0.0.1:8080 (default: https://api.hubapi.com)",
+    };
+
+    public Option<string> Database { get; } = new("--database")
+    {
+        Description = "Where the mirror lives",
+        HelpName = "sqlite:PATH|postgres:CONNECTION_STRING",
+        DefaultValueFactory = _ => DefaultDatabase,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Token);
+        command.Options.Add(BaseUrl);
+        command.Options.Add(Database);
+    }
+
+    public bool TryParseDatabase(ParseResult parse, out SyncDatabase? database, out string? error)
+    {
+        try
+        {
+            database = SyncDatabase.Parse(parse.GetValue(Database) ?? DefaultDatabase);
+            error = null;
+            return true;
+        }
+        catch (FormatException e)
+        {
+            database = null;
+            error = $"--database: {e.Message}";
+            return false;
+        }
+    }
+
+    /// <summary>The token from --token, then HUBSPOT_ACCESS_TOKEN, then the HubSpot configuration section's environment form.</summary>
+    public string? ResolveToken(ParseResult parse) =>
+        new[] { parse.GetValue(Token), Environment.GetEnvironmentVariable("HUBSPOT_ACCESS_TOKEN"), Environment.GetEnvironmentVariable("HubSpot__AccessToken") }
+            .FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
+
+    public async Task<SyncTarget> ConnectAsync(ParseResult parse, int seedSize, CancellationToken cancellationToken)
+    {
+        var token = ResolveToken(parse);
+        var baseUrl = parse.GetValue(BaseUrl) ?? (Environment.GetEnvironmentVariable("HubSpot__BaseUri") is { Length: > 0 } b ? new Uri(b) : null);
+        if (token is not null)
+        {
+            var options = new HubSpotClientOptions { AccessToken = token };
+            if (baseUrl is not null)
+            {
+                options.BaseUri = baseUrl;
+            }
+
+            return new SyncTarget(new HubSpotClient(options), null, baseUrl);
+        }
+
+        // No credentials: the embedded emulator, seeded with the demo portal, on a free loopback port.
+        var emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions
+        {
+            Port = 0,
+            Seed = SeedKind.Demo,
+            SeedSize = seedSize,
+            ConfigureLogging = EmulatorLogging.ErrorsToStderr,
+        }, cancellationToken).ConfigureAwait(false);
+        var client = new HubSpotClient(new HubSpotClientOptions { BaseUri = emulator.BaseUri, AccessToken = emulator.Token });
+        return new SyncTarget(client, emulator, emulator.BaseUri);
+    }
+}
+
+/// <summary>The portal a command talks to, and the embedded emulator serving it when there were no credentials.</summary>
+internal sealed class SyncTarget(HubSpotClient client, HubSpotEmulator? emulator, Uri? baseUrl) : IAsyncDisposable
+{
+    public HubSpotClient Client { get; } = client;
+
+    public HubSpotEmulator? Emulator { get; } = emulator;
+
+    public string Banner(SyncDatabase database) => Emulator is not null
+        ? $"No HubSpot credentials: syncing the embedded emulator's demo portal into {database}. To sync your portal, set HUBSPOT_ACCESS_TOKEN (or pass --token)."
+        : $"Syncing the portal of the given token{(baseUrl is null ? "" : $" at {baseUrl}")} into {database}.";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Spectre.Console;
+using Spoke.Sync.Engine;
+
+namespace Spoke.Cli.Sync;
+
+/// <summary>
+/// What <c>spoke sync</c> prints: live progress per object type on a terminal (Spectre.Console), a line per event when
+/// output is redirected, and a summary table at the end. Counts HubSpot's 429s through the client's meter.
+/// </summary>
+internal sealed class SyncOutput(TextWriter plain, bool interactive) : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private long _requests;
+    private long _rateLimited;
+
+    public async Task<SyncRunResult> RunAsync(Func<IProgress<SyncProgress>, Task<SyncRunResult>> run)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "Spoke" && instrument.Name is "spoke.hubspot.requests" or "spoke.hubspot.rate_limited")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "spoke.hubspot.rate_limited")
+            {
+                Interlocked.Add(ref _rateLimited, value);
+            }
+            else
+            {
+                Interlocked.Add(ref _requests, value);
+            }
+        });
+        _listener.Start();
+
+        if (!interactive)
+        {
+            return await run(new PlainProgress(plain)).ConfigureAwait(false);
+        }
+
+        SyncRunResult? result = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var live = new LiveProgress(context);
+                result = await run(live).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        return result!;
+    }
+
+    public void Summary(SyncRunResult run)
+    {
+        var table = new Table().Title($"Portal {run.PortalId} · {run.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s · {Interlocked.Read(ref _requests):N0} HTTP requests · {Interlocked.Read(ref _rateLimited):N0} × 429");
+        foreach (var column in Columns)
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var t in run.Types)
+        {
+            table.AddRow(
+                Markup.Escape(t.ObjectType), t.Mode, N(t.Records), N(t.Associations), N(t.Deletes), N(t.Merges), N(t.ApiCalls),
+                $"{t.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
+                Markup.Escape(t.Error is not null ? "failed: " + t.Error : t.SkippedReason is not null ? "skipped: " + t.SkippedReason : ""));
+        }
+
+        if (interactive)
+        {
+            AnsiConsole.Write(table);
+        }
+        else
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(plain), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+            console.Profile.Width = 160;
+            console.Write(table);
+        }
+    }
+
+    private static readonly string[] Columns = ["type", "mode", "records", "associations", "deletes", "merges", "API calls", "duration", "note"];
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    public void Dispose() => _listener.Dispose();
+
+    private sealed class PlainProgress(TextWriter output) : IProgress<SyncProgress>
+    {
+        private readonly Dictionary<string, (string Phase, long Records)> _last = [];
+
+        public void Report(SyncProgress value)
+        {
+            // A line when a type changes phase or finishes, and every 1,000 records in between.
+            var changed = !_last.TryGetValue(value.ObjectType, out var last) || last.Phase != value.Phase || value.Records / 1000 != last.Records / 1000;
+            _last[value.ObjectType] = (value.Phase, value.Records);
+            if (changed)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.ObjectType}: {value.Phase}, {value.Records:N0} records, {value.ApiCalls:N0} API calls"));
+            }
+        }
+    }
+
+    private sealed class LiveProgress(ProgressContext context) : IProgress<SyncProgress>
+    {
+        private readonly Dictionary<string, ProgressTask> _tasks = [];
+
+        public void Report(SyncProgress value)
+        {
+            if (!_tasks.TryGetValue(value.ObjectType, out var task))
+            {
+                task = context.AddTask(value.ObjectType, autoStart: true, maxValue: 1);
+                task.IsIndeterminate = true;
+                _tasks[value.ObjectType] = task;
+            }
+
+            task.Description = string.Create(CultureInfo.InvariantCulture, $"{Markup.Escape(value.ObjectType),-12} {value.Phase,-11} {value.Records,10:N0} records {value.ApiCalls,7:N0} calls");
+            if (value.Phase == "done")
+            {
+                task.IsIndeterminate = false;
+                task.Value = task.MaxValue;
+                task.StopTask();
+            }
+        }
+    }
+}
