@@ -194,6 +194,33 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
     }
 
     [Fact]
+    public void EveryValueIsDatedWithinTheSeedsHistoryIncludingTheValuesAssociationsCalculate()
+    {
+        using var _ = Portal.Read();
+        // The clock says 09:30; the seed's day starts at midnight, and every value (num_associated_contacts and
+        // associatedcompanyid too) carries the time of the record it was written with, so a resume on another day
+        // writes what an uninterrupted seed would have.
+        var midnight = new DateTimeOffset(Portal.Now.UtcDateTime.Date, TimeSpan.Zero);
+        var calculated = 0;
+        foreach (var typeName in SeededTypes)
+        {
+            foreach (var record in Live(typeName))
+            {
+                foreach (var (name, value) in record.Properties)
+                {
+                    for (var v = value; v is not null; v = v.Previous)
+                    {
+                        Assert.True(v.Timestamp <= midnight, $"{typeName} {record.Id} {name} is dated {v.Timestamp:O}");
+                        calculated += name is "num_associated_contacts" or "associatedcompanyid" ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        Assert.True(calculated >= Size, $"only {calculated} calculated association values");
+    }
+
+    [Fact]
     public async Task AnEmptySeedSizeSeedsNothing()
     {
         await using var empty = await StartSeeded(0, 7);
