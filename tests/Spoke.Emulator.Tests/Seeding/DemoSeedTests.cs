@@ -251,6 +251,11 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
             Assert.Equal(21, page["results"].AsArray().Count);
             Assert.Equal(firstEmail, (string)page["results"][0]!["properties"]!["email"]!);
             Assert.Equal(4, (await api.Get("/crm/v3/objects/companies?limit=100")).Expect(200)["results"].AsArray().Count);
+
+            // The associations and the custom object came back from the file too.
+            var firstContact = (string)page["results"][0]!["id"]!;
+            Assert.Single((await api.Get($"/crm/v4/objects/contacts/{firstContact}/associations/companies")).Expect(200)["results"].AsArray());
+            Assert.Equal(2, (await api.Get("/crm/v3/objects/p_projects?limit=100")).Expect(200)["results"].AsArray().Count);
         }
     }
 
