@@ -32,7 +32,7 @@ using (var peerLoad = new LoadRunner(peer.BaseUri, "unused"))
     foreach (var size in args.Contains("--webhooks-only") ? [] : sizes)
     {
         Console.WriteLine();
-        Console.WriteLine($"== {size:N0} contacts (+ {size / 5:N0} companies, {size / 2:N0} deals, {size / 4:N0} tickets)");
+        Console.WriteLine($"== {size:N0} contacts (+ {size / 5:N0} companies, {size / 2:N0} deals, {size / 4:N0} tickets and the rest of the demo portal)");
         var seeding = Stopwatch.StartNew();
         await using var emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions
         {

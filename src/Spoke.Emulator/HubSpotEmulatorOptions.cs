@@ -21,7 +21,8 @@ public sealed class HubSpotEmulatorOptions
     /// <summary>What the portal holds at start (default: nothing but HubSpot's defaults).</summary>
     public SeedKind Seed { get; set; } = SeedKind.None;
 
-    /// <summary>Number of contacts the demo seed creates (companies N/5, deals N/2, tickets N/4).</summary>
+    /// <summary>Number of contacts the demo seed creates; the other types scale with it (companies N/5, deals N/2 with
+    /// their line items, tickets N/4, notes N/2, tasks N/4, projects N/10; see the emulator README).</summary>
     public int SeedSize { get; set; } = 100;
 
     /// <summary>Seed value for the deterministic demo data.</summary>
@@ -94,7 +95,8 @@ public enum SeedKind
     /// <summary>Nothing but HubSpot's defaults (properties, pipelines, association types).</summary>
     None,
 
-    /// <summary>A deterministic demo portal (<see cref="HubSpotEmulatorOptions.SeedSize"/>, <see cref="HubSpotEmulatorOptions.SeedValue"/>).</summary>
+    /// <summary>A deterministic demo portal: companies, contacts, deals, line items and products, tickets, notes, tasks
+    /// and a custom object, associated and owned (<see cref="HubSpotEmulatorOptions.SeedSize"/>, <see cref="HubSpotEmulatorOptions.SeedValue"/>).</summary>
     Demo,
 }
 

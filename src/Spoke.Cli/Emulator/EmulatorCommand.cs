@@ -21,7 +21,7 @@ internal static class EmulatorCommand
         // Enum options show their values as users type them (HelpName), and no DefaultValueFactory, which help would print
         // as "[default: None]": unset, they are default(T), SeedKind.None and RateLimitTier.Off.
         var seed = new Option<SeedKind>("--seed") { Description = "Data to start with: none (the default) or demo", HelpName = "none|demo" };
-        var seedSize = new Option<int>("--seed-size") { Description = "Contacts the demo seed creates (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 100 };
+        var seedSize = new Option<int>("--seed-size") { Description = "Contacts the demo seed creates; companies, deals, line items, tickets, notes, tasks and projects scale with it", DefaultValueFactory = _ => 100 };
         var seedValue = new Option<int>("--seed-value") { Description = "Seed for the demo data: the same value gives the same records", DefaultValueFactory = _ => 42 };
         var rateLimits = new Option<RateLimitTier>("--rate-limits")
         {

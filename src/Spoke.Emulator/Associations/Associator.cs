@@ -210,7 +210,8 @@ internal sealed class Associator(PortalState portal)
             return;
         }
 
-        var now = portal.Now;
+        // A write's timestamp (WriteNow): the demo seed backdates it, fault injection's sameTimestamp pins it.
+        var now = portal.WriteNow;
         var changed = false;
         foreach (var name in catalog.Properties.Keys.Where(n => n.StartsWith("num_associated_", StringComparison.Ordinal)))
         {

@@ -41,6 +41,13 @@ internal static class DemoSeeding
             return;
         }
 
+        if (partial.Version != DemoSeedProgress.CurrentVersion)
+        {
+            report?.Invoke($"Not resuming the unfinished demo seed ({Done(partial)}): an older version of the emulator made it, "
+                + "and this one seeds other records; its records are kept. Use a new data file for a fresh demo seed.");
+            return;
+        }
+
         if (partial.Size != options.SeedSize || partial.SeedValue != options.SeedValue)
         {
             report?.Invoke($"Not seeding: the portal holds an unfinished demo seed ({Done(partial)}) made with other flags; "
@@ -81,7 +88,9 @@ internal static class DemoSeeding
     {
         foreach (var store in portal.Stores.Values)
         {
-            if (progress.Types.TryGetValue(store.Type.Name, out var seeded) && !store.Type.IsCustom)
+            // A custom type counts as seeded only when it is the seed's own (a user's may share a standard type's name).
+            var seededType = !store.Type.IsCustom || store.Type.TypeId == progress.CustomObjectTypeId;
+            if (seededType && progress.Types.TryGetValue(store.Type.Name, out var seeded))
             {
                 if (store.Count != seeded.Seeded || store.NextId != seeded.NextId)
                 {

@@ -1,6 +1,6 @@
 namespace Spoke.Emulator.Seeding;
 
-/// <summary>The words the demo seed builds people, companies, deals and tickets from.</summary>
+/// <summary>The words the demo seed builds people, companies, deals, tickets, products, notes, tasks and projects from.</summary>
 internal static class DemoVocabulary
 {
     public static readonly string[] FirstNames =
@@ -86,5 +86,40 @@ internal static class DemoVocabulary
         "They have tried clearing the cache and logging in again.", "It affects several users on their team.",
         "A screenshot is attached to the original email.", "They need this resolved before the end of the month.",
         "The issue cannot be reproduced on our side yet.", "This is blocking their quarterly reporting.",
+    ];
+
+    /// <summary>The product catalog: name, SKU stem, unit price, unit cost, product type and billing term (empty: one-off).</summary>
+    public static readonly (string Name, string Sku, int Price, int Cost, string Type, string Term)[] Products =
+    [
+        ("CRM Seat - Starter", "CRM-STA", 20, 4, "service", "P1M"), ("CRM Seat - Professional", "CRM-PRO", 90, 15, "service", "P1M"),
+        ("CRM Seat - Enterprise", "CRM-ENT", 150, 25, "service", "P1M"), ("Analytics Add-on", "ANL-ADD", 400, 60, "service", "P1M"),
+        ("Data Warehouse Connector", "DWH-CON", 1_200, 200, "service", "P12M"), ("API Access - Premium", "API-PRE", 500, 50, "service", "P1M"),
+        ("Onboarding Package", "ONB-PKG", 3_000, 1_200, "service", ""), ("Implementation Workshop", "IMP-WSH", 1_800, 700, "service", ""),
+        ("Custom Integration", "CUS-INT", 7_500, 3_500, "service", ""), ("Premium Support", "SUP-PRE", 250, 80, "service", "P1M"),
+        ("Training Day (on site)", "TRN-DAY", 2_200, 900, "service", ""), ("Hardware Gateway", "HWG-001", 650, 310, "inventory", ""),
+        ("Barcode Scanner", "BCS-002", 180, 75, "inventory", ""), ("Label Printer", "LBP-003", 320, 140, "inventory", ""),
+        ("Storage Expansion 1 TB", "STO-1TB", 60, 12, "non_inventory", "P1M"), ("Sandbox Environment", "SBX-ENV", 300, 40, "non_inventory", "P1M"),
+    ];
+
+    public static readonly string[] NoteBodies =
+    [
+        "Intro call went well; they are comparing us with two other vendors.", "Sent the pricing sheet and a case study from their industry.",
+        "Their budget is approved for next quarter.", "Champion is moving to another team; need a new contact.",
+        "Asked for a security questionnaire before the trial.", "Demo for the operations team scheduled next week.",
+        "Legal is reviewing the master services agreement.", "They want to start with a pilot for one department.",
+        "Renewal conversation: happy with support, worried about price.", "Follow-up after the conference; interested in the analytics add-on.",
+    ];
+
+    public static readonly string[] TaskSubjects =
+    [
+        "Follow up on the proposal", "Send the contract for signature", "Schedule a product demo", "Call to confirm the renewal",
+        "Prepare the quarterly business review", "Check in after onboarding", "Share the implementation plan", "Answer the security questionnaire",
+        "Book the kickoff meeting", "Send the updated quote",
+    ];
+
+    public static readonly string[] ProjectKinds =
+    [
+        "Onboarding", "CRM Migration", "Data Cleanup", "Website Relaunch", "Integration Rollout", "Sales Enablement",
+        "Support Portal", "Analytics Setup", "Pilot", "Process Automation",
     ];
 }

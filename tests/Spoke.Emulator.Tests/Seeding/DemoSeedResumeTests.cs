@@ -31,18 +31,20 @@ public sealed class DemoSeedResumeTests : IDisposable
             }
         };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => HubSpotEmulator.StartAsync(options, stop.Token));
-        Assert.Contains("Demo seed stopped at 4,000 of 4,000 companies, 10,000 of 20,000 contacts, 0 of 10,000 deals, 0 of 5,000 tickets; start again with the same flags to finish it.", first);
+        Assert.Contains("Demo seed stopped at 4,000 of 4,000 companies, 10,000 of 20,000 contacts, 0 of 16 products, 0 of 10,000 deals, "
+            + "0 of 19,999 line_items, 0 of 5,000 tickets, 0 of 10,000 notes, 0 of 5,000 tasks, 0 of 2,000 projects; start again with the same flags to finish it.", first);
 
         var second = new List<string>();
         string resumed;
         await using (var emulator = await HubSpotEmulator.StartAsync(SeedOptions(_file.Path, DataFile.Start.AddDays(1).AddHours(3), Size, second)))
         {
             using var _ = emulator.Portal.Read();
-            Assert.Equal([4_000, 20_000, 10_000, 5_000], Counts(emulator.Portal));
+            Assert.Equal(Complete20k, Counts(emulator.Portal));
             resumed = Digest(emulator.Portal);
         }
 
-        Assert.Contains("Resuming demo seed: 4,000 of 4,000 companies, 10,000 of 20,000 contacts, 0 of 10,000 deals, 0 of 5,000 tickets (seed value 7, dated as of 2026-01-15)...", second);
+        Assert.Contains("Resuming demo seed: 4,000 of 4,000 companies, 10,000 of 20,000 contacts, 0 of 16 products, 0 of 10,000 deals, "
+            + "0 of 19,999 line_items, 0 of 5,000 tickets, 0 of 10,000 notes, 0 of 5,000 tasks, 0 of 2,000 projects (seed value 7, dated as of 2026-01-15)...", second);
         Assert.Equal("Demo seed complete.", second[^1]);
         Assert.Equal(await UninterruptedDigest(DataFile.Start, Size), resumed);
 
@@ -67,7 +69,7 @@ public sealed class DemoSeedResumeTests : IDisposable
         await using (var emulator = await HubSpotEmulator.StartAsync(options))
         {
             using var _ = emulator.Portal.Read();
-            Assert.Equal([4_000, 10_000, 0, 0], Counts(emulator.Portal));
+            Assert.Equal([4_000, 10_000, 0, 0, 0, 0, 0, 0, 0], Counts(emulator.Portal));
         }
 
         var message = Assert.Single(lines);
@@ -97,7 +99,7 @@ public sealed class DemoSeedResumeTests : IDisposable
         await using (var emulator = await HubSpotEmulator.StartAsync(SeedOptions(_file.Path, DataFile.Start, Size, lines)))
         {
             using var _ = emulator.Portal.Read();
-            Assert.Equal([4_000, 10_001, 0, 0], Counts(emulator.Portal));
+            Assert.Equal([4_000, 10_001, 0, 0, 0, 0, 0, 0, 0], Counts(emulator.Portal));
         }
 
         Assert.StartsWith("Not resuming the unfinished demo seed (", Assert.Single(lines));
@@ -126,7 +128,8 @@ public sealed class DemoSeedResumeTests : IDisposable
         DateTimeOffset anchor;
         using (loaded.Portal.Read())
         {
-            Assert.Equal([size / 5, size, size / 2, size / 4], Counts(loaded.Portal));
+            // Deals have one to three line items: 15,000 deals, 30,000 line items.
+            Assert.Equal([size / 5, size, 16, size / 2, size, size / 4, size / 2, size / 4, size / 10], Counts(loaded.Portal));
             Assert.True(loaded.Portal.DemoSeed!.Complete);
             anchor = loaded.Portal.DemoSeed.Anchor;
             digest = Digest(loaded.Portal);
@@ -135,13 +138,56 @@ public sealed class DemoSeedResumeTests : IDisposable
         Assert.Equal(await UninterruptedDigest(anchor.AddHours(12), size), digest);
     }
 
-    private async Task StopAfterFirstContactChunk()
+    [Fact]
+    public async Task A_seed_stopped_among_the_line_items_resumes_with_the_records_and_associations_of_an_uninterrupted_seed()
+    {
+        // Line items refer to deals and products seeded before the stop: the resume finds them again.
+        await StopAt("10,000 of 19,999 line_items");
+        var lines = new List<string>();
+        string resumed;
+        await using (var emulator = await HubSpotEmulator.StartAsync(SeedOptions(_file.Path, DataFile.Start.AddDays(1), Size, lines)))
+        {
+            using var _ = emulator.Portal.Read();
+            Assert.Equal(Complete20k, Counts(emulator.Portal));
+            resumed = Digest(emulator.Portal);
+        }
+
+        Assert.Contains(lines, l => l.StartsWith("Resuming demo seed: ", StringComparison.Ordinal) && l.Contains("10,000 of 10,000 deals, 10,000 of 19,999 line_items, 0 of 5,000 tickets", StringComparison.Ordinal));
+        Assert.Equal(await UninterruptedDigest(DataFile.Start, Size), resumed);
+    }
+
+    [Fact]
+    public async Task An_unfinished_seed_an_older_emulator_made_is_not_resumed_and_its_records_are_kept()
+    {
+        await StopAfterFirstContactChunk();
+        await using (var older = await _file.StartAsync())
+        {
+            // What a file from before the seed had versions holds: no version.
+            using var _ = older.Portal.Write();
+            older.Portal.DemoSeed!.Version = 0;
+            older.Portal.TouchMetadata();
+        }
+
+        var lines = new List<string>();
+        await using (var emulator = await HubSpotEmulator.StartAsync(SeedOptions(_file.Path, DataFile.Start, Size, lines)))
+        {
+            using var _ = emulator.Portal.Read();
+            Assert.Equal([4_000, 10_000, 0, 0, 0, 0, 0, 0, 0], Counts(emulator.Portal));
+        }
+
+        Assert.StartsWith("Not resuming the unfinished demo seed (4,000 of 4,000 companies, 10,000 of 20,000 contacts", Assert.Single(lines));
+        Assert.Contains("an older version of the emulator made it", lines[0]);
+    }
+
+    private Task StopAfterFirstContactChunk() => StopAt("10,000 of 20,000 contacts");
+
+    private async Task StopAt(string progressLine)
     {
         using var stop = new CancellationTokenSource();
         var options = SeedOptions(_file.Path, DataFile.Start, Size, []);
         options.SeedProgress += line =>
         {
-            if (line.Contains("10,000 of 20,000 contacts", StringComparison.Ordinal))
+            if (line.Contains(progressLine, StringComparison.Ordinal))
             {
                 stop.Cancel();
             }
@@ -173,10 +219,16 @@ public sealed class DemoSeedResumeTests : IDisposable
         return Digest(whole.Portal);
     }
 
-    private static int[] Counts(PortalState portal) =>
-        [.. new[] { "companies", "contacts", "deals", "tickets" }.Select(t => portal.Store(portal.ResolveType(t)).Count)];
+    /// <summary>What a whole seed of <see cref="Size"/> holds, in seeding order (see <see cref="Counts"/>).</summary>
+    private static readonly int[] Complete20k = [4_000, 20_000, 16, 10_000, 19_999, 5_000, 10_000, 5_000, 2_000];
 
-    /// <summary>SHA-256 of every record: type, id, created time, and each property with its value and timestamp.</summary>
+    /// <summary>Records of each type the seed makes, in seeding order (the custom object counts 0 before its schema exists).</summary>
+    private static int[] Counts(PortalState portal) =>
+        [.. new[] { "companies", "contacts", "products", "deals", "line_items", "tickets", "notes", "tasks", "p_projects" }
+            .Select(t => portal.FindType(t) is { } type ? portal.Store(type).Count : 0)];
+
+    /// <summary>SHA-256 of every record (type, id, created time, and each property with its value and timestamp),
+    /// every custom object schema and every stored direction of every association.</summary>
     private static string Digest(PortalState portal)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -193,6 +245,16 @@ public sealed class DemoSeedResumeTests : IDisposable
 
                 hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
             }
+        }
+
+        foreach (var schema in portal.Schemas)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"{schema.ObjectTypeId} {schema.Name} {schema.CreatedAt.UtcTicks} {string.Join(",", schema.Associations.Select(a => a.Id + ">" + a.ToObjectTypeId))}\n"));
+        }
+
+        foreach (var edge in portal.Associations.Edges().Select(e => e.ToString()).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(edge + "\n"));
         }
 
         return Convert.ToHexString(hash.GetHashAndReset());

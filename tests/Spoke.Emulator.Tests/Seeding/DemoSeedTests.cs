@@ -40,15 +40,56 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
         Seed = SeedKind.Demo, SeedSize = size, SeedValue = seedValue, Clock = EmulatorClock.FrozenAt(DataFile.Start),
     });
 
+    /// <summary>Every type the seed makes, in seeding order.</summary>
+    private static readonly string[] SeededTypes = ["companies", "contacts", "products", "deals", "line_items", "tickets", "notes", "tasks", "p_projects"];
+
     [Fact]
-    public void CreatesContactsAndAFifthAsManyCompaniesHalfAsManyDealsAndAQuarterAsManyTickets()
+    public void CreatesContactsAndTheOtherTypesInProportion()
     {
         using var _ = Portal.Read();
         Assert.Equal(Size, Live("contacts").Count);
         Assert.Equal(Size / 5, Live("companies").Count);
+        // A tenth as many products, up to the catalog's 16.
+        Assert.Equal(16, Live("products").Count);
         Assert.Equal(Size / 2, Live("deals").Count);
+        // One to three line items per deal, two on average.
+        Assert.Equal(Size, Live("line_items").Count);
         Assert.Equal(Size / 4, Live("tickets").Count);
-        Assert.Empty(Live("products"));
+        Assert.Equal(Size / 2, Live("notes").Count);
+        Assert.Equal(Size / 4, Live("tasks").Count);
+        Assert.Equal(Size / 10, Live("p_projects").Count);
+        Assert.Empty(Live("calls"));
+    }
+
+    [Fact]
+    public async Task ProductsStopAtTheSizeOfTheCatalog()
+    {
+        await using var big = await StartSeeded(2_000, 7);
+        using var _ = big.Portal.Read();
+        var products = big.Portal.Store(big.Portal.ResolveType("products")).All().ToList();
+        Assert.Equal(16, products.Count);
+        Assert.Equal(products.Count, products.Select(p => p.Get("hs_sku")).Distinct().Count());
+    }
+
+    [Fact]
+    public void EveryRecordIsCreatedNoEarlierThanTheRecordsItBelongsTo()
+    {
+        using var _ = Portal.Read();
+        var order = SeededTypes.Select(t => Portal.ResolveType(t).TypeId).ToList();
+        var checkedEdges = 0;
+        foreach (var edge in Portal.Associations.Edges())
+        {
+            // An edge from a type seeded later to one seeded earlier: the later record joined an existing one.
+            if (order.IndexOf(edge.FromTypeId) > order.IndexOf(edge.ToTypeId))
+            {
+                var from = Portal.Stores[edge.FromTypeId].Find(edge.FromId)!;
+                var to = Portal.Stores[edge.ToTypeId].Find(edge.ToId)!;
+                Assert.True(from.CreatedAt >= to.CreatedAt, $"{edge.FromTypeId} {edge.FromId} ({from.CreatedAt:O}) predates {edge.ToTypeId} {edge.ToId} ({to.CreatedAt:O})");
+                checkedEdges++;
+            }
+        }
+
+        Assert.True(checkedEdges > Size, $"only {checkedEdges} associations");
     }
 
     [Fact]
@@ -101,7 +142,7 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
     {
         using var _ = Portal.Write();
         var writer = new RecordWriter(Portal);
-        foreach (var typeName in new[] { "contacts", "companies", "deals", "tickets" })
+        foreach (var typeName in SeededTypes)
         {
             var type = Portal.ResolveType(typeName);
             var catalog = Portal.Catalog(type);
@@ -122,6 +163,8 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
         Assert.All(Live("companies"), c => Assert.NotNull(c.Get("domain")));
         Assert.All(Live("deals"), d => Assert.NotNull(d.Get("dealname")));
         Assert.All(Live("tickets"), t => Assert.NotNull(t.Get("subject")));
+        Assert.All(Live("line_items"), l => Assert.NotNull(l.Get("hs_product_id")));
+        Assert.All(Live("p_projects"), p => Assert.NotNull(p.Get("project_name")));
     }
 
     [Fact]
@@ -140,13 +183,41 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
     {
         using var _ = Portal.Read();
         var now = Portal.Now;
-        foreach (var typeName in new[] { "contacts", "companies", "deals", "tickets" })
+        foreach (var typeName in SeededTypes)
         {
             var records = Live(typeName);
             Assert.All(records, r => Assert.InRange(r.CreatedAt, now.AddDays(-731), now));
-            Assert.True(records.Max(r => r.CreatedAt) - records.Min(r => r.CreatedAt) > TimeSpan.FromDays(365), $"{typeName} span less than a year");
+            // The product catalog was set up at the start; everything else was created over the two years.
+            Assert.True(typeName == "products" || records.Max(r => r.CreatedAt) - records.Min(r => r.CreatedAt) > TimeSpan.FromDays(365), $"{typeName} span less than a year");
             Assert.Equal(records.Select(r => r.CreatedAt).Order(), records.Select(r => r.CreatedAt));
         }
+    }
+
+    [Fact]
+    public void EveryValueIsDatedWithinTheSeedsHistoryIncludingTheValuesAssociationsCalculate()
+    {
+        using var _ = Portal.Read();
+        // The clock says 09:30; the seed's day starts at midnight, and every value (num_associated_contacts and
+        // associatedcompanyid too) carries the time of the record it was written with, so a resume on another day
+        // writes what an uninterrupted seed would have.
+        var midnight = new DateTimeOffset(Portal.Now.UtcDateTime.Date, TimeSpan.Zero);
+        var calculated = 0;
+        foreach (var typeName in SeededTypes)
+        {
+            foreach (var record in Live(typeName))
+            {
+                foreach (var (name, value) in record.Properties)
+                {
+                    for (var v = value; v is not null; v = v.Previous)
+                    {
+                        Assert.True(v.Timestamp <= midnight, $"{typeName} {record.Id} {name} is dated {v.Timestamp:O}");
+                        calculated += name is "num_associated_contacts" or "associatedcompanyid" ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        Assert.True(calculated >= Size, $"only {calculated} calculated association values");
     }
 
     [Fact]
@@ -155,6 +226,8 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
         await using var empty = await StartSeeded(0, 7);
         using var _ = empty.Portal.Read();
         Assert.All(empty.Portal.Stores.Values, s => Assert.Equal(0, s.Count));
+        Assert.Empty(empty.Portal.Schemas);
+        Assert.Equal(0, empty.Portal.Associations.Count);
     }
 
     [Fact]
@@ -178,6 +251,11 @@ public sealed class DemoSeedTests : IClassFixture<DemoSeedTests.SeededFixture>
             Assert.Equal(21, page["results"].AsArray().Count);
             Assert.Equal(firstEmail, (string)page["results"][0]!["properties"]!["email"]!);
             Assert.Equal(4, (await api.Get("/crm/v3/objects/companies?limit=100")).Expect(200)["results"].AsArray().Count);
+
+            // The associations and the custom object came back from the file too.
+            var firstContact = (string)page["results"][0]!["id"]!;
+            Assert.Single((await api.Get($"/crm/v4/objects/contacts/{firstContact}/associations/companies")).Expect(200)["results"].AsArray());
+            Assert.Equal(2, (await api.Get("/crm/v3/objects/p_projects?limit=100")).Expect(200)["results"].AsArray().Count);
         }
     }
 
