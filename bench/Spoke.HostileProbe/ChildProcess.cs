@@ -37,7 +37,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess StartSpoke(params string[] args)
     {
         var configuration = typeof(ChildProcess).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(RepositoryRoot(), "src", "Spoke.Cli", "bin", configuration, "net10.0", "spoke.dll");
+        var dll = Path.Combine(RepositoryRoot(), "src", "Spoke.Cli", "bin", configuration, "net10.0", "Spoke.Cli.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"the CLI is not built at {dll}");

@@ -152,7 +152,7 @@ internal sealed class SpokeProcess : IAsyncDisposable
     private static string CliDll()
     {
         var configuration = typeof(SpokeProcess).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(FindRepositoryRoot(), "src", "Spoke.Cli", "bin", configuration, "net10.0", "spoke.dll");
+        var dll = Path.Combine(FindRepositoryRoot(), "src", "Spoke.Cli", "bin", configuration, "net10.0", "Spoke.Cli.dll");
         Assert.True(File.Exists(dll), $"the CLI is not built at {dll}");
         return dll;
     }

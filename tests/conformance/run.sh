@@ -56,7 +56,7 @@ echo "== building src/Spoke.Cli (Release)"
 if ! timeout 600 dotnet build "$root/src/Spoke.Cli" -c Release --nologo -v quiet -clp:ErrorsOnly >"$work/build.log" 2>&1; then
   cat "$work/build.log"; echo "build failed"; summary 0 1; exit 1
 fi
-dll="$root/src/Spoke.Cli/bin/Release/net10.0/spoke.dll"
+dll="$root/src/Spoke.Cli/bin/Release/net10.0/Spoke.Cli.dll"
 [ -f "$dll" ] || { echo "no $dll after the build"; summary 0 1; exit 1; }
 
 # A token made up for this run, shaped like a private-app token; it is never printed.

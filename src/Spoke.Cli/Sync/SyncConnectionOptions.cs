@@ -15,10 +15,27 @@ internal sealed class SyncConnectionOptions
         Description = "A private-app access token (default: HUBSPOT_ACCESS_TOKEN, or HubSpot__AccessToken). Without one, the embedded emulator's demo portal is synced",
     };
 
-    public Option<Uri?> BaseUrl { get; } = new("--base-url")
+    public Option<string?> BaseUrl { get; } = CreateBaseUrl();
+
+    private static Option<string?> CreateBaseUrl()
     {
-        Description = "Any HubSpot-compatible endpoint, e.g. a running `spoke emulator` at http://127.0.0.1:8080 (default: https://api.hubapi.com)",
-    };
+        var option = new Option<string?>("--base-url")
+        {
+            Description = "Any HubSpot-compatible endpoint, e.g. a running `spoke emulator` at http://127.0.0.1:8080 (default: https://api.hubapi.com)",
+            HelpName = "URL",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } value && ParseUrl(value) is null)
+            {
+                r.AddError($"--base-url \"{value}\" is not an absolute http(s) URL; write e.g. http://127.0.0.1:8080.");
+            }
+        });
+        return option;
+    }
+
+    private static Uri? ParseUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
     public Option<string> Database { get; } = new("--database")
     {
@@ -58,7 +75,7 @@ internal sealed class SyncConnectionOptions
     public async Task<SyncTarget> ConnectAsync(ParseResult parse, int seedSize, CancellationToken cancellationToken)
     {
         var token = ResolveToken(parse);
-        var baseUrl = parse.GetValue(BaseUrl) ?? (Environment.GetEnvironmentVariable("HubSpot__BaseUri") is { Length: > 0 } b ? new Uri(b) : null);
+        var baseUrl = (parse.GetValue(BaseUrl) ?? Environment.GetEnvironmentVariable("HubSpot__BaseUri")) is { Length: > 0 } b ? ParseUrl(b) : null;
         if (token is not null)
         {
             var options = new HubSpotClientOptions { AccessToken = token };

@@ -85,6 +85,10 @@ internal static class SyncStatusCommand
                 Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
                 Interactive = InteractionSupport.No,
             });
+            if (Console.IsOutputRedirected)
+            {
+                console.Profile.Width = 160;
+            }
             if (types.Count == 0)
             {
                 console.WriteLine($"Portal {portal}: never synced into {database}.");

@@ -228,7 +228,7 @@ public sealed class WebhooksCommandTests : IDisposable
         }
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(dir!.FullName, "src", "Spoke.Cli", "bin", configuration, "net10.0", "spoke.dll"));
+        info.ArgumentList.Add(Path.Combine(dir!.FullName, "src", "Spoke.Cli", "bin", configuration, "net10.0", "Spoke.Cli.dll"));
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);

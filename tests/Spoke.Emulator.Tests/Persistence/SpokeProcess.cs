@@ -92,7 +92,7 @@ public sealed class SpokeProcess : IDisposable
         }
     }
 
-    /// <summary>spoke.dll of the same configuration as this test assembly.</summary>
+    /// <summary>Spoke.Cli.dll of the same configuration as this test assembly.</summary>
     private static string CliPath()
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory);
@@ -100,13 +100,13 @@ public sealed class SpokeProcess : IDisposable
         var configuration = here.Parent!.Name;     // Debug or Release
         for (var dir = here; dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "src", "Spoke.Cli", "bin", configuration, framework, "spoke.dll");
+            var candidate = Path.Combine(dir.FullName, "src", "Spoke.Cli", "bin", configuration, framework, "Spoke.Cli.dll");
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException($"spoke.dll ({configuration}/{framework}) not found above {here.FullName}; build src/Spoke.Cli.");
+        throw new FileNotFoundException($"Spoke.Cli.dll ({configuration}/{framework}) not found above {here.FullName}; build src/Spoke.Cli.");
     }
 }

@@ -1,0 +1,86 @@
+using Spoke.Sync.Store;
+
+namespace Spoke.Cli.Tests.Sync;
+
+/// <summary>`spoke sync` as a user runs it: a real process, a real SQLite file.</summary>
+public sealed class SyncCommandTests : IDisposable
+{
+    private static readonly TimeSpan Exit = TimeSpan.FromMinutes(2);
+    private readonly string _directory = Directory.CreateTempSubdirectory("spoke-sync-cli-").FullName;
+
+    private string Database => "sqlite:" + Path.Combine(_directory, "mirror.db");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private async Task<SyncRecordCounts> CountAsync(long portalId, string type)
+    {
+        await using var store = await SqliteSyncStore.OpenAsync(Path.Combine(_directory, "mirror.db"));
+        return await store.CountAsync(portalId, type);
+    }
+
+    [Fact]
+    public async Task Without_credentials_it_mirrors_the_demo_portal_says_so_and_the_next_run_is_incremental()
+    {
+        await using (var first = SpokeProcess.Start("sync", "--database", Database, "--seed-size", "50"))
+        {
+            Assert.Equal(0, await first.WaitForExitAsync(Exit));
+            Assert.Contains("No HubSpot credentials: syncing the embedded emulator's demo portal", first.Output);
+            Assert.Contains("set HUBSPOT_ACCESS_TOKEN", first.Output);
+            Assert.Contains("backfill", first.Output);
+        }
+
+        var portalId = new Spoke.Emulator.HubSpotEmulatorOptions().PortalId;
+        Assert.Equal(50, (await CountAsync(portalId, "contacts")).Live);
+        Assert.Equal(10, (await CountAsync(portalId, "companies")).Live);
+
+        await using (var second = SpokeProcess.Start("sync", "--database", Database, "--seed-size", "50"))
+        {
+            Assert.Equal(0, await second.WaitForExitAsync(Exit));
+            Assert.Contains("incremental", second.Output);
+        }
+
+        await using var status = SpokeProcess.Start("sync", "status", "--database", Database);
+        Assert.Equal(0, await status.WaitForExitAsync(Exit));
+        Assert.Matches(@"contacts\s*│\s*incremental\s*│\s*50\b", status.Output);
+        Assert.Contains("succeeded", status.Output);
+    }
+
+    [Fact]
+    public async Task With_a_token_and_base_url_it_syncs_that_portal_and_only_the_types_asked_for()
+    {
+        var token = "pat-test-" + Guid.NewGuid().ToString("N");
+        await using var emulator = SpokeProcess.Start("emulator", "--port", "0", "--seed", "demo", "--seed-size", "20", "--portal-id", "777", "--token", token);
+        var uri = await emulator.ListeningUriAsync();
+
+        await using var sync = SpokeProcess.Start("sync", "--database", Database, "--base-url", uri.ToString(), "--token", token, "--objects", "contacts,deals");
+        Assert.Equal(0, await sync.WaitForExitAsync(Exit));
+
+        Assert.Contains("Syncing the portal of the given token", sync.Output);
+        Assert.DoesNotContain(token, sync.Output + sync.Errors);
+        Assert.Equal(20, (await CountAsync(777, "contacts")).Live);
+        Assert.Equal(10, (await CountAsync(777, "deals")).Live);
+        Assert.Equal(0, (await CountAsync(777, "companies")).Live);
+    }
+
+    [Fact]
+    public async Task A_database_string_it_cannot_use_is_refused_with_what_to_write()
+    {
+        await using var sync = SpokeProcess.Start("sync", "--database", "mysql://localhost/x");
+        Assert.Equal(2, await sync.WaitForExitAsync(Exit));
+        Assert.Contains("--database", sync.Errors);
+        Assert.Contains("sqlite:", sync.Errors);
+    }
+
+    [Fact]
+    public async Task A_token_HubSpot_refuses_exits_with_its_own_code_and_never_prints_the_token()
+    {
+        await using var emulator = SpokeProcess.Start("emulator", "--port", "0");
+        var uri = await emulator.ListeningUriAsync();
+        var wrong = "pat-wrong-" + Guid.NewGuid().ToString("N");
+
+        await using var sync = SpokeProcess.Start("sync", "--database", Database, "--base-url", uri.ToString(), "--token", wrong);
+        Assert.Equal(3, await sync.WaitForExitAsync(Exit));
+        Assert.Contains("HubSpot refused the token", sync.Errors);
+        Assert.DoesNotContain(wrong, sync.Output + sync.Errors);
+    }
+}
