@@ -90,9 +90,7 @@ internal static class AssociationsV3Api
             AssociationsV4Api.Each(errors, () =>
             {
                 var type = ResolveName(associator, from, to, input.Type);
-                var a = associator.RequireLive(from, input.From);
-                var b = associator.RequireLive(to, input.To);
-                associator.Add(from, a, to, b, [type]);
+                var (a, b) = AssociationsV4Api.AddBetweenLive(associator, from, input.From, to, input.To, [type]);
                 results.Add((a.Id, b.Id, type));
             });
         }
@@ -123,7 +121,7 @@ internal static class AssociationsV3Api
         var errors = new List<ApiError>();
         foreach (var id in ids)
         {
-            var associated = associator.FindLive(from, id) is { } a ? associator.Read(from, a, to).ToList() : [];
+            var associated = AssociationsV4Api.ReadLive(associator, from, id, to, after: long.MinValue, take: int.MaxValue);
             if (associated.Count == 0)
             {
                 errors.Add(AssociationsV4Api.NoAssociations(from, to, id));
@@ -162,10 +160,7 @@ internal static class AssociationsV3Api
         var work = inputs.Select(i => (i.From, i.To, Type: ResolveName(associator, from, to, i.Type))).ToList();
         foreach (var (fromId, toId, type) in work)
         {
-            if (associator.FindLive(from, fromId) is { } a && associator.FindLive(to, toId) is { } b)
-            {
-                associator.RemoveTypes(from, a, to, b, [type]);
-            }
+            AssociationsV4Api.RemoveTypesIfLive(associator, from, fromId, to, toId, [type]);
         }
 
         return JsonIO.NoContent();
@@ -195,9 +190,7 @@ internal static class AssociationsV3Api
         RequireWrite(ctx, from, to);
         var associator = new Associator(portal);
         var type = ResolveName(associator, from, to, associationType);
-        var a = associator.RequireLive(from, fromId);
-        var b = associator.RequireLive(to, toId);
-        associator.Add(from, a, to, b, [type]);
+        var (a, _) = AssociationsV4Api.AddBetweenLive(associator, from, fromId, to, toId, [type]);
         var selection = PropertySelection.DefaultsPlus(from, [], false);
         var written = RecordAssociations.Writer(portal, from, a, [new RecordAssociations.Requested(to.Name, to)]);
         return JsonIO.Json(w => RecordJson.Write(w, a, selection, portal.Catalog(from), written));
@@ -212,10 +205,7 @@ internal static class AssociationsV3Api
         RequireWrite(ctx, from, to);
         var associator = new Associator(portal);
         var type = ResolveName(associator, from, to, associationType);
-        if (associator.FindLive(from, fromId) is { } a && associator.FindLive(to, toId) is { } b)
-        {
-            associator.RemoveTypes(from, a, to, b, [type]);
-        }
+        AssociationsV4Api.RemoveTypesIfLive(associator, from, fromId, to, toId, [type]);
 
         return JsonIO.NoContent();
     }

@@ -49,10 +49,8 @@ internal static class AssociationsV4Api
         var to = Type(portal, toType);
         RequireWrite(ctx, from, to);
         var associator = new Associator(portal);
-        var a = associator.RequireLive(from, fromId);
-        var b = associator.RequireLive(to, toId);
         var type = associator.RequireDefault(from, to);
-        associator.Add(from, a, to, b, [type]);
+        var (a, b) = AddBetweenLive(associator, from, fromId, to, toId, [type]);
         var inverse = associator.Definitions(to, from).Find(d => d.TypeId == type.InverseTypeId) ?? type;
         return Batch.Result(ctx, started, portal.Now, 200, [(a.Id, b.Id, type), (b.Id, a.Id, inverse)], [], WriteDefaultAssociation);
     }
@@ -171,9 +169,7 @@ internal static class AssociationsV4Api
         {
             Each(errors, () =>
             {
-                var a = associator.RequireLive(from, input.From);
-                var b = associator.RequireLive(to, input.To);
-                associator.Add(from, a, to, b, [type]);
+                var (a, b) = AddBetweenLive(associator, from, input.From, to, input.To, [type]);
                 results.Add((a.Id, b.Id, type));
                 results.Add((b.Id, a.Id, inverse));
             });
@@ -231,7 +227,7 @@ internal static class AssociationsV4Api
         var errors = new List<ApiError>();
         foreach (var input in inputs)
         {
-            var page = associator.FindLive(from, input.Id) is { } a ? associator.Read(from, a, to, input.After).Take(MaxPage + 1).ToList() : [];
+            var page = ReadLive(associator, from, input.Id, to, input.After, MaxPage + 1);
             if (page.Count == 0)
             {
                 errors.Add(NoAssociations(from, to, input.Id));
@@ -327,14 +323,33 @@ internal static class AssociationsV4Api
         var work = inputs.Select(i => (i.From, i.To, Types: i.Types.Select(s => associator.RequireType(from, to, s.Category, s.TypeId, definitions)).ToList())).ToList();
         foreach (var input in work)
         {
-            if (associator.FindLive(from, input.From) is { } a && associator.FindLive(to, input.To) is { } b)
-            {
-                associator.RemoveTypes(from, a, to, b, input.Types);
-            }
+            RemoveTypesIfLive(associator, from, input.From, to, input.To, input.Types);
         }
 
         return JsonIO.NoContent();
     }
+
+    /// <summary>Adds <paramref name="types"/> between two live records (404 for either missing); v3 and v4 writes share it.</summary>
+    internal static (CrmRecord From, CrmRecord To) AddBetweenLive(Associator associator, ObjectType from, string fromId, ObjectType to, string toId, List<AssociationDefinition> types)
+    {
+        var a = associator.RequireLive(from, fromId);
+        var b = associator.RequireLive(to, toId);
+        associator.Add(from, a, to, b, types);
+        return (a, b);
+    }
+
+    /// <summary>Removes <paramref name="types"/> between two records; nothing when either is missing (HubSpot's 204 either way).</summary>
+    internal static void RemoveTypesIfLive(Associator associator, ObjectType from, string fromId, ObjectType to, string toId, List<AssociationDefinition> types)
+    {
+        if (associator.FindLive(from, fromId) is { } a && associator.FindLive(to, toId) is { } b)
+        {
+            associator.RemoveTypes(from, a, to, b, types);
+        }
+    }
+
+    /// <summary>Up to <paramref name="take"/> associations of one record to a type after <paramref name="after"/>; empty when the record is missing.</summary>
+    internal static List<AssociatedRecord> ReadLive(Associator associator, ObjectType from, string fromId, ObjectType to, long after, int take) =>
+        associator.FindLive(from, fromId) is { } a ? [.. associator.Read(from, a, to, after).Take(take)] : [];
 
     /// <summary>Runs one batch input; its HubSpot error becomes an entry of the 207's <c>errors</c>.</summary>
     internal static void Each(List<ApiError> errors, Action work)

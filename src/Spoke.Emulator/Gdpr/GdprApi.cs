@@ -54,13 +54,13 @@ internal static class GdprApi
         }
 
         // Archived contacts are deleted too: a GDPR request covers every copy HubSpot keeps.
-        var contact = Lookup.Find(portal, type, objectId, byEmail ? "email" : null, archived: false)
-                      ?? Lookup.Find(portal, type, objectId, byEmail ? "email" : null, archived: true);
+        var contact = portal.Store(type).Lookup(objectId, byEmail ? "email" : null, archived: false)
+                      ?? portal.Store(type).Lookup(objectId, byEmail ? "email" : null, archived: true);
         if (contact is null)
         {
             if (!byEmail)
             {
-                throw Lookup.NotFound(objectId);
+                throw ObjectStore.NotFound(objectId);
             }
 
             // HubSpot blocklists an email that no contact has (SPEC gdpr-delete description).

@@ -99,7 +99,7 @@ internal static class ObjectsApi
         var type = portal.ResolveType(objectType);
         Scopes.Require(ctx, type.ReadScopes);
         var archived = Query.Bool(q, "archived") ?? false;
-        var record = Lookup.Find(portal, type, objectId, q["idProperty"], archived) ?? throw Lookup.NotFound(objectId);
+        var record = portal.Store(type).Lookup(objectId, q["idProperty"], archived) ?? throw ObjectStore.NotFound(objectId);
         var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
         var catalog = portal.Catalog(type);
         var associations = RecordAssociations.Writer(portal, type, record, RecordAssociations.Parse(ctx, portal, q["associations"]));
@@ -133,7 +133,7 @@ internal static class ObjectsApi
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
         Scopes.Require(ctx, type.WriteScopes);
-        var record = Lookup.Find(portal, type, objectId, ctx.Request.Query["idProperty"], archived: false) ?? throw Lookup.NotFound(objectId);
+        var record = portal.Store(type).Lookup(objectId, ctx.Request.Query["idProperty"], archived: false) ?? throw ObjectStore.NotFound(objectId);
         new RecordWriter(portal).Update(type, record, input);
         var selection = PropertySelection.DefaultsPlus(type, input.Keys, false);
         var catalog = portal.Catalog(type);
@@ -148,7 +148,7 @@ internal static class ObjectsApi
         Scopes.Require(ctx, type.WriteScopes);
         // HubSpot answers 204 whether or not the record existed.
         // A merged-away id is not an alias here: deleting it must not archive the record that absorbed it.
-        if (Lookup.Find(portal, type, objectId, null, archived: false, followMerged: false) is { } record)
+        if (portal.Store(type).Lookup(objectId, null, archived: false, followMerged: false) is { } record)
         {
             ArchiveRecord(portal, type, record);
         }
@@ -188,7 +188,7 @@ internal static class ObjectsApi
         foreach (var input in inputs)
         {
             var id = input.Field("id").IdString() ?? throw ApiError.Validation("Each batch read input needs an \"id\".");
-            var record = Lookup.Find(portal, type, id, idProperty, archived);
+            var record = portal.Store(type).Lookup(id, idProperty, archived);
             if (record is null)
             {
                 missing.Add(id);
@@ -272,7 +272,7 @@ internal static class ObjectsApi
         var present = new List<(CrmRecord Record, Dictionary<string, string> Properties, string? TraceId)>();
         foreach (var p in parsed)
         {
-            if (Lookup.Find(portal, type, p.Id, p.IdProperty, archived: false) is { } record)
+            if (portal.Store(type).Lookup(p.Id, p.IdProperty, archived: false) is { } record)
             {
                 present.Add((record, p.Properties, p.TraceId));
             }
@@ -332,7 +332,7 @@ internal static class ObjectsApi
         Func<CrmRecord> Prepare((string Id, string? IdProperty, Dictionary<string, string> Properties, string? TraceId) p)
         {
             var idProperty = p.IdProperty ?? "hs_object_id";
-            var record = Lookup.Find(portal, type, p.Id, idProperty, archived: false);
+            var record = portal.Store(type).Lookup(p.Id, idProperty, archived: false);
             if (record is not null)
             {
                 var changes = writer.PrepareUpdate(type, record, p.Properties);
@@ -346,7 +346,7 @@ internal static class ObjectsApi
 
             if (idProperty == "hs_object_id")
             {
-                throw Lookup.NotFound(p.Id);
+                throw ObjectStore.NotFound(p.Id);
             }
 
             var values = writer.PrepareCreate(type, new Dictionary<string, string>(p.Properties, StringComparer.Ordinal) { [idProperty] = p.Id });
@@ -380,7 +380,7 @@ internal static class ObjectsApi
         Scopes.Require(ctx, type.WriteScopes);
         foreach (var id in ids)
         {
-            if (Lookup.Find(portal, type, id, null, archived: false, followMerged: false) is { } record)
+            if (portal.Store(type).Lookup(id, null, archived: false, followMerged: false) is { } record)
             {
                 ArchiveRecord(portal, type, record);
             }
@@ -406,48 +406,4 @@ internal sealed class UniqueGuard(ObjectStore store)
             }
         }
     }
-}
-
-/// <summary>Finding records by id or by a unique <c>idProperty</c>.</summary>
-internal static class Lookup
-{
-    /// <summary>
-    /// The record <paramref name="id"/> names. A merged-away id answers for the record that absorbed it and a contact's
-    /// additional email for its contact (Merge feature), unless <paramref name="followMerged"/> is false.
-    /// </summary>
-    public static CrmRecord? Find(PortalState portal, ObjectType type, string id, string? idProperty, bool archived, bool followMerged = true)
-    {
-        var store = portal.Store(type);
-        CrmRecord? record;
-        if (string.IsNullOrEmpty(idProperty) || idProperty == "hs_object_id")
-        {
-            record = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? store.Find(n) : null;
-            if (followMerged)
-            {
-                record = MergedIds.Resolve(portal, store, record);
-            }
-        }
-        else
-        {
-            if (!store.IsUnique(idProperty))
-            {
-                throw ApiError.Validation(
-                    $"Property \"{idProperty}\" can't be used as idProperty for {type.Name}: use hs_object_id{(type.TypeId == "0-1" ? ", email" : "")} or a property with hasUniqueValue=true.",
-                    context: ApiError.Ctx("idProperty", idProperty));
-            }
-
-            record = archived
-                ? store.All().FirstOrDefault(r => r.Archived && string.Equals(r.Get(idProperty), id, StringComparison.OrdinalIgnoreCase))
-                : store.FindByUnique(idProperty, id);
-            if (record is null && followMerged && !archived && type.TypeId == "0-1" && idProperty == "email")
-            {
-                record = ContactEmailAliases.FindHolder(store, id);
-            }
-        }
-
-        return record is null || record.Deleted || record.Archived != archived ? null : record;
-    }
-
-    public static ApiError NotFound(string id) =>
-        new(404, "OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric.") { Context = ApiError.Ctx("id", id) };
 }

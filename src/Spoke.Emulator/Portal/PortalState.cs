@@ -160,7 +160,7 @@ internal sealed class PortalState
         }
 
         Catalogs[type.TypeId] = catalog;
-        var store = new ObjectStore(type);
+        var store = new ObjectStore(type, Fidelity);
         Stores[type.TypeId] = store;
         foreach (var p in catalog.Properties.Values.Where(p => p.HasUniqueValue))
         {

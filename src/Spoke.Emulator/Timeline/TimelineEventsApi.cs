@@ -172,7 +172,7 @@ internal static class TimelineEventsApi
         var isContact = type.TypeId == "0-1";
         if (!string.IsNullOrEmpty(objectId))
         {
-            var record = Lookup.Find(portal, type, objectId, null, archived: false)
+            var record = portal.Store(type).Lookup(objectId, null, archived: false)
                          ?? throw new ApiError(404, "OBJECT_NOT_FOUND", $"No {type.Singular} with id {objectId} exists.") { Context = ApiError.Ctx("objectId", objectId) };
             var values = new Dictionary<string, string>(stamped, StringComparer.Ordinal);
             if (isContact && !string.IsNullOrEmpty(email) && !string.Equals(record.Get("email"), email, StringComparison.OrdinalIgnoreCase))
