@@ -95,7 +95,7 @@ internal static class AssociationLabelsApi
             InverseLabel = inverseLabel,
         };
         portal.Associations.Labels.Add(created);
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         var forward = AssociationCatalog.For(portal, from.TypeId, to.TypeId).Where(d => d.TypeId == created.TypeId);
         var backward = symmetric ? [] : AssociationCatalog.For(portal, to.TypeId, from.TypeId).Where(d => d.TypeId == created.InverseTypeId);
         return WriteResults([.. forward.Concat(backward)]);
@@ -131,7 +131,7 @@ internal static class AssociationLabelsApi
             found.Label = inverseLabel ?? found.Label;
         }
 
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         return JsonIO.NoContent();
     }
 
@@ -162,7 +162,7 @@ internal static class AssociationLabelsApi
             }
         }
 
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         return JsonIO.NoContent();
     }
 
@@ -297,7 +297,7 @@ internal static class AssociationLabelsApi
             });
         }
 
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         return Batch.Result(ctx, started, portal.Now, create ? 201 : 200, results, errors, (w, l) => WriteLimit(w, portal, l, withLabel: create, withTypes: false));
     }
 
@@ -314,7 +314,7 @@ internal static class AssociationLabelsApi
         var to = Type(portal, toType);
         Scopes.Require(ctx, from.WriteScopes);
         portal.Associations.Limits.RemoveAll(l => l.FromTypeId == from.TypeId && l.ToTypeId == to.TypeId && typeIds.Contains(l.TypeId));
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         return JsonIO.NoContent();
     }
 }

@@ -64,13 +64,13 @@ internal static class GdprApi
             }
 
             // HubSpot blocklists an email that no contact has (SPEC gdpr-delete description).
-            EmailBlocklist.Block(portal, objectId);
+            portal.BlockedEmails.Block(objectId);
             return JsonIO.NoContent();
         }
 
         if (byEmail)
         {
-            EmailBlocklist.Block(portal, objectId);
+            portal.BlockedEmails.Block(objectId);
         }
 
         Erase(portal, type, contact);
@@ -83,7 +83,7 @@ internal static class GdprApi
         var store = portal.Store(type);
         foreach (var email in ContactEmailAliases.AllEmails(contact))
         {
-            EmailBlocklist.Block(portal, email);
+            portal.BlockedEmails.Block(email);
         }
 
         // The records merged into this one hold the same person's data.
@@ -110,6 +110,7 @@ internal static class GdprApi
         }
 
         portal.Timeline.RemoveEvents(e => ids.Contains(e.ObjectId) && portal.Timeline.FindTemplate(e.EventTemplateId)?.ObjectTypeId == type.TypeId);
-        portal.TouchMetadata();
+        // The lists' definitions are saved again, as before the feature seam (memberships left them in place).
+        portal.Lists.MarkDirty();
     }
 }

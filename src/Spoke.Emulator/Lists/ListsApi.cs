@@ -123,7 +123,6 @@ internal static class ListsApi
             ListStore.Evaluate(portal, list, portal.Store(type), compiled);
         }
 
-        portal.TouchMetadata();
         return JsonIO.Json(ListJson.Envelope("list", portal, list, includeFilters: true));
     }
 
@@ -219,8 +218,7 @@ internal static class ListsApi
         Scopes.Require(ctx, WriteScope);
         var list = Find(portal, listId);
         list.DeletedAt = portal.Now;
-        list.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Lists.Changed(list, portal.Now);
         return JsonIO.NoContent();
     }
 
@@ -237,8 +235,7 @@ internal static class ListsApi
 
         RequireUniqueName(portal, list.ObjectTypeId, list.Name, list);
         list.DeletedAt = null;
-        list.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Lists.Changed(list, portal.Now);
         return JsonIO.NoContent();
     }
 
@@ -348,8 +345,7 @@ internal static class ListsApi
 
         if (added.Count + removed.Count > 0)
         {
-            list.UpdatedAt = now;
-            portal.TouchMetadata();
+            portal.Lists.Changed(list, now);
         }
 
         return JsonIO.Json(w =>
@@ -385,8 +381,7 @@ internal static class ListsApi
 
         if (changed)
         {
-            list.UpdatedAt = now;
-            portal.TouchMetadata();
+            portal.Lists.Changed(list, now);
         }
 
         return JsonIO.NoContent();
@@ -404,8 +399,7 @@ internal static class ListsApi
             list.Leave(m.RecordId);
         }
 
-        list.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Lists.Changed(list, portal.Now);
         return JsonIO.NoContent();
     }
 
@@ -586,8 +580,7 @@ internal static class ListsApi
     private static void Changed(PortalState portal, ObjectList list)
     {
         list.Version++;
-        list.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Lists.Changed(list, portal.Now);
     }
 
     private static long? LiveRecordId(ObjectStore? store, string id) =>

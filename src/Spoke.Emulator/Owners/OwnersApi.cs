@@ -171,7 +171,6 @@ internal static class OwnersApi
             UserId = nextUserId, UserIdIncludingInactive = nextUserId, CreatedAt = now, UpdatedAt = now,
         };
         portal.Owners.Add(owner);
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => Write(w, owner));
     }
 
@@ -181,9 +180,7 @@ internal static class OwnersApi
         using var _ = portal.Write();
         var owner = portal.Owners.Find(o => o.Id == ownerId && !o.Archived)
             ?? throw ApiError.NotFound($"No active owner with id {ownerId} was found.");
-        owner.Archived = true;
-        owner.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Owners.Deactivate(owner, portal.Now);
         return JsonIO.NoContent();
     }
 }

@@ -167,7 +167,6 @@ internal static class PipelinesApi
         pipelines.Add(pipeline);
         portal.Pipelines[type.TypeId] = pipelines;
         PipelineRules.Audit(portal, type, pipeline, "CREATE");
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => PipelineJson.WritePipeline(w, pipeline), Location(ctx, pipeline.Id));
     }
 
@@ -225,7 +224,6 @@ internal static class PipelinesApi
         pipeline.DisplayOrder = input.DisplayOrder;
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "UPDATE");
-        portal.TouchMetadata();
         return JsonIO.Json(w => PipelineJson.WritePipeline(w, pipeline));
     }
 
@@ -274,7 +272,6 @@ internal static class PipelinesApi
 
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "UPDATE");
-        portal.TouchMetadata();
         return JsonIO.Json(w => PipelineJson.WritePipeline(w, pipeline));
     }
 
@@ -287,7 +284,6 @@ internal static class PipelinesApi
         var pipeline = FindActive(portal, type, pipelineId);
         ArchivePipeline(ctx, portal, type, pipeline, validateByDefault);
         PipelineRules.Audit(portal, type, pipeline, "DELETE");
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 
@@ -391,7 +387,6 @@ internal static class PipelinesApi
         pipeline.Stages.Add(stage);
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "CREATE", stage);
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => PipelineJson.WriteStage(w, stage), Location(ctx, stage.Id));
     }
 
@@ -415,7 +410,6 @@ internal static class PipelinesApi
         stage.UpdatedAt = now;
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "UPDATE", stage);
-        portal.TouchMetadata();
         return JsonIO.Json(w => PipelineJson.WriteStage(w, stage));
     }
 
@@ -467,7 +461,6 @@ internal static class PipelinesApi
         stage.UpdatedAt = now;
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "UPDATE", stage);
-        portal.TouchMetadata();
         return JsonIO.Json(w => PipelineJson.WriteStage(w, stage));
     }
 
@@ -481,7 +474,6 @@ internal static class PipelinesApi
         var stage = FindActiveStage(pipeline, stageId);
         ArchiveStage(ctx, portal, type, pipeline, stage, validateByDefault);
         PipelineRules.Audit(portal, type, pipeline, "DELETE", stage);
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 

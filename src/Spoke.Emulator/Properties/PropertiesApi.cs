@@ -88,7 +88,7 @@ internal static class PropertiesApi
         var catalog = portal.Catalog(type);
         var property = Find(catalog, type, propertyName, archived: false);
         PropertyRules.ApplyUpdate(property, doc.RootElement, catalog, portal.Store(type), portal.Now, portal.Fidelity.PropertyPatchCanEnableUniqueValue);
-        portal.TouchMetadata();
+        catalog.MarkDirty();
         return JsonIO.Json(w => PropertyJson.Write(w, property));
     }
 
@@ -225,7 +225,8 @@ internal static class PropertiesApi
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
         Scopes.Require(ctx, PropertyScopes.Write(type));
-        var groups = portal.Catalog(type).Groups;
+        var catalog = portal.Catalog(type);
+        var groups = catalog.Groups;
         if (groups.TryGetValue(name!, out var existing) && !existing.Archived)
         {
             throw ApiError.Conflict($"A property group named '{name}' already exists.");
@@ -237,7 +238,7 @@ internal static class PropertiesApi
         group.DisplayOrder = displayOrder;
         group.Archived = false;
         groups[group.Name] = group;
-        portal.TouchMetadata();
+        catalog.MarkDirty();
         var location = $"{Query.BaseUrl(ctx).TrimEnd('/')}/{Uri.EscapeDataString(group.Name)}";
         return JsonIO.Json(201, w => PropertyJson.WriteGroup(w, group), new Dictionary<string, string> { ["Location"] = location });
     }
@@ -273,10 +274,11 @@ internal static class PropertiesApi
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
         Scopes.Require(ctx, PropertyScopes.Write(type));
-        var group = FindGroup(portal.Catalog(type), type, groupName);
+        var catalog = portal.Catalog(type);
+        var group = FindGroup(catalog, type, groupName);
         group.Label = label ?? group.Label;
         group.DisplayOrder = displayOrder ?? group.DisplayOrder;
-        portal.TouchMetadata();
+        catalog.MarkDirty();
         return JsonIO.Json(w => PropertyJson.WriteGroup(w, group));
     }
 
@@ -298,7 +300,7 @@ internal static class PropertiesApi
         }
 
         group.Archived = true;
-        portal.TouchMetadata();
+        catalog.MarkDirty();
         return JsonIO.NoContent();
     }
 
@@ -318,7 +320,6 @@ internal static class PropertiesApi
         }
 
         catalog.Add(property);
-        portal.TouchMetadata();
         return property;
     }
 
@@ -350,7 +351,7 @@ internal static class PropertiesApi
             portal.Store(type).RemoveUniqueIndex(property.Name);
         }
 
-        portal.TouchMetadata();
+        portal.Catalog(type).MarkDirty();
     }
 
     private static PropertyDefinition Find(PropertyCatalog catalog, ObjectType type, string name, bool archived) =>

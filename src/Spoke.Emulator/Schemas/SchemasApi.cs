@@ -180,7 +180,6 @@ internal static class SchemasApi
         }
 
         portal.Schemas.Add(schema);
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => SchemaJson.Write(w, schema, portal.Catalog(type), SchemaIncludes.All));
     }
 
@@ -224,8 +223,7 @@ internal static class SchemasApi
 
         layout.ApplyTo(schema);
         CustomObjectTypes.ApplyLayout(schema, type);
-        schema.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Schemas.Changed(schema, portal.Now);
         return JsonIO.Json(w => SchemaJson.WriteDefinition(w, schema, portal.PortalId));
     }
 
@@ -248,7 +246,6 @@ internal static class SchemasApi
 
             portal.RemoveType(TypeOf(portal, schema));
             portal.Schemas.Remove(schema);
-            portal.TouchMetadata();
             return JsonIO.NoContent();
         }
 
@@ -266,8 +263,7 @@ internal static class SchemasApi
         }
 
         schema.Archived = true;
-        schema.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Schemas.Changed(schema, portal.Now);
         return JsonIO.NoContent();
     }
 
@@ -305,8 +301,7 @@ internal static class SchemasApi
             UpdatedAt = now,
         };
         schema.Associations.Add(association);
-        schema.UpdatedAt = now;
-        portal.TouchMetadata();
+        portal.Schemas.Changed(schema, now);
         return JsonIO.Json(201, w => SchemaJson.WriteAssociation(w, association));
     }
 
@@ -322,8 +317,7 @@ internal static class SchemasApi
                 Context = ApiError.Ctx("associationIdentifier", associationIdentifier),
             };
         schema.Associations.Remove(association);
-        schema.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Schemas.Changed(schema, portal.Now);
         return JsonIO.NoContent();
     }
 

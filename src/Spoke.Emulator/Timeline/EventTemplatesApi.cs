@@ -96,7 +96,6 @@ internal static partial class EventTemplatesApi
             UpdatedAt = now,
         };
         portal.Timeline.AddTemplate(template);
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => TimelineJson.WriteTemplate(w, template));
     }
 
@@ -126,8 +125,7 @@ internal static partial class EventTemplatesApi
             template.Tokens = tokens;
         }
 
-        template.UpdatedAt = now;
-        portal.TouchMetadata();
+        portal.Timeline.Changed(template, now);
         return JsonIO.Json(w => TimelineJson.WriteTemplate(w, template));
     }
 
@@ -137,7 +135,6 @@ internal static partial class EventTemplatesApi
         using var _ = portal.Write();
         var template = Find(portal, App(ctx, portal, appId), eventTemplateId);
         portal.Timeline.RemoveTemplate(template.Id);
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 
@@ -160,8 +157,7 @@ internal static partial class EventTemplatesApi
         }
 
         template.Tokens.Add(token);
-        template.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Timeline.Changed(template, portal.Now);
         return JsonIO.Json(w => TimelineJson.WriteToken(w, token));
     }
 
@@ -189,8 +185,7 @@ internal static partial class EventTemplatesApi
         token.Options = options;
         token.ObjectPropertyName = propertyName ?? token.ObjectPropertyName;
         token.UpdatedAt = portal.Now;
-        template.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Timeline.Changed(template, portal.Now);
         return JsonIO.Json(w => TimelineJson.WriteToken(w, token));
     }
 
@@ -201,8 +196,7 @@ internal static partial class EventTemplatesApi
         var template = Find(portal, App(ctx, portal, appId), eventTemplateId);
         var token = template.FindToken(tokenName) ?? throw TokenNotFound(template, tokenName);
         template.Tokens.Remove(token);
-        template.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Timeline.Changed(template, portal.Now);
         return JsonIO.NoContent();
     }
 

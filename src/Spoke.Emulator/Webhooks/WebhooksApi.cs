@@ -107,7 +107,7 @@ internal static class WebhooksApi
         settings.TargetUrl = target;
         settings.MaxConcurrentRequests = max;
         settings.Period = period;
-        portal.TouchMetadata();
+        portal.Webhooks.SettingsChanged();
         return JsonIO.Json(w => WriteSettings(w, settings));
     }
 
@@ -118,7 +118,6 @@ internal static class WebhooksApi
         CheckApp(ctx, portal, appId);
         // Subscriptions stay, paused: without a target nothing is sent (docs/hubspot-api.md §3.10).
         portal.Webhooks.Settings = null;
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 
@@ -207,7 +206,6 @@ internal static class WebhooksApi
         };
         webhooks.Subscriptions.Add(subscription);
         webhooks.SubscriptionsChanged();
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => WriteSubscription(w, subscription));
     }
 
@@ -239,7 +237,6 @@ internal static class WebhooksApi
         var subscription = Find(portal, subscriptionId);
         portal.Webhooks.Subscriptions.Remove(subscription);
         portal.Webhooks.SubscriptionsChanged();
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 
@@ -287,7 +284,6 @@ internal static class WebhooksApi
         subscription.Active = active;
         subscription.UpdatedAt = portal.Now;
         portal.Webhooks.SubscriptionsChanged();
-        portal.TouchMetadata();
     }
 
     private static WebhookSubscription Find(PortalState portal, string subscriptionId) =>
