@@ -2,9 +2,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
 using Spoke.Emulator.Objects;
+using Spoke.Emulator.Portal;
 using static Spoke.Emulator.Associations.AssociationJson;
 
 namespace Spoke.Emulator.Associations;
@@ -40,14 +42,13 @@ internal static class AssociationsV4Api
         g.MapPost("/{fromType}/{toType}/batch/labels/archive", BatchArchiveLabels);
     }
 
-    private static IResult PutDefault(HttpContext ctx, string fromType, string fromId, string toType, string toId)
+    private static IResult PutDefault(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, string toId)
     {
-        var portal = PortalOf(ctx);
         var started = portal.Now;
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var type = associator.RequireDefault(from, to);
         var (a, b) = AddBetweenLive(associator, from, fromId, to, toId, [type]);
@@ -55,15 +56,14 @@ internal static class AssociationsV4Api
         return Batch.Result(ctx, started, portal.Now, 200, [(a.Id, b.Id, type), (b.Id, a.Id, inverse)], [], WriteDefaultAssociation);
     }
 
-    private static async Task<IResult> PutLabelled(HttpContext ctx, string fromType, string fromId, string toType, string toId)
+    private static async Task<IResult> PutLabelled(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, string toId)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadAsync(ctx).ConfigureAwait(false);
         var specs = ReadSpecs(doc.RootElement, "body");
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var a = associator.RequireLive(from, fromId);
         var b = associator.RequireLive(to, toId);
@@ -73,7 +73,7 @@ internal static class AssociationsV4Api
     }
 
     /// <summary>A labelled create: replaces the pair's labels (or adds to them, see FidelityOptions).</summary>
-    internal static void CreateLabelled(Portal.PortalState portal, Associator associator, ObjectType from, CrmRecord a, ObjectType to, CrmRecord b, List<AssociationSpec> specs)
+    internal static void CreateLabelled(PortalState portal, Associator associator, ObjectType from, CrmRecord a, ObjectType to, CrmRecord b, List<AssociationSpec> specs)
     {
         if (specs.Count == 0)
         {
@@ -97,13 +97,12 @@ internal static class AssociationsV4Api
         }
     }
 
-    private static IResult DeletePair(HttpContext ctx, string fromType, string fromId, string toType, string toId)
+    private static IResult DeletePair(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, string toId)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         if (associator.FindLive(from, fromId) is { } a && associator.FindLive(to, toId) is { } b)
         {
@@ -113,20 +112,19 @@ internal static class AssociationsV4Api
         return JsonIO.NoContent();
     }
 
-    private static IResult List(HttpContext ctx, string fromType, string fromId, string toType) =>
-        ListPage(ctx, fromType, fromId, toType, WriteAssociated);
+    private static IResult List(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType) =>
+        ListPage(ctx, portal, grant, fromType, fromId, toType, WriteAssociated);
 
     /// <summary>One record's associations to a type, a page at a time (v4 and v3 differ only in how an item is written).</summary>
-    internal static IResult ListPage(HttpContext ctx, string fromType, string fromId, string toType, Action<Utf8JsonWriter, AssociatedRecord> writeItem)
+    internal static IResult ListPage(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, Action<Utf8JsonWriter, AssociatedRecord> writeItem)
     {
-        var portal = PortalOf(ctx);
         var q = ctx.Request.Query;
         var limit = Math.Clamp(Query.Int(q, "limit") ?? MaxPage, 1, MaxPage);
         var after = Query.After(q);
         using var _ = portal.Read();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireRead(ctx, from, to);
+        RequireRead(grant, from, to);
         var associator = new Associator(portal);
         var a = associator.RequireLive(from, fromId);
         var page = associator.Read(from, a, to, after).Take(limit + 1).ToList();
@@ -150,16 +148,15 @@ internal static class AssociationsV4Api
         });
     }
 
-    private static async Task<IResult> BatchAssociateDefault(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchAssociateDefault(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i => (From: ObjectId(i, "from"), To: ObjectId(i, "to"))).ToList();
         var started = portal.Now;
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var type = associator.RequireDefault(from, to);
         var inverse = associator.Definitions(to, from).Find(d => d.TypeId == type.InverseTypeId) ?? type;
@@ -178,9 +175,8 @@ internal static class AssociationsV4Api
         return Batch.Result(ctx, started, portal.Now, 200, results, errors, WriteDefaultAssociation);
     }
 
-    private static async Task<IResult> BatchCreate(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchCreate(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal)
             .Select(i => (From: ObjectId(i, "from"), To: ObjectId(i, "to"), Types: ReadSpecs(i.Field("types"), "types"))).ToList();
@@ -188,7 +184,7 @@ internal static class AssociationsV4Api
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var results = new List<(long, long)>();
         var errors = new List<ApiError>();
@@ -206,9 +202,8 @@ internal static class AssociationsV4Api
         return Batch.Result(ctx, started, portal.Now, 201, results, errors, (w, r) => WriteLabelsBetween(w, portal, from, r.Item1, to, r.Item2));
     }
 
-    private static async Task<IResult> BatchRead(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchRead(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i =>
         {
@@ -221,7 +216,7 @@ internal static class AssociationsV4Api
         using var _ = portal.Read();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireRead(ctx, from, to);
+        RequireRead(grant, from, to);
         var associator = new Associator(portal);
         var results = new List<(long Id, List<AssociatedRecord> Page, long? Next)>();
         var errors = new List<ApiError>();
@@ -269,9 +264,8 @@ internal static class AssociationsV4Api
             Context = ApiError.Ctx("fromObjectId", id),
         };
 
-    private static async Task<IResult> BatchArchive(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchArchive(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i =>
         {
@@ -286,7 +280,7 @@ internal static class AssociationsV4Api
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         foreach (var input in inputs)
         {
@@ -307,16 +301,15 @@ internal static class AssociationsV4Api
         return JsonIO.NoContent();
     }
 
-    private static async Task<IResult> BatchArchiveLabels(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchArchiveLabels(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal)
             .Select(i => (From: ObjectId(i, "from"), To: ObjectId(i, "to"), Types: ReadSpecs(i.Field("types"), "types"))).ToList();
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var definitions = associator.Definitions(from, to);
         // Validate every input before removing anything.

@@ -1,13 +1,30 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Spoke.Emulator.Persistence;
 using Spoke.Emulator.Portal;
 
 namespace Spoke.Emulator.Auth;
 
-/// <summary>A bearer token the emulator accepts, with its scopes.</summary>
-internal sealed record TokenGrant(string Token, IReadOnlySet<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt = null);
+/// <summary>A bearer token the emulator accepts, with its scopes. A handler that declares a <see cref="TokenGrant"/>
+/// parameter receives the request's (the pipeline authenticates before any handler runs).</summary>
+internal sealed record TokenGrant(string Token, IReadOnlySet<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt = null)
+{
+    /// <summary>Minimal API binding: the grant the pipeline's authentication stored for this request.</summary>
+    public static ValueTask<TokenGrant?> BindAsync(HttpContext context) => ValueTask.FromResult(context.Items[Auth.Scopes.GrantItem] as TokenGrant);
+
+    /// <summary>Requires one of <paramref name="anyOf"/>: HubSpot's 403 <c>MISSING_SCOPES</c> otherwise.</summary>
+    public void Require(IReadOnlyList<string> anyOf)
+    {
+        if (!AllScopes && !anyOf.Any(Scopes.Contains))
+        {
+            throw Auth.Scopes.Missing(anyOf);
+        }
+    }
+
+    public void Require(string scope) => Require([scope]);
+}
 
 /// <summary>Private-app tokens (and, later, OAuth access tokens) known to the portal. Tokens are definitions: with a
 /// data file, every token the portal accepted stays accepted; they survive a reset. Lookups need no lock; adding a

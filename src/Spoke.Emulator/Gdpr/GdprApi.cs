@@ -21,9 +21,8 @@ internal static class GdprApi
     public static void MapGdprApi(this IEndpointRouteBuilder app, string prefix) =>
         app.MapGroup(prefix).MapPost("/{objectType}/gdpr-delete", Delete);
 
-    private static async Task<IResult> Delete(HttpContext ctx, string objectType)
+    private static async Task<IResult> Delete(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = ctx.RequestServices.GetRequiredService<PortalState>();
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var objectId = body.Field("objectId").IdString();
@@ -39,7 +38,7 @@ internal static class GdprApi
             };
         }
 
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         if (string.IsNullOrWhiteSpace(objectId))
         {
             throw ApiError.Validation("Invalid input JSON: \"objectId\" is required (a contact id, or an email with \"idProperty\": \"email\").",

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
@@ -35,15 +34,12 @@ internal static class ObjectsApi
         g.MapPost("/{objectType}/batch/archive", BatchArchive);
     }
 
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
-
-    private static IResult List(HttpContext ctx, string objectType)
+    private static IResult List(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
         // propertiesWithHistory caps a page at 50 (docs/hubspot-api.md §3.1; UNVERIFIED figure, conventional).
         var max = selection.WithHistory.Count > 0 ? 50 : portal.Fidelity.ListMaxLimit;
@@ -52,7 +48,7 @@ internal static class ObjectsApi
         var archived = Query.Bool(q, "archived") ?? false;
         var store = portal.Store(type);
         var catalog = portal.Catalog(type);
-        var associations = RecordAssociations.Parse(ctx, portal, q["associations"]);
+        var associations = RecordAssociations.Parse(grant, portal, q["associations"]);
         var page = new List<CrmRecord>(limit);
         CrmRecord? next = null;
         foreach (var r in store.After(afterId - 1))
@@ -91,33 +87,31 @@ internal static class ObjectsApi
         });
     }
 
-    private static IResult Get(HttpContext ctx, string objectType, string objectId)
+    private static IResult Get(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string objectId)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var archived = Query.Bool(q, "archived") ?? false;
         var record = portal.Store(type).Lookup(objectId, q["idProperty"], archived) ?? throw ObjectStore.NotFound(objectId);
         var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
         var catalog = portal.Catalog(type);
-        var associations = RecordAssociations.Writer(portal, type, record, RecordAssociations.Parse(ctx, portal, q["associations"]));
+        var associations = RecordAssociations.Writer(portal, type, record, RecordAssociations.Parse(grant, portal, q["associations"]));
         return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog, associations));
     }
 
-    private static async Task<IResult> Create(HttpContext ctx, string objectType)
+    private static async Task<IResult> Create(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = RecordWriter.ReadProperties(doc.RootElement.Field("properties"));
         var associationInputs = RecordAssociations.ReadCreateInputs(doc.RootElement);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var writer = new RecordWriter(portal);
         var values = writer.PrepareCreate(type, input);
-        var associate = RecordAssociations.Prepare(ctx, portal, type, associationInputs);
+        var associate = RecordAssociations.Prepare(grant, portal, type, associationInputs);
         var record = writer.CommitCreate(type, values);
         associate(record);
         var selection = PropertySelection.DefaultsPlus(type, input.Keys, false);
@@ -125,14 +119,13 @@ internal static class ObjectsApi
         return JsonIO.Json(201, w => RecordJson.Write(w, record, selection, catalog));
     }
 
-    private static async Task<IResult> Update(HttpContext ctx, string objectType, string objectId)
+    private static async Task<IResult> Update(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string objectId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = RecordWriter.ReadProperties(doc.RootElement.Field("properties"));
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var record = portal.Store(type).Lookup(objectId, ctx.Request.Query["idProperty"], archived: false) ?? throw ObjectStore.NotFound(objectId);
         new RecordWriter(portal).Update(type, record, input);
         var selection = PropertySelection.DefaultsPlus(type, input.Keys, false);
@@ -140,12 +133,11 @@ internal static class ObjectsApi
         return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog));
     }
 
-    private static IResult Archive(HttpContext ctx, string objectType, string objectId)
+    private static IResult Archive(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string objectId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         // HubSpot answers 204 whether or not the record existed.
         // A merged-away id is not an alias here: deleting it must not archive the record that absorbed it.
         if (portal.Store(type).Lookup(objectId, null, archived: false, followMerged: false) is { } record)
@@ -167,16 +159,15 @@ internal static class ObjectsApi
         portal.Touch(store, record);
     }
 
-    private static async Task<IResult> BatchRead(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchRead(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var inputs = Batch.Inputs(body, portal);
         var started = portal.Now;
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var archived = Query.Bool(ctx.Request.Query, "archived") ?? false;
         var idProperty = body.String("idProperty");
         var selection = PropertySelection.From(type, Batch.Strings(body.Field("properties")), Batch.Strings(body.Field("propertiesWithHistory")),
@@ -209,9 +200,8 @@ internal static class ObjectsApi
         return Batch.Result(ctx, started, portal.Now, 200, found, errors, (w, r) => RecordJson.Write(w, r, selection, catalog));
     }
 
-    private static async Task<IResult> BatchCreate(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchCreate(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
@@ -222,7 +212,7 @@ internal static class ObjectsApi
 
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var writer = new RecordWriter(portal);
         var catalog = portal.Catalog(type);
         var guard = new UniqueGuard(portal.Store(type));
@@ -230,7 +220,7 @@ internal static class ObjectsApi
         var outcome = Batch.Apply(parsed, p => p.TraceId, p =>
         {
             var values = writer.PrepareCreate(type, p.Properties);
-            var associate = RecordAssociations.Prepare(ctx, portal, type, p.Associations);
+            var associate = RecordAssociations.Prepare(grant, portal, type, p.Associations);
             var record = writer.CommitCreate(type, values);
             associate(record);
             return record;
@@ -238,7 +228,7 @@ internal static class ObjectsApi
         {
             var values = writer.PrepareCreate(type, p.Properties);
             guard.Check(values);
-            var associate = RecordAssociations.Prepare(ctx, portal, type, p.Associations);
+            var associate = RecordAssociations.Prepare(grant, portal, type, p.Associations);
             return () =>
             {
                 var record = writer.CommitCreate(type, values);
@@ -251,9 +241,8 @@ internal static class ObjectsApi
         return Batch.Result(ctx, started, portal.Now, 201, [.. outcome.Traced], outcome.Errors, (w, r) => RecordJson.Write(w, r.Result, selection, catalog, TraceWriter(r.TraceId)));
     }
 
-    private static async Task<IResult> BatchUpdate(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchUpdate(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
@@ -265,7 +254,7 @@ internal static class ObjectsApi
         Batch.RejectDuplicateIds(parsed.Select(p => p.Id));
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var writer = new RecordWriter(portal);
         var catalog = portal.Catalog(type);
         var missing = new List<string>();
@@ -309,9 +298,8 @@ internal static class ObjectsApi
         return Batch.Result(ctx, started, portal.Now, 200, [.. outcome.Traced], outcome.Errors, (w, r) => RecordJson.Write(w, r.Result, selection, catalog, TraceWriter(r.TraceId)));
     }
 
-    private static async Task<IResult> BatchUpsert(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchUpsert(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
@@ -323,7 +311,7 @@ internal static class ObjectsApi
         Batch.RejectDuplicateIds(parsed.Select(p => $"{p.IdProperty}:{p.Id.ToLowerInvariant()}"), parsed.Select(p => p.Id).ToList());
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var writer = new RecordWriter(portal);
         var store = portal.Store(type);
         var catalog = portal.Catalog(type);
@@ -369,15 +357,14 @@ internal static class ObjectsApi
             }));
     }
 
-    private static async Task<IResult> BatchArchive(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchArchive(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var ids = inputs.Select(i => i.Field("id").IdString() ?? throw ApiError.Validation("Each batch archive input needs an \"id\".")).ToList();
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         foreach (var id in ids)
         {
             if (portal.Store(type).Lookup(id, null, archived: false, followMerged: false) is { } record)
