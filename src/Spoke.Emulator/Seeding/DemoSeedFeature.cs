@@ -5,7 +5,7 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Seeding;
 
 /// <summary>The demo seed this portal got (or is part way through), so a stopped seed resumes; null when never seeded.
-/// The seeder updates the progress in place and marks it (<see cref="PortalState.TouchMetadata"/>) with each chunk.</summary>
+/// The seeder updates the progress in place and marks it with each chunk it commits.</summary>
 internal sealed class DemoSeedFeature : PortalFeature
 {
     private DemoSeedProgress? _progress;
