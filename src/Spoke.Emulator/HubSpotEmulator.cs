@@ -155,9 +155,6 @@ public sealed class HubSpotEmulator : IAsyncDisposable
                 // The tokens the emulator starts with are the app's own: their changes report changeSource INTEGRATION.
                 portal.Webhooks.AppTokens.Add(t!);
             }
-
-            // Tokens are definitions: with a data file, every token the portal accepted stays accepted.
-            portal.TouchMetadata();
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Spoke.Emulator" });
@@ -227,7 +224,6 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     public string CreateToken(params string[] scopes)
     {
         using var _ = Portal.Write();
-        Portal.TouchMetadata();
         return Portal.Tokens.Create(scopes).Token;
     }
 

@@ -43,12 +43,12 @@ internal static class AdminApi
                     context: ApiError.Ctx("field", "scopes"));
             }
 
-            var grant = scopes.ValueKind == JsonValueKind.Array
-                ? portal.Tokens.Create(scopes.EnumerateArray().Select(s => s.GetString()!))
-                : portal.Tokens.AddAllScopes(Auth.TokenStore.NewToken());
+            Auth.TokenGrant grant;
             using (portal.Write())
             {
-                portal.TouchMetadata();
+                grant = scopes.ValueKind == JsonValueKind.Array
+                    ? portal.Tokens.Create(scopes.EnumerateArray().Select(s => s.GetString()!))
+                    : portal.Tokens.AddAllScopes(Auth.TokenStore.NewToken());
             }
 
             return JsonIO.Json(201, w =>

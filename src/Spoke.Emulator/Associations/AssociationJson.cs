@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -16,24 +15,23 @@ internal readonly record struct AssociationSpec(string? Category, int TypeId);
 /// <summary>Reading and writing the association shapes shared by the v3 and v4 endpoints.</summary>
 internal static class AssociationJson
 {
-    public static PortalState PortalOf(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
 
     /// <summary>v4 paths accept type ids, plural and singular names, <c>p_name</c> and <c>2-N</c>.</summary>
     public static ObjectType Type(PortalState portal, string segment) =>
         portal.FindTypeLenient(segment) ?? throw ApiError.UnknownObjectType(segment);
 
     /// <summary>Reading associations needs read access to both object types.</summary>
-    public static void RequireRead(HttpContext ctx, ObjectType from, ObjectType to)
+    public static void RequireRead(TokenGrant grant, ObjectType from, ObjectType to)
     {
-        Scopes.Require(ctx, from.ReadScopes);
-        Scopes.Require(ctx, to.ReadScopes);
+        grant.Require(from.ReadScopes);
+        grant.Require(to.ReadScopes);
     }
 
     /// <summary>Writing needs write access to the from type and read access to the other.</summary>
-    public static void RequireWrite(HttpContext ctx, ObjectType from, ObjectType to)
+    public static void RequireWrite(TokenGrant grant, ObjectType from, ObjectType to)
     {
-        Scopes.Require(ctx, from.WriteScopes);
-        Scopes.Require(ctx, to.ReadScopes);
+        grant.Require(from.WriteScopes);
+        grant.Require(to.ReadScopes);
     }
 
     public static List<AssociationSpec> ReadSpecs(JsonElement array, string field)

@@ -42,20 +42,18 @@ internal static class AssociationLabelsApi
         g.MapPost("/{fromType}/{toType}/batch/purge", PurgeLimits);
     }
 
-    private static IResult ListLabels(HttpContext ctx, string fromType, string toType)
+    private static IResult ListLabels(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Read();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        Scopes.Require(ctx, from.ReadScopes);
+        grant.Require(from.ReadScopes);
         var definitions = AssociationCatalog.For(portal, from.TypeId, to.TypeId);
         return WriteResults(definitions);
     }
 
-    private static async Task<IResult> CreateLabel(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> CreateLabel(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var name = body.String("name");
@@ -69,7 +67,7 @@ internal static class AssociationLabelsApi
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        Scopes.Require(ctx, from.WriteScopes);
+        grant.Require(from.WriteScopes);
         var existing = AssociationCatalog.For(portal, from.TypeId, to.TypeId);
         if (!existing.Exists(d => d.IsDefault))
         {
@@ -95,15 +93,14 @@ internal static class AssociationLabelsApi
             InverseLabel = inverseLabel,
         };
         portal.Associations.Labels.Add(created);
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         var forward = AssociationCatalog.For(portal, from.TypeId, to.TypeId).Where(d => d.TypeId == created.TypeId);
         var backward = symmetric ? [] : AssociationCatalog.For(portal, to.TypeId, from.TypeId).Where(d => d.TypeId == created.InverseTypeId);
         return WriteResults([.. forward.Concat(backward)]);
     }
 
-    private static async Task<IResult> UpdateLabel(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> UpdateLabel(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var typeIdField = body.Field("associationTypeId");
@@ -117,7 +114,7 @@ internal static class AssociationLabelsApi
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        Scopes.Require(ctx, from.WriteScopes);
+        grant.Require(from.WriteScopes);
         var (found, forward) = FindLabel(portal, from, to, typeId);
         if (forward)
         {
@@ -131,17 +128,16 @@ internal static class AssociationLabelsApi
             found.Label = inverseLabel ?? found.Label;
         }
 
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         return JsonIO.NoContent();
     }
 
-    private static IResult DeleteLabel(HttpContext ctx, string fromType, string toType, string associationTypeId)
+    private static IResult DeleteLabel(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType, string associationTypeId)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        Scopes.Require(ctx, from.WriteScopes);
+        grant.Require(from.WriteScopes);
         if (!int.TryParse(associationTypeId, NumberStyles.None, CultureInfo.InvariantCulture, out var typeId))
         {
             throw ApiError.Validation($"associationTypeId must be a number; got \"{associationTypeId}\".", context: ApiError.Ctx("associationTypeId", associationTypeId));
@@ -162,7 +158,7 @@ internal static class AssociationLabelsApi
             }
         }
 
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         return JsonIO.NoContent();
     }
 
@@ -196,21 +192,19 @@ internal static class AssociationLabelsApi
 
     private static IResult WriteResults(List<AssociationDefinition> definitions) => JsonIO.Results(definitions, (w, d) => WriteSpecWithLabel(w, d));
 
-    private static IResult ListAllLimits(HttpContext ctx)
+    private static IResult ListAllLimits(HttpContext ctx, PortalState portal)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Read();
         var limits = portal.Associations.Limits.ToList();
         return WriteLimits(portal, limits, withTypes: true);
     }
 
-    private static IResult ListLimits(HttpContext ctx, string fromType, string toType)
+    private static IResult ListLimits(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Read();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        Scopes.Require(ctx, from.ReadScopes);
+        grant.Require(from.ReadScopes);
         var limits = portal.Associations.Limits.Where(l => l.FromTypeId == from.TypeId && l.ToTypeId == to.TypeId).ToList();
         return WriteLimits(portal, limits, withTypes: false);
     }
@@ -237,13 +231,12 @@ internal static class AssociationLabelsApi
         w.WriteEndObject();
     }
 
-    private static Task<IResult> CreateLimits(HttpContext ctx, string fromType, string toType) => ChangeLimits(ctx, fromType, toType, create: true);
+    private static Task<IResult> CreateLimits(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType) => ChangeLimits(ctx, portal, grant, fromType, toType, create: true);
 
-    private static Task<IResult> UpdateLimits(HttpContext ctx, string fromType, string toType) => ChangeLimits(ctx, fromType, toType, create: false);
+    private static Task<IResult> UpdateLimits(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType) => ChangeLimits(ctx, portal, grant, fromType, toType, create: false);
 
-    private static async Task<IResult> ChangeLimits(HttpContext ctx, string fromType, string toType, bool create)
+    private static async Task<IResult> ChangeLimits(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType, bool create)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i =>
         {
@@ -255,7 +248,7 @@ internal static class AssociationLabelsApi
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        Scopes.Require(ctx, from.WriteScopes);
+        grant.Require(from.WriteScopes);
         var definitions = AssociationCatalog.For(portal, from.TypeId, to.TypeId);
         var results = new List<AssociationLimit>();
         var errors = new List<ApiError>();
@@ -297,13 +290,12 @@ internal static class AssociationLabelsApi
             });
         }
 
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         return Batch.Result(ctx, started, portal.Now, create ? 201 : 200, results, errors, (w, l) => WriteLimit(w, portal, l, withLabel: create, withTypes: false));
     }
 
-    private static async Task<IResult> PurgeLimits(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> PurgeLimits(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var typeIds = Batch.Inputs(doc.RootElement, portal)
             .Select(i => i.Field("typeId").ValueKind == JsonValueKind.Number && i.Field("typeId").TryGetInt32(out var t) ? t
@@ -312,9 +304,9 @@ internal static class AssociationLabelsApi
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        Scopes.Require(ctx, from.WriteScopes);
+        grant.Require(from.WriteScopes);
         portal.Associations.Limits.RemoveAll(l => l.FromTypeId == from.TypeId && l.ToTypeId == to.TypeId && typeIds.Contains(l.TypeId));
-        portal.TouchMetadata();
+        portal.Associations.MarkDirty();
         return JsonIO.NoContent();
     }
 }

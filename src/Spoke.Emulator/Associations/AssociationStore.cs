@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Spoke.Emulator.Objects;
+using Spoke.Emulator.Persistence;
 using Spoke.Emulator.Portal;
 
 namespace Spoke.Emulator.Associations;
@@ -43,7 +45,7 @@ internal sealed class AssociationLimit
 /// commits only what it changed) and back through <see cref="Restore"/>. Not thread-safe: callers hold the portal lock.
 /// The rules (defaults, primary, limits, counts) live in <see cref="Associator"/>.
 /// </summary>
-internal sealed class AssociationStore
+internal sealed class AssociationStore : PortalFeature, IJournaledRows
 {
     /// <summary>
     /// First id of the portal-wide counter for USER_DEFINED labels and custom-pair inverse ids. The schemas API
@@ -57,10 +59,54 @@ internal sealed class AssociationStore
     // Net change per direction since the last commit; only kept while a journal is attached.
     private readonly Dictionary<(string FromType, long FromId, string ToType, long ToId, int TypeId), AssociationChange> _changes = [];
 
+    private AssociationTable? _table;
+
     public AssociationStore(PortalState portal)
     {
         _portal = portal;
         portal.StoreAdded += Attach;
+    }
+
+    public override string Name => "associations";
+
+    public JournalTable Table => _table ??= new AssociationTable(this);
+
+    public override void Reset(DateTimeOffset now)
+    {
+        _out.Clear();
+        _changes.Clear();
+        Labels.Clear();
+        Limits.Clear();
+        CustomInverseIds.Clear();
+        NextTypeId = FirstUserTypeId;
+    }
+
+    public override void Save(Utf8JsonWriter writer) => Write(writer, "associations", new AssociationsDocument
+    {
+        Labels = [.. Labels],
+        Limits = [.. Limits],
+        CustomInverseIds = new Dictionary<int, int>(CustomInverseIds),
+        NextTypeId = NextTypeId,
+    }, PersistenceJsonContext.Default.AssociationsDocument);
+
+    public override void Load(JsonElement document)
+    {
+        if (!TryRead(document, "associations", PersistenceJsonContext.Default.AssociationsDocument, out var saved))
+        {
+            return;
+        }
+
+        Labels.Clear();
+        Labels.AddRange(saved.Labels);
+        Limits.Clear();
+        Limits.AddRange(saved.Limits);
+        CustomInverseIds.Clear();
+        foreach (var (schemaId, inverse) in saved.CustomInverseIds)
+        {
+            CustomInverseIds[schemaId] = inverse;
+        }
+
+        NextTypeId = Math.Max(NextTypeId, saved.NextTypeId);
     }
 
     public List<AssociationLabel> Labels { get; } = [];
@@ -251,7 +297,7 @@ internal sealed class AssociationStore
             NextTypeId++;
         }
 
-        _portal.TouchMetadata();
+        MarkDirty();
         return NextTypeId++;
     }
 
@@ -266,19 +312,6 @@ internal sealed class AssociationStore
 
     private void Attach(ObjectStore store)
     {
-        if (!ReferenceEquals(_portal.Associations, this) && _portal.Associations is not null)
-        {
-            // A reset replaced this store; stop listening.
-            _portal.StoreAdded -= Attach;
-            return;
-        }
-
-        store.LivenessChanged += record =>
-        {
-            if (ReferenceEquals(_portal.Associations, this))
-            {
-                new Associator(_portal).OnLivenessChanged(store.Type, record);
-            }
-        };
+        store.LivenessChanged += record => new Associator(_portal).OnLivenessChanged(store.Type, record);
     }
 }

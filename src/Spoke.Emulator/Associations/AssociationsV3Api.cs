@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
 using Spoke.Emulator.Objects;
@@ -47,13 +48,12 @@ internal static class AssociationsV3Api
                 context: ApiError.Ctx("type", name ?? ""));
     }
 
-    private static IResult ListTypes(HttpContext ctx, string fromType, string toType)
+    private static IResult ListTypes(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Read();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireRead(ctx, from, to);
+        RequireRead(grant, from, to);
         var definitions = AssociationCatalog.For(portal, from.TypeId, to.TypeId);
         return JsonIO.Json(w =>
         {
@@ -72,16 +72,15 @@ internal static class AssociationsV3Api
         });
     }
 
-    private static async Task<IResult> BatchCreate(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchCreate(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i => (From: ObjectId(i, "from"), To: ObjectId(i, "to"), Type: i.String("type"))).ToList();
         var started = portal.Now;
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var results = new List<(long From, long To, AssociationDefinition Type)>();
         var errors = new List<ApiError>();
@@ -90,9 +89,7 @@ internal static class AssociationsV3Api
             AssociationsV4Api.Each(errors, () =>
             {
                 var type = ResolveName(associator, from, to, input.Type);
-                var a = associator.RequireLive(from, input.From);
-                var b = associator.RequireLive(to, input.To);
-                associator.Add(from, a, to, b, [type]);
+                var (a, b) = AssociationsV4Api.AddBetweenLive(associator, from, input.From, to, input.To, [type]);
                 results.Add((a.Id, b.Id, type));
             });
         }
@@ -107,9 +104,8 @@ internal static class AssociationsV3Api
         });
     }
 
-    private static async Task<IResult> BatchRead(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchRead(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var ids = Batch.Inputs(doc.RootElement, portal)
             .Select(i => i.Field("id").IdString() ?? throw ApiError.Validation("Invalid input JSON: each batch read input needs an \"id\".")).ToList();
@@ -117,13 +113,13 @@ internal static class AssociationsV3Api
         using var _ = portal.Read();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireRead(ctx, from, to);
+        RequireRead(grant, from, to);
         var associator = new Associator(portal);
         var results = new List<(long Id, List<AssociatedRecord> To)>();
         var errors = new List<ApiError>();
         foreach (var id in ids)
         {
-            var associated = associator.FindLive(from, id) is { } a ? associator.Read(from, a, to).ToList() : [];
+            var associated = AssociationsV4Api.ReadLive(associator, from, id, to, after: long.MinValue, take: int.MaxValue);
             if (associated.Count == 0)
             {
                 errors.Add(AssociationsV4Api.NoAssociations(from, to, id));
@@ -149,30 +145,26 @@ internal static class AssociationsV3Api
         });
     }
 
-    private static async Task<IResult> BatchArchive(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchArchive(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i => (From: ObjectId(i, "from"), To: ObjectId(i, "to"), Type: i.String("type"))).ToList();
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var work = inputs.Select(i => (i.From, i.To, Type: ResolveName(associator, from, to, i.Type))).ToList();
         foreach (var (fromId, toId, type) in work)
         {
-            if (associator.FindLive(from, fromId) is { } a && associator.FindLive(to, toId) is { } b)
-            {
-                associator.RemoveTypes(from, a, to, b, [type]);
-            }
+            AssociationsV4Api.RemoveTypesIfLive(associator, from, fromId, to, toId, [type]);
         }
 
         return JsonIO.NoContent();
     }
 
-    private static IResult ListForRecord(HttpContext ctx, string fromType, string fromId, string toType) =>
-        AssociationsV4Api.ListPage(ctx, fromType, fromId, toType, WriteTypedIds);
+    private static IResult ListForRecord(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType) =>
+        AssociationsV4Api.ListPage(ctx, portal, grant, fromType, fromId, toType, WriteTypedIds);
 
     /// <summary>v3 lists one <c>{id, type}</c> entry per association type of the pair.</summary>
     private static void WriteTypedIds(System.Text.Json.Utf8JsonWriter w, AssociatedRecord r)
@@ -186,36 +178,29 @@ internal static class AssociationsV3Api
         }
     }
 
-    private static IResult Associate(HttpContext ctx, string fromType, string fromId, string toType, string toId, string associationType)
+    private static IResult Associate(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, string toId, string associationType)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var type = ResolveName(associator, from, to, associationType);
-        var a = associator.RequireLive(from, fromId);
-        var b = associator.RequireLive(to, toId);
-        associator.Add(from, a, to, b, [type]);
+        var (a, _) = AssociationsV4Api.AddBetweenLive(associator, from, fromId, to, toId, [type]);
         var selection = PropertySelection.DefaultsPlus(from, [], false);
         var written = RecordAssociations.Writer(portal, from, a, [new RecordAssociations.Requested(to.Name, to)]);
         return JsonIO.Json(w => RecordJson.Write(w, a, selection, portal.Catalog(from), written));
     }
 
-    private static IResult Dissociate(HttpContext ctx, string fromType, string fromId, string toType, string toId, string associationType)
+    private static IResult Dissociate(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, string toId, string associationType)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var type = ResolveName(associator, from, to, associationType);
-        if (associator.FindLive(from, fromId) is { } a && associator.FindLive(to, toId) is { } b)
-        {
-            associator.RemoveTypes(from, a, to, b, [type]);
-        }
+        AssociationsV4Api.RemoveTypesIfLive(associator, from, fromId, to, toId, [type]);
 
         return JsonIO.NoContent();
     }

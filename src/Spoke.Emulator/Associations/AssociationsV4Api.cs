@@ -2,9 +2,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
 using Spoke.Emulator.Objects;
+using Spoke.Emulator.Portal;
 using static Spoke.Emulator.Associations.AssociationJson;
 
 namespace Spoke.Emulator.Associations;
@@ -40,32 +42,28 @@ internal static class AssociationsV4Api
         g.MapPost("/{fromType}/{toType}/batch/labels/archive", BatchArchiveLabels);
     }
 
-    private static IResult PutDefault(HttpContext ctx, string fromType, string fromId, string toType, string toId)
+    private static IResult PutDefault(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, string toId)
     {
-        var portal = PortalOf(ctx);
         var started = portal.Now;
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
-        var a = associator.RequireLive(from, fromId);
-        var b = associator.RequireLive(to, toId);
         var type = associator.RequireDefault(from, to);
-        associator.Add(from, a, to, b, [type]);
+        var (a, b) = AddBetweenLive(associator, from, fromId, to, toId, [type]);
         var inverse = associator.Definitions(to, from).Find(d => d.TypeId == type.InverseTypeId) ?? type;
         return Batch.Result(ctx, started, portal.Now, 200, [(a.Id, b.Id, type), (b.Id, a.Id, inverse)], [], WriteDefaultAssociation);
     }
 
-    private static async Task<IResult> PutLabelled(HttpContext ctx, string fromType, string fromId, string toType, string toId)
+    private static async Task<IResult> PutLabelled(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, string toId)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadAsync(ctx).ConfigureAwait(false);
         var specs = ReadSpecs(doc.RootElement, "body");
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var a = associator.RequireLive(from, fromId);
         var b = associator.RequireLive(to, toId);
@@ -75,7 +73,7 @@ internal static class AssociationsV4Api
     }
 
     /// <summary>A labelled create: replaces the pair's labels (or adds to them, see FidelityOptions).</summary>
-    internal static void CreateLabelled(Portal.PortalState portal, Associator associator, ObjectType from, CrmRecord a, ObjectType to, CrmRecord b, List<AssociationSpec> specs)
+    internal static void CreateLabelled(PortalState portal, Associator associator, ObjectType from, CrmRecord a, ObjectType to, CrmRecord b, List<AssociationSpec> specs)
     {
         if (specs.Count == 0)
         {
@@ -99,13 +97,12 @@ internal static class AssociationsV4Api
         }
     }
 
-    private static IResult DeletePair(HttpContext ctx, string fromType, string fromId, string toType, string toId)
+    private static IResult DeletePair(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, string toId)
     {
-        var portal = PortalOf(ctx);
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         if (associator.FindLive(from, fromId) is { } a && associator.FindLive(to, toId) is { } b)
         {
@@ -115,20 +112,19 @@ internal static class AssociationsV4Api
         return JsonIO.NoContent();
     }
 
-    private static IResult List(HttpContext ctx, string fromType, string fromId, string toType) =>
-        ListPage(ctx, fromType, fromId, toType, WriteAssociated);
+    private static IResult List(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType) =>
+        ListPage(ctx, portal, grant, fromType, fromId, toType, WriteAssociated);
 
     /// <summary>One record's associations to a type, a page at a time (v4 and v3 differ only in how an item is written).</summary>
-    internal static IResult ListPage(HttpContext ctx, string fromType, string fromId, string toType, Action<Utf8JsonWriter, AssociatedRecord> writeItem)
+    internal static IResult ListPage(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string fromId, string toType, Action<Utf8JsonWriter, AssociatedRecord> writeItem)
     {
-        var portal = PortalOf(ctx);
         var q = ctx.Request.Query;
         var limit = Math.Clamp(Query.Int(q, "limit") ?? MaxPage, 1, MaxPage);
         var after = Query.After(q);
         using var _ = portal.Read();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireRead(ctx, from, to);
+        RequireRead(grant, from, to);
         var associator = new Associator(portal);
         var a = associator.RequireLive(from, fromId);
         var page = associator.Read(from, a, to, after).Take(limit + 1).ToList();
@@ -152,16 +148,15 @@ internal static class AssociationsV4Api
         });
     }
 
-    private static async Task<IResult> BatchAssociateDefault(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchAssociateDefault(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i => (From: ObjectId(i, "from"), To: ObjectId(i, "to"))).ToList();
         var started = portal.Now;
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var type = associator.RequireDefault(from, to);
         var inverse = associator.Definitions(to, from).Find(d => d.TypeId == type.InverseTypeId) ?? type;
@@ -171,9 +166,7 @@ internal static class AssociationsV4Api
         {
             Each(errors, () =>
             {
-                var a = associator.RequireLive(from, input.From);
-                var b = associator.RequireLive(to, input.To);
-                associator.Add(from, a, to, b, [type]);
+                var (a, b) = AddBetweenLive(associator, from, input.From, to, input.To, [type]);
                 results.Add((a.Id, b.Id, type));
                 results.Add((b.Id, a.Id, inverse));
             });
@@ -182,9 +175,8 @@ internal static class AssociationsV4Api
         return Batch.Result(ctx, started, portal.Now, 200, results, errors, WriteDefaultAssociation);
     }
 
-    private static async Task<IResult> BatchCreate(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchCreate(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal)
             .Select(i => (From: ObjectId(i, "from"), To: ObjectId(i, "to"), Types: ReadSpecs(i.Field("types"), "types"))).ToList();
@@ -192,7 +184,7 @@ internal static class AssociationsV4Api
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var results = new List<(long, long)>();
         var errors = new List<ApiError>();
@@ -210,9 +202,8 @@ internal static class AssociationsV4Api
         return Batch.Result(ctx, started, portal.Now, 201, results, errors, (w, r) => WriteLabelsBetween(w, portal, from, r.Item1, to, r.Item2));
     }
 
-    private static async Task<IResult> BatchRead(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchRead(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i =>
         {
@@ -225,13 +216,13 @@ internal static class AssociationsV4Api
         using var _ = portal.Read();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireRead(ctx, from, to);
+        RequireRead(grant, from, to);
         var associator = new Associator(portal);
         var results = new List<(long Id, List<AssociatedRecord> Page, long? Next)>();
         var errors = new List<ApiError>();
         foreach (var input in inputs)
         {
-            var page = associator.FindLive(from, input.Id) is { } a ? associator.Read(from, a, to, input.After).Take(MaxPage + 1).ToList() : [];
+            var page = ReadLive(associator, from, input.Id, to, input.After, MaxPage + 1);
             if (page.Count == 0)
             {
                 errors.Add(NoAssociations(from, to, input.Id));
@@ -273,9 +264,8 @@ internal static class AssociationsV4Api
             Context = ApiError.Ctx("fromObjectId", id),
         };
 
-    private static async Task<IResult> BatchArchive(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchArchive(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal).Select(i =>
         {
@@ -290,7 +280,7 @@ internal static class AssociationsV4Api
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         foreach (var input in inputs)
         {
@@ -311,30 +301,48 @@ internal static class AssociationsV4Api
         return JsonIO.NoContent();
     }
 
-    private static async Task<IResult> BatchArchiveLabels(HttpContext ctx, string fromType, string toType)
+    private static async Task<IResult> BatchArchiveLabels(HttpContext ctx, PortalState portal, TokenGrant grant, string fromType, string toType)
     {
-        var portal = PortalOf(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal)
             .Select(i => (From: ObjectId(i, "from"), To: ObjectId(i, "to"), Types: ReadSpecs(i.Field("types"), "types"))).ToList();
         using var _ = portal.Write();
         var from = Type(portal, fromType);
         var to = Type(portal, toType);
-        RequireWrite(ctx, from, to);
+        RequireWrite(grant, from, to);
         var associator = new Associator(portal);
         var definitions = associator.Definitions(from, to);
         // Validate every input before removing anything.
         var work = inputs.Select(i => (i.From, i.To, Types: i.Types.Select(s => associator.RequireType(from, to, s.Category, s.TypeId, definitions)).ToList())).ToList();
         foreach (var input in work)
         {
-            if (associator.FindLive(from, input.From) is { } a && associator.FindLive(to, input.To) is { } b)
-            {
-                associator.RemoveTypes(from, a, to, b, input.Types);
-            }
+            RemoveTypesIfLive(associator, from, input.From, to, input.To, input.Types);
         }
 
         return JsonIO.NoContent();
     }
+
+    /// <summary>Adds <paramref name="types"/> between two live records (404 for either missing); v3 and v4 writes share it.</summary>
+    internal static (CrmRecord From, CrmRecord To) AddBetweenLive(Associator associator, ObjectType from, string fromId, ObjectType to, string toId, List<AssociationDefinition> types)
+    {
+        var a = associator.RequireLive(from, fromId);
+        var b = associator.RequireLive(to, toId);
+        associator.Add(from, a, to, b, types);
+        return (a, b);
+    }
+
+    /// <summary>Removes <paramref name="types"/> between two records; nothing when either is missing (HubSpot's 204 either way).</summary>
+    internal static void RemoveTypesIfLive(Associator associator, ObjectType from, string fromId, ObjectType to, string toId, List<AssociationDefinition> types)
+    {
+        if (associator.FindLive(from, fromId) is { } a && associator.FindLive(to, toId) is { } b)
+        {
+            associator.RemoveTypes(from, a, to, b, types);
+        }
+    }
+
+    /// <summary>Up to <paramref name="take"/> associations of one record to a type after <paramref name="after"/>; empty when the record is missing.</summary>
+    internal static List<AssociatedRecord> ReadLive(Associator associator, ObjectType from, string fromId, ObjectType to, long after, int take) =>
+        associator.FindLive(from, fromId) is { } a ? [.. associator.Read(from, a, to, after).Take(take)] : [];
 
     /// <summary>Runs one batch input; its HubSpot error becomes an entry of the 207's <c>errors</c>.</summary>
     internal static void Each(List<ApiError> errors, Action work)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
+using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
 using Spoke.Emulator.Objects;
@@ -23,7 +23,7 @@ internal static class RecordAssociations
     /// Parses <c>associations=a,b</c>. Unknown types answer 400; types the token may not read are left out,
     /// as HubSpot leaves out what a token can't see.
     /// </summary>
-    public static List<Requested> Parse(HttpContext ctx, PortalState portal, IEnumerable<string?> values)
+    public static List<Requested> Parse(TokenGrant grant, PortalState portal, IEnumerable<string?> values)
     {
         var result = new List<Requested>();
         foreach (var key in PropertySelection.Split(values))
@@ -31,7 +31,7 @@ internal static class RecordAssociations
             var type = portal.FindTypeLenient(key) ?? throw ApiError.UnknownObjectType(key);
             try
             {
-                Auth.Scopes.Require(ctx, type.ReadScopes);
+                grant.Require(type.ReadScopes);
             }
             catch (ApiError e) when (e.StatusCode == 403)
             {
@@ -111,7 +111,7 @@ internal static class RecordAssociations
     /// <paramref name="type"/>, each target must exist, limits must allow it) and returns what attaches them to
     /// the new record. Nothing changes until the returned action runs, so batches stay all-or-nothing.
     /// </summary>
-    public static Action<CrmRecord> Prepare(HttpContext ctx, PortalState portal, ObjectType type, IReadOnlyList<CreateInput> inputs)
+    public static Action<CrmRecord> Prepare(TokenGrant grant, PortalState portal, ObjectType type, IReadOnlyList<CreateInput> inputs)
     {
         if (inputs.Count == 0)
         {
@@ -138,7 +138,7 @@ internal static class RecordAssociations
             }
 
             var to = portal.FindType(toTypeIds[0]) ?? throw ApiError.UnknownObjectType(toTypeIds[0]);
-            AssociationJson.RequireRead(ctx, type, to);
+            AssociationJson.RequireRead(grant, type, to);
             var target = associator.FindLive(to, input.ToId)
                 ?? throw ApiError.Validation($"Can't associate with {to.Singular} {input.ToId}: it doesn't exist.",
                     context: new Dictionary<string, IReadOnlyList<string>> { ["toObjectId"] = [input.ToId], ["toObjectType"] = [to.TypeId] });

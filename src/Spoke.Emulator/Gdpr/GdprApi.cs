@@ -21,9 +21,8 @@ internal static class GdprApi
     public static void MapGdprApi(this IEndpointRouteBuilder app, string prefix) =>
         app.MapGroup(prefix).MapPost("/{objectType}/gdpr-delete", Delete);
 
-    private static async Task<IResult> Delete(HttpContext ctx, string objectType)
+    private static async Task<IResult> Delete(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = ctx.RequestServices.GetRequiredService<PortalState>();
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var objectId = body.Field("objectId").IdString();
@@ -39,7 +38,7 @@ internal static class GdprApi
             };
         }
 
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         if (string.IsNullOrWhiteSpace(objectId))
         {
             throw ApiError.Validation("Invalid input JSON: \"objectId\" is required (a contact id, or an email with \"idProperty\": \"email\").",
@@ -54,23 +53,23 @@ internal static class GdprApi
         }
 
         // Archived contacts are deleted too: a GDPR request covers every copy HubSpot keeps.
-        var contact = Lookup.Find(portal, type, objectId, byEmail ? "email" : null, archived: false)
-                      ?? Lookup.Find(portal, type, objectId, byEmail ? "email" : null, archived: true);
+        var contact = portal.Store(type).Lookup(objectId, byEmail ? "email" : null, archived: false)
+                      ?? portal.Store(type).Lookup(objectId, byEmail ? "email" : null, archived: true);
         if (contact is null)
         {
             if (!byEmail)
             {
-                throw Lookup.NotFound(objectId);
+                throw ObjectStore.NotFound(objectId);
             }
 
             // HubSpot blocklists an email that no contact has (SPEC gdpr-delete description).
-            EmailBlocklist.Block(portal, objectId);
+            portal.BlockedEmails.Block(objectId);
             return JsonIO.NoContent();
         }
 
         if (byEmail)
         {
-            EmailBlocklist.Block(portal, objectId);
+            portal.BlockedEmails.Block(objectId);
         }
 
         Erase(portal, type, contact);
@@ -83,7 +82,7 @@ internal static class GdprApi
         var store = portal.Store(type);
         foreach (var email in ContactEmailAliases.AllEmails(contact))
         {
-            EmailBlocklist.Block(portal, email);
+            portal.BlockedEmails.Block(email);
         }
 
         // The records merged into this one hold the same person's data.
@@ -110,6 +109,7 @@ internal static class GdprApi
         }
 
         portal.Timeline.RemoveEvents(e => ids.Contains(e.ObjectId) && portal.Timeline.FindTemplate(e.EventTemplateId)?.ObjectTypeId == type.TypeId);
-        portal.TouchMetadata();
+        // The lists' definitions are saved again, as before the feature seam (memberships left them in place).
+        portal.Lists.MarkDirty();
     }
 }

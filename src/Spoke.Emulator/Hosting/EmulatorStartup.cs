@@ -51,7 +51,6 @@ internal static class EmulatorStartup
             portal.AppId = options.AppId ?? portal.AppId;
             portal.ClientSecret = options.ClientSecret ?? portal.ClientSecret;
             portal.DeveloperApiKey = options.DeveloperApiKey ?? portal.DeveloperApiKey;
-            portal.TouchMetadata();
         }
 
         // From here on, changes produce webhook events (loading and seeding don't).

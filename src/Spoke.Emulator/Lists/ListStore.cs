@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Spoke.Emulator.Objects;
+using Spoke.Emulator.Persistence;
 using Spoke.Emulator.Portal;
 
 namespace Spoke.Emulator.Lists;
@@ -8,11 +10,17 @@ namespace Spoke.Emulator.Lists;
 /// save and re-load list definitions; memberships (possibly many) are saved row by row from
 /// <see cref="PendingMemberships"/>. A DYNAMIC list's memberships are derived from live records whenever it is read.
 /// </summary>
-internal sealed class ListStore
+internal sealed class ListStore : PortalFeature, IJournaledRows
 {
     private readonly SortedDictionary<long, ObjectList> _lists = [];
     // (list, record) pairs whose membership changed since the last commit; only kept while a journal is attached.
     private readonly HashSet<(long ListId, long RecordId)> _changedMemberships = [];
+
+    private ListMembershipTable? _table;
+
+    public override string Name => "lists";
+
+    public JournalTable Table => _table ??= new ListMembershipTable(this);
 
     /// <summary>Next list id (HubSpot's ILS ids are small numbers, serialized as strings).</summary>
     public long NextListId { get; set; } = 1;
@@ -41,6 +49,7 @@ internal sealed class ListStore
     /// <summary>Adds a list (new, or re-loaded from storage).</summary>
     public void Add(ObjectList list)
     {
+        MarkDirty();
         list.MembershipChanged = OnMembershipChanged;
         _lists[list.Id] = list;
         if (list.Id >= NextListId)
@@ -49,11 +58,37 @@ internal sealed class ListStore
         }
     }
 
+    /// <summary>Call after changing a list's definition in place: stamps <see cref="ObjectList.UpdatedAt"/> and saves it.</summary>
+    public void Changed(ObjectList list, DateTimeOffset now)
+    {
+        list.UpdatedAt = now;
+        MarkDirty();
+    }
+
     public void Clear()
     {
         _lists.Clear();
         _changedMemberships.Clear();
         NextListId = 1;
+    }
+
+    public override void Reset(DateTimeOffset now) => Clear();
+
+    public override void Save(Utf8JsonWriter writer) =>
+        Write(writer, "lists", new ListsDocument { Lists = [.. All], NextListId = NextListId }, PersistenceJsonContext.Default.ListsDocument);
+
+    public override void Load(JsonElement document)
+    {
+        if (TryRead(document, "lists", PersistenceJsonContext.Default.ListsDocument, out var saved))
+        {
+            Clear();
+            foreach (var list in saved.Lists)
+            {
+                Add(list);
+            }
+
+            NextListId = Math.Max(NextListId, saved.NextListId);
+        }
     }
 
     private void OnMembershipChanged(ObjectList list, long recordId)

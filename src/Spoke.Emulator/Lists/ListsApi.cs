@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -50,17 +49,14 @@ internal static class ListsApi
         g.MapPut("/{listId}/memberships/add-and-remove", AddAndRemoveMembers);
         g.MapPut("/{listId}/memberships/add-from/{sourceListId}", AddFrom);
         g.MapDelete("/{listId}/memberships", RemoveAllMembers);
-        g.MapGet("/{listId}/memberships", (HttpContext ctx, string listId) => MembershipPage(ctx, listId, joinOrder: false));
-        g.MapGet("/{listId}/memberships/join-order", (HttpContext ctx, string listId) => MembershipPage(ctx, listId, joinOrder: true));
+        g.MapGet("/{listId}/memberships", (HttpContext ctx, PortalState portal, TokenGrant grant, string listId) => MembershipPage(ctx, portal, grant, listId, joinOrder: false));
+        g.MapGet("/{listId}/memberships/join-order", (HttpContext ctx, PortalState portal, TokenGrant grant, string listId) => MembershipPage(ctx, portal, grant, listId, joinOrder: true));
     }
-
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
 
     private static bool IncludeFilters(HttpContext ctx) => Query.Bool(ctx.Request.Query, "includeFilters") ?? false;
 
-    private static async Task<IResult> Create(HttpContext ctx)
+    private static async Task<IResult> Create(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var name = body.String("name");
@@ -69,7 +65,7 @@ internal static class ListsApi
         var filterBranch = body.Field("filterBranch");
         var hasFilters = filterBranch.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScope);
+        grant.Require(WriteScope);
         if (string.IsNullOrWhiteSpace(name))
         {
             throw ApiError.Validation("A list needs a \"name\".", context: ApiError.Ctx("field", "name"));
@@ -123,17 +119,15 @@ internal static class ListsApi
             ListStore.Evaluate(portal, list, portal.Store(type), compiled);
         }
 
-        portal.TouchMetadata();
         return JsonIO.Json(ListJson.Envelope("list", portal, list, includeFilters: true));
     }
 
-    private static IResult GetMany(HttpContext ctx)
+    private static IResult GetMany(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         var ids = ctx.Request.Query["listIds"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
         var includeFilters = IncludeFilters(ctx);
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         var lists = ids.Select(id => TryParseId(id) is { } n ? portal.Lists.Find(n) : null).OfType<ObjectList>().Distinct().ToList();
         return JsonIO.Json(w =>
         {
@@ -149,32 +143,29 @@ internal static class ListsApi
         });
     }
 
-    private static IResult Get(HttpContext ctx, string listId)
+    private static IResult Get(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
-        var portal = Portal(ctx);
         var includeFilters = IncludeFilters(ctx);
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         // A deleted list still answers, with deletedAt, until it is restored (UNVERIFIED; see report).
         var list = Find(portal, listId, allowDeleted: true);
         return JsonIO.Json(ListJson.Envelope("list", portal, list, includeFilters));
     }
 
-    private static IResult GetByName(HttpContext ctx, string objectTypeId, string listName)
+    private static IResult GetByName(HttpContext ctx, PortalState portal, TokenGrant grant, string objectTypeId, string listName)
     {
-        var portal = Portal(ctx);
         var includeFilters = IncludeFilters(ctx);
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         var type = portal.ResolveType(objectTypeId);
         var list = portal.Lists.FindByName(type.TypeId, listName)
                    ?? throw ApiError.NotFound($"List with name {listName} does not exist for object type {type.TypeId}.");
         return JsonIO.Json(ListJson.Envelope("list", portal, list, includeFilters));
     }
 
-    private static async Task<IResult> Search(HttpContext ctx)
+    private static async Task<IResult> Search(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var query = body.String("query") ?? "";
@@ -184,7 +175,7 @@ internal static class ListsApi
         var offset = Math.Max(0, Int(body, "offset") ?? 0);
         var count = Math.Clamp(Int(body, "count") ?? DefaultSearchCount, 1, MaxSearchCount);
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         var typeId = string.IsNullOrEmpty(objectTypeId) ? null : portal.ResolveType(objectTypeId).TypeId;
         var matching = portal.Lists.All
             .Where(l => !l.Deleted)
@@ -212,23 +203,20 @@ internal static class ListsApi
         });
     }
 
-    private static IResult Delete(HttpContext ctx, string listId)
+    private static IResult Delete(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScope);
+        grant.Require(WriteScope);
         var list = Find(portal, listId);
         list.DeletedAt = portal.Now;
-        list.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Lists.Changed(list, portal.Now);
         return JsonIO.NoContent();
     }
 
-    private static IResult Restore(HttpContext ctx, string listId)
+    private static IResult Restore(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScope);
+        grant.Require(WriteScope);
         var list = Find(portal, listId, allowDeleted: true);
         if (!list.Deleted)
         {
@@ -237,18 +225,16 @@ internal static class ListsApi
 
         RequireUniqueName(portal, list.ObjectTypeId, list.Name, list);
         list.DeletedAt = null;
-        list.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Lists.Changed(list, portal.Now);
         return JsonIO.NoContent();
     }
 
-    private static IResult Rename(HttpContext ctx, string listId)
+    private static IResult Rename(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
-        var portal = Portal(ctx);
         var name = ctx.Request.Query["listName"].ToString();
         var includeFilters = IncludeFilters(ctx);
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScope);
+        grant.Require(WriteScope);
         var list = Find(portal, listId);
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -261,13 +247,12 @@ internal static class ListsApi
         return JsonIO.Json(ListJson.Envelope("updatedList", portal, list, includeFilters));
     }
 
-    private static async Task<IResult> UpdateFilters(HttpContext ctx, string listId)
+    private static async Task<IResult> UpdateFilters(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var filterBranch = doc.RootElement.Field("filterBranch");
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScope);
+        grant.Require(WriteScope);
         var list = Find(portal, listId);
         if (!list.IsDynamic)
         {
@@ -288,32 +273,31 @@ internal static class ListsApi
         return JsonIO.Json(ListJson.Envelope("updatedList", portal, list, includeFilters: true));
     }
 
-    private static async Task<IResult> AddMembers(HttpContext ctx, string listId)
+    private static async Task<IResult> AddMembers(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
         var ids = await ReadIdArray(ctx).ConfigureAwait(false);
-        return ChangeMembers(ctx, listId, ids, []);
+        return ChangeMembers(ctx, portal, grant, listId, ids, []);
     }
 
-    private static async Task<IResult> RemoveMembers(HttpContext ctx, string listId)
+    private static async Task<IResult> RemoveMembers(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
         var ids = await ReadIdArray(ctx).ConfigureAwait(false);
-        return ChangeMembers(ctx, listId, [], ids);
+        return ChangeMembers(ctx, portal, grant, listId, [], ids);
     }
 
-    private static async Task<IResult> AddAndRemoveMembers(HttpContext ctx, string listId)
+    private static async Task<IResult> AddAndRemoveMembers(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var add = IdArray(doc.RootElement.Field("recordIdsToAdd"), "recordIdsToAdd", optional: true);
         var remove = IdArray(doc.RootElement.Field("recordIdsToRemove"), "recordIdsToRemove", optional: true);
-        return ChangeMembers(ctx, listId, add, remove);
+        return ChangeMembers(ctx, portal, grant, listId, add, remove);
     }
 
     /// <summary>Adds then removes; ids of records that don't exist (or are archived) are reported missing, not errors.</summary>
-    private static IResult ChangeMembers(HttpContext ctx, string listId, List<string> add, List<string> remove)
+    private static IResult ChangeMembers(HttpContext ctx, PortalState portal, TokenGrant grant, string listId, List<string> add, List<string> remove)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScope);
+        grant.Require(WriteScope);
         var list = Find(portal, listId);
         RequireHandEdited(list);
         var store = ListStore.StoreOf(portal, list);
@@ -348,8 +332,7 @@ internal static class ListsApi
 
         if (added.Count + removed.Count > 0)
         {
-            list.UpdatedAt = now;
-            portal.TouchMetadata();
+            portal.Lists.Changed(list, now);
         }
 
         return JsonIO.Json(w =>
@@ -363,11 +346,10 @@ internal static class ListsApi
         });
     }
 
-    private static IResult AddFrom(HttpContext ctx, string listId, string sourceListId)
+    private static IResult AddFrom(HttpContext ctx, PortalState portal, TokenGrant grant, string listId, string sourceListId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScope);
+        grant.Require(WriteScope);
         var list = Find(portal, listId);
         RequireHandEdited(list);
         var source = Find(portal, sourceListId);
@@ -385,18 +367,16 @@ internal static class ListsApi
 
         if (changed)
         {
-            list.UpdatedAt = now;
-            portal.TouchMetadata();
+            portal.Lists.Changed(list, now);
         }
 
         return JsonIO.NoContent();
     }
 
-    private static IResult RemoveAllMembers(HttpContext ctx, string listId)
+    private static IResult RemoveAllMembers(HttpContext ctx, PortalState portal, TokenGrant grant, string listId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScope);
+        grant.Require(WriteScope);
         var list = Find(portal, listId);
         RequireHandEdited(list);
         foreach (var m in list.Memberships.Values)
@@ -404,21 +384,19 @@ internal static class ListsApi
             list.Leave(m.RecordId);
         }
 
-        list.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Lists.Changed(list, portal.Now);
         return JsonIO.NoContent();
     }
 
     /// <summary>Pages of members in record id order, or in the order they joined; cursors are <c>after</c> / <c>before</c>.</summary>
-    private static IResult MembershipPage(HttpContext ctx, string listId, bool joinOrder)
+    private static IResult MembershipPage(HttpContext ctx, PortalState portal, TokenGrant grant, string listId, bool joinOrder)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         var limit = Math.Clamp(Query.Int(q, "limit") ?? DefaultPageSize, 1, MaxPageSize);
         var after = Cursor(q, "after");
         var before = Cursor(q, "before");
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         var list = Find(portal, listId);
         var members = ListStore.CurrentMembers(portal, list);
         Func<ListMembership, long> key = joinOrder ? m => m.JoinSequence : m => m.RecordId;
@@ -477,11 +455,10 @@ internal static class ListsApi
         });
     }
 
-    private static IResult RecordMemberships(HttpContext ctx, string objectTypeId, string recordId)
+    private static IResult RecordMemberships(HttpContext ctx, PortalState portal, TokenGrant grant, string objectTypeId, string recordId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         var type = portal.ResolveType(objectTypeId);
         var memberships = MembershipsOf(portal, type, recordId);
         return JsonIO.Json(w =>
@@ -499,9 +476,8 @@ internal static class ListsApi
         });
     }
 
-    private static async Task<IResult> BatchReadRecordMemberships(HttpContext ctx)
+    private static async Task<IResult> BatchReadRecordMemberships(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal)
             .Select(i => (
@@ -510,7 +486,7 @@ internal static class ListsApi
             .ToList();
         var started = portal.Now;
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         var results = inputs.Select(i =>
         {
             var type = portal.ResolveType(i.ObjectTypeId);
@@ -586,8 +562,7 @@ internal static class ListsApi
     private static void Changed(PortalState portal, ObjectList list)
     {
         list.Version++;
-        list.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Lists.Changed(list, portal.Now);
     }
 
     private static long? LiveRecordId(ObjectStore? store, string id) =>

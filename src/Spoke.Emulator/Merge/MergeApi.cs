@@ -21,16 +21,15 @@ internal static class MergeApi
     public static void MapMergeApi(this IEndpointRouteBuilder app, string prefix) =>
         app.MapGroup(prefix).MapPost("/{objectType}/merge", Merge);
 
-    private static async Task<IResult> Merge(HttpContext ctx, string objectType)
+    private static async Task<IResult> Merge(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = ctx.RequestServices.GetRequiredService<PortalState>();
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var primaryId = body.Field("primaryObjectId").IdString();
         var mergedId = body.Field("objectIdToMerge").IdString();
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         if (!type.SupportsMerge && !type.IsCustom)
         {
             throw ApiError.Validation($"Merging is not supported for {type.Name} ({type.TypeId}): only contacts, companies, deals, tickets and custom objects can be merged.",

@@ -49,7 +49,8 @@ internal sealed class RecordMerger(PortalState portal)
         MoveTimelineEvents(type, survivor, merged);
         portal.Touch(store, merged);
         portal.Touch(store, survivor);
-        portal.TouchMetadata();
+        // Static lists' definitions changed with the moved memberships (their join sequence).
+        portal.Lists.MarkDirty();
         portal.Webhooks.OnMerged(type, survivor, merged, moved);
     }
 

@@ -1,3 +1,7 @@
+using System.Globalization;
+using Spoke.Emulator.Errors;
+using Spoke.Emulator.Merge;
+
 namespace Spoke.Emulator.Objects;
 
 /// <summary>
@@ -12,10 +16,13 @@ internal sealed class ObjectStore
     // hasUniqueValue). Only live (non-archived, non-deleted) records hold a value.
     private readonly Dictionary<string, Dictionary<string, long>> _unique = new(StringComparer.Ordinal);
 
-    public ObjectStore(ObjectType type)
+    private readonly FidelityOptions _fidelity;
+
+    public ObjectStore(ObjectType type, FidelityOptions? fidelity = null)
     {
         Type = type;
         NextId = type.FirstId;
+        _fidelity = fidelity ?? new FidelityOptions();
     }
 
     public ObjectType Type { get; }
@@ -38,6 +45,47 @@ internal sealed class ObjectStore
     public int LiveCount { get; private set; }
 
     public CrmRecord? Find(long id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>
+    /// The record a request's <paramref name="id"/> names: by id, or by the unique <paramref name="idProperty"/>. A
+    /// merged-away id answers for the record that absorbed it and a contact's additional email for its contact (Merge
+    /// feature), unless <paramref name="followMerged"/> is false. Null when there is none in the asked-for state.
+    /// </summary>
+    public CrmRecord? Lookup(string id, string? idProperty, bool archived, bool followMerged = true)
+    {
+        CrmRecord? record;
+        if (string.IsNullOrEmpty(idProperty) || idProperty == "hs_object_id")
+        {
+            record = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Find(n) : null;
+            if (followMerged && record is { Deleted: true, MergedInto: not null } && _fidelity.MergedIdsResolveToSurvivor)
+            {
+                record = MergedIds.FinalSurvivor(this, record);
+            }
+        }
+        else
+        {
+            if (!IsUnique(idProperty))
+            {
+                throw ApiError.Validation(
+                    $"Property \"{idProperty}\" can't be used as idProperty for {Type.Name}: use hs_object_id{(Type.TypeId == "0-1" ? ", email" : "")} or a property with hasUniqueValue=true.",
+                    context: ApiError.Ctx("idProperty", idProperty));
+            }
+
+            record = archived
+                ? All().FirstOrDefault(r => r.Archived && string.Equals(r.Get(idProperty), id, StringComparison.OrdinalIgnoreCase))
+                : FindByUnique(idProperty, id);
+            if (record is null && followMerged && !archived && Type.TypeId == "0-1" && idProperty == "email")
+            {
+                record = ContactEmailAliases.FindHolder(this, id);
+            }
+        }
+
+        return record is null || record.Deleted || record.Archived != archived ? null : record;
+    }
+
+    /// <summary>HubSpot's 404 for a record id that names nothing.</summary>
+    public static ApiError NotFound(string id) =>
+        new(404, "OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric.") { Context = ApiError.Ctx("id", id) };
 
     /// <summary>Records in id order after <paramref name="afterId"/>, deleted ones skipped.</summary>
     public IEnumerable<CrmRecord> After(long afterId)

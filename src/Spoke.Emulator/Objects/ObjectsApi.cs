@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
@@ -35,15 +34,12 @@ internal static class ObjectsApi
         g.MapPost("/{objectType}/batch/archive", BatchArchive);
     }
 
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
-
-    private static IResult List(HttpContext ctx, string objectType)
+    private static IResult List(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
         // propertiesWithHistory caps a page at 50 (docs/hubspot-api.md §3.1; UNVERIFIED figure, conventional).
         var max = selection.WithHistory.Count > 0 ? 50 : portal.Fidelity.ListMaxLimit;
@@ -52,7 +48,7 @@ internal static class ObjectsApi
         var archived = Query.Bool(q, "archived") ?? false;
         var store = portal.Store(type);
         var catalog = portal.Catalog(type);
-        var associations = RecordAssociations.Parse(ctx, portal, q["associations"]);
+        var associations = RecordAssociations.Parse(grant, portal, q["associations"]);
         var page = new List<CrmRecord>(limit);
         CrmRecord? next = null;
         foreach (var r in store.After(afterId - 1))
@@ -91,33 +87,31 @@ internal static class ObjectsApi
         });
     }
 
-    private static IResult Get(HttpContext ctx, string objectType, string objectId)
+    private static IResult Get(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string objectId)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var archived = Query.Bool(q, "archived") ?? false;
-        var record = Lookup.Find(portal, type, objectId, q["idProperty"], archived) ?? throw Lookup.NotFound(objectId);
+        var record = portal.Store(type).Lookup(objectId, q["idProperty"], archived) ?? throw ObjectStore.NotFound(objectId);
         var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
         var catalog = portal.Catalog(type);
-        var associations = RecordAssociations.Writer(portal, type, record, RecordAssociations.Parse(ctx, portal, q["associations"]));
+        var associations = RecordAssociations.Writer(portal, type, record, RecordAssociations.Parse(grant, portal, q["associations"]));
         return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog, associations));
     }
 
-    private static async Task<IResult> Create(HttpContext ctx, string objectType)
+    private static async Task<IResult> Create(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = RecordWriter.ReadProperties(doc.RootElement.Field("properties"));
         var associationInputs = RecordAssociations.ReadCreateInputs(doc.RootElement);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var writer = new RecordWriter(portal);
         var values = writer.PrepareCreate(type, input);
-        var associate = RecordAssociations.Prepare(ctx, portal, type, associationInputs);
+        var associate = RecordAssociations.Prepare(grant, portal, type, associationInputs);
         var record = writer.CommitCreate(type, values);
         associate(record);
         var selection = PropertySelection.DefaultsPlus(type, input.Keys, false);
@@ -125,30 +119,28 @@ internal static class ObjectsApi
         return JsonIO.Json(201, w => RecordJson.Write(w, record, selection, catalog));
     }
 
-    private static async Task<IResult> Update(HttpContext ctx, string objectType, string objectId)
+    private static async Task<IResult> Update(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string objectId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = RecordWriter.ReadProperties(doc.RootElement.Field("properties"));
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
-        var record = Lookup.Find(portal, type, objectId, ctx.Request.Query["idProperty"], archived: false) ?? throw Lookup.NotFound(objectId);
+        grant.Require(type.WriteScopes);
+        var record = portal.Store(type).Lookup(objectId, ctx.Request.Query["idProperty"], archived: false) ?? throw ObjectStore.NotFound(objectId);
         new RecordWriter(portal).Update(type, record, input);
         var selection = PropertySelection.DefaultsPlus(type, input.Keys, false);
         var catalog = portal.Catalog(type);
         return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog));
     }
 
-    private static IResult Archive(HttpContext ctx, string objectType, string objectId)
+    private static IResult Archive(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string objectId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         // HubSpot answers 204 whether or not the record existed.
         // A merged-away id is not an alias here: deleting it must not archive the record that absorbed it.
-        if (Lookup.Find(portal, type, objectId, null, archived: false, followMerged: false) is { } record)
+        if (portal.Store(type).Lookup(objectId, null, archived: false, followMerged: false) is { } record)
         {
             ArchiveRecord(portal, type, record);
         }
@@ -167,16 +159,15 @@ internal static class ObjectsApi
         portal.Touch(store, record);
     }
 
-    private static async Task<IResult> BatchRead(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchRead(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var inputs = Batch.Inputs(body, portal);
         var started = portal.Now;
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var archived = Query.Bool(ctx.Request.Query, "archived") ?? false;
         var idProperty = body.String("idProperty");
         var selection = PropertySelection.From(type, Batch.Strings(body.Field("properties")), Batch.Strings(body.Field("propertiesWithHistory")),
@@ -188,7 +179,7 @@ internal static class ObjectsApi
         foreach (var input in inputs)
         {
             var id = input.Field("id").IdString() ?? throw ApiError.Validation("Each batch read input needs an \"id\".");
-            var record = Lookup.Find(portal, type, id, idProperty, archived);
+            var record = portal.Store(type).Lookup(id, idProperty, archived);
             if (record is null)
             {
                 missing.Add(id);
@@ -209,9 +200,8 @@ internal static class ObjectsApi
         return Batch.Result(ctx, started, portal.Now, 200, found, errors, (w, r) => RecordJson.Write(w, r, selection, catalog));
     }
 
-    private static async Task<IResult> BatchCreate(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchCreate(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
@@ -222,7 +212,7 @@ internal static class ObjectsApi
 
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var writer = new RecordWriter(portal);
         var catalog = portal.Catalog(type);
         var guard = new UniqueGuard(portal.Store(type));
@@ -230,7 +220,7 @@ internal static class ObjectsApi
         var outcome = Batch.Apply(parsed, p => p.TraceId, p =>
         {
             var values = writer.PrepareCreate(type, p.Properties);
-            var associate = RecordAssociations.Prepare(ctx, portal, type, p.Associations);
+            var associate = RecordAssociations.Prepare(grant, portal, type, p.Associations);
             var record = writer.CommitCreate(type, values);
             associate(record);
             return record;
@@ -238,7 +228,7 @@ internal static class ObjectsApi
         {
             var values = writer.PrepareCreate(type, p.Properties);
             guard.Check(values);
-            var associate = RecordAssociations.Prepare(ctx, portal, type, p.Associations);
+            var associate = RecordAssociations.Prepare(grant, portal, type, p.Associations);
             return () =>
             {
                 var record = writer.CommitCreate(type, values);
@@ -251,9 +241,8 @@ internal static class ObjectsApi
         return Batch.Result(ctx, started, portal.Now, 201, [.. outcome.Traced], outcome.Errors, (w, r) => RecordJson.Write(w, r.Result, selection, catalog, TraceWriter(r.TraceId)));
     }
 
-    private static async Task<IResult> BatchUpdate(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchUpdate(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
@@ -265,14 +254,14 @@ internal static class ObjectsApi
         Batch.RejectDuplicateIds(parsed.Select(p => p.Id));
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var writer = new RecordWriter(portal);
         var catalog = portal.Catalog(type);
         var missing = new List<string>();
         var present = new List<(CrmRecord Record, Dictionary<string, string> Properties, string? TraceId)>();
         foreach (var p in parsed)
         {
-            if (Lookup.Find(portal, type, p.Id, p.IdProperty, archived: false) is { } record)
+            if (portal.Store(type).Lookup(p.Id, p.IdProperty, archived: false) is { } record)
             {
                 present.Add((record, p.Properties, p.TraceId));
             }
@@ -309,9 +298,8 @@ internal static class ObjectsApi
         return Batch.Result(ctx, started, portal.Now, 200, [.. outcome.Traced], outcome.Errors, (w, r) => RecordJson.Write(w, r.Result, selection, catalog, TraceWriter(r.TraceId)));
     }
 
-    private static async Task<IResult> BatchUpsert(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchUpsert(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
@@ -323,7 +311,7 @@ internal static class ObjectsApi
         Batch.RejectDuplicateIds(parsed.Select(p => $"{p.IdProperty}:{p.Id.ToLowerInvariant()}"), parsed.Select(p => p.Id).ToList());
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var writer = new RecordWriter(portal);
         var store = portal.Store(type);
         var catalog = portal.Catalog(type);
@@ -332,7 +320,7 @@ internal static class ObjectsApi
         Func<CrmRecord> Prepare((string Id, string? IdProperty, Dictionary<string, string> Properties, string? TraceId) p)
         {
             var idProperty = p.IdProperty ?? "hs_object_id";
-            var record = Lookup.Find(portal, type, p.Id, idProperty, archived: false);
+            var record = portal.Store(type).Lookup(p.Id, idProperty, archived: false);
             if (record is not null)
             {
                 var changes = writer.PrepareUpdate(type, record, p.Properties);
@@ -346,7 +334,7 @@ internal static class ObjectsApi
 
             if (idProperty == "hs_object_id")
             {
-                throw Lookup.NotFound(p.Id);
+                throw ObjectStore.NotFound(p.Id);
             }
 
             var values = writer.PrepareCreate(type, new Dictionary<string, string>(p.Properties, StringComparer.Ordinal) { [idProperty] = p.Id });
@@ -369,18 +357,17 @@ internal static class ObjectsApi
             }));
     }
 
-    private static async Task<IResult> BatchArchive(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchArchive(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var ids = inputs.Select(i => i.Field("id").IdString() ?? throw ApiError.Validation("Each batch archive input needs an \"id\".")).ToList();
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         foreach (var id in ids)
         {
-            if (Lookup.Find(portal, type, id, null, archived: false, followMerged: false) is { } record)
+            if (portal.Store(type).Lookup(id, null, archived: false, followMerged: false) is { } record)
             {
                 ArchiveRecord(portal, type, record);
             }
@@ -406,48 +393,4 @@ internal sealed class UniqueGuard(ObjectStore store)
             }
         }
     }
-}
-
-/// <summary>Finding records by id or by a unique <c>idProperty</c>.</summary>
-internal static class Lookup
-{
-    /// <summary>
-    /// The record <paramref name="id"/> names. A merged-away id answers for the record that absorbed it and a contact's
-    /// additional email for its contact (Merge feature), unless <paramref name="followMerged"/> is false.
-    /// </summary>
-    public static CrmRecord? Find(PortalState portal, ObjectType type, string id, string? idProperty, bool archived, bool followMerged = true)
-    {
-        var store = portal.Store(type);
-        CrmRecord? record;
-        if (string.IsNullOrEmpty(idProperty) || idProperty == "hs_object_id")
-        {
-            record = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? store.Find(n) : null;
-            if (followMerged)
-            {
-                record = MergedIds.Resolve(portal, store, record);
-            }
-        }
-        else
-        {
-            if (!store.IsUnique(idProperty))
-            {
-                throw ApiError.Validation(
-                    $"Property \"{idProperty}\" can't be used as idProperty for {type.Name}: use hs_object_id{(type.TypeId == "0-1" ? ", email" : "")} or a property with hasUniqueValue=true.",
-                    context: ApiError.Ctx("idProperty", idProperty));
-            }
-
-            record = archived
-                ? store.All().FirstOrDefault(r => r.Archived && string.Equals(r.Get(idProperty), id, StringComparison.OrdinalIgnoreCase))
-                : store.FindByUnique(idProperty, id);
-            if (record is null && followMerged && !archived && type.TypeId == "0-1" && idProperty == "email")
-            {
-                record = ContactEmailAliases.FindHolder(store, id);
-            }
-        }
-
-        return record is null || record.Deleted || record.Archived != archived ? null : record;
-    }
-
-    public static ApiError NotFound(string id) =>
-        new(404, "OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric.") { Context = ApiError.Ctx("id", id) };
 }

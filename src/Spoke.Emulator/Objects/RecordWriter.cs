@@ -60,7 +60,7 @@ internal sealed class RecordWriter(PortalState portal)
         ApplyCreateRules(type, values);
         CheckUnique(type, portal.Store(type), null, values);
         ContactEmailAliases.CheckUnique(portal, type, null, values);
-        EmailBlocklist.Check(portal, type, values);
+        portal.BlockedEmails.Check(type, values);
         return values;
     }
 
@@ -123,7 +123,7 @@ internal sealed class RecordWriter(PortalState portal)
         CheckStage(type, record, values);
         CheckUnique(type, portal.Store(type), record, values);
         ContactEmailAliases.CheckUnique(portal, type, record, values);
-        EmailBlocklist.Check(portal, type, values);
+        portal.BlockedEmails.Check(type, values);
         return values;
     }
 

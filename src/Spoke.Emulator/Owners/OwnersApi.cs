@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -38,20 +37,17 @@ internal static class OwnersApi
         g.MapDelete("/{ownerId}", ArchiveOwner);
     }
 
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
-
     private static long Numeric(string id) => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
-    private static IResult List(HttpContext ctx)
+    private static IResult List(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         var email = q["email"].ToString();
         var limit = Math.Clamp(Query.Int(q, "limit") ?? 100, 1, MaxLimit);
         var after = Query.After(q);
         var archived = Query.Bool(q, "archived") ?? false;
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         // Owners page in id order; the cursor is the id of the first owner of the next page.
         var matching = portal.Owners
             .Where(o => o.Archived == archived && Numeric(o.Id) >= after)
@@ -81,9 +77,8 @@ internal static class OwnersApi
         });
     }
 
-    private static IResult Get(HttpContext ctx, string ownerId)
+    private static IResult Get(HttpContext ctx, PortalState portal, TokenGrant grant, string ownerId)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         var idProperty = q["idProperty"].ToString();
         if (idProperty.Length == 0)
@@ -98,7 +93,7 @@ internal static class OwnersApi
 
         var archived = Query.Bool(q, "archived") ?? false;
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScope);
+        grant.Require(ReadScope);
         // idProperty=userId matches the user id a caller stored while the user was active, so a deactivated owner
         // (userId null) is still found with archived=true.
         var owner = portal.Owners.Find(o => o.Archived == archived && (idProperty == "id"
@@ -171,19 +166,15 @@ internal static class OwnersApi
             UserId = nextUserId, UserIdIncludingInactive = nextUserId, CreatedAt = now, UpdatedAt = now,
         };
         portal.Owners.Add(owner);
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => Write(w, owner));
     }
 
-    private static IResult ArchiveOwner(HttpContext ctx, string ownerId)
+    private static IResult ArchiveOwner(HttpContext ctx, PortalState portal, string ownerId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var owner = portal.Owners.Find(o => o.Id == ownerId && !o.Archived)
             ?? throw ApiError.NotFound($"No active owner with id {ownerId} was found.");
-        owner.Archived = true;
-        owner.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Owners.Deactivate(owner, portal.Now);
         return JsonIO.NoContent();
     }
 }

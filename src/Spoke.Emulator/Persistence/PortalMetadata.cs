@@ -11,124 +11,58 @@ using Spoke.Emulator.Schemas;
 namespace Spoke.Emulator.Persistence;
 
 /// <summary>
-/// A portal's definitions (everything but records) as one JSON document. The definition models are serialized as
-/// they are (source-generated, no reflection), so a field a feature adds to a model is persisted without touching
-/// this file; the few models that are not plain data (catalogs, tokens) get a document type here.
+/// A portal's definitions (everything but records and the rows of <see cref="IJournaledRows"/> features) as one JSON
+/// object: the format and portal id, then what each registered <see cref="PortalFeature"/> saves, in registration
+/// order. A feature adds its own properties; nothing here names one.
 /// </summary>
-internal sealed partial class PortalMetadataDocument
+internal static class PortalMetadataDocument
 {
     public const int CurrentFormat = 1;
 
-    public int Format { get; set; } = CurrentFormat;
-    public long PortalId { get; set; }
-    public long NextCustomTypeNumber { get; set; }
-    public List<ObjectType> CustomTypes { get; set; } = [];
-    public Dictionary<string, CatalogDocument> Catalogs { get; set; } = [];
-    public Dictionary<string, List<Pipeline>> Pipelines { get; set; } = [];
-    public List<Owner> Owners { get; set; } = [];
-    public List<CustomObjectSchema> Schemas { get; set; } = [];
-    public List<TokenDocument> Tokens { get; set; } = [];
-
-    /// <summary>GDPR-blocklisted emails (Gdpr feature).</summary>
-    public List<string> BlockedEmails { get; set; } = [];
-
-    public static PortalMetadataDocument Capture(PortalState portal) => new()
+    public static byte[] Capture(PortalState portal)
     {
-        PortalId = portal.PortalId,
-        NextCustomTypeNumber = portal.NextCustomTypeNumber,
-        CustomTypes = [.. portal.Types.Where(t => t.IsCustom)],
-        Catalogs = portal.Catalogs.ToDictionary(kv => kv.Key, kv => new CatalogDocument
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            Properties = [.. kv.Value.Properties.Values],
-            Groups = [.. kv.Value.Groups.Values],
-        }),
-        Pipelines = portal.Pipelines.ToDictionary(kv => kv.Key, kv => kv.Value),
-        Owners = [.. portal.Owners],
-        Schemas = [.. portal.Schemas],
-        Tokens = [.. portal.Tokens.All.OrderBy(t => t.Token, StringComparer.Ordinal)
-            .Select(t => new TokenDocument(t.Token, [.. t.Scopes.Order(StringComparer.Ordinal)], t.AllScopes, t.ExpiresAt))],
-        BlockedEmails = [.. portal.BlockedEmails.Order(StringComparer.Ordinal)],
-    };
-
-    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, PersistenceJsonContext.Default.PortalMetadataDocument);
-
-    public static PortalMetadataDocument FromUtf8(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize(json, PersistenceJsonContext.Default.PortalMetadataDocument)
-        ?? throw new InvalidDataException("The data file's portal metadata is empty.");
-
-    /// <summary>Replaces the fresh portal's definitions with these (before any record is loaded).</summary>
-    public void ApplyTo(PortalState portal)
-    {
-        if (Format > CurrentFormat)
-        {
-            throw new InvalidDataException($"The data file was written by a newer Spoke (format {Format}); this one reads format {CurrentFormat}.");
-        }
-
-        if (PortalId != portal.PortalId)
-        {
-            throw new InvalidOperationException($"The data file holds portal {PortalId}, not {portal.PortalId}: start with --portal-id {PortalId} or use another file.");
-        }
-
-        portal.NextCustomTypeNumber = NextCustomTypeNumber;
-        foreach (var type in CustomTypes.Where(t => portal.FindType(t.TypeId) is null))
-        {
-            portal.AddType(type, Catalogs.TryGetValue(type.TypeId, out var c) ? c.Properties : []);
-        }
-
-        foreach (var (typeId, document) in Catalogs)
-        {
-            if (portal.FindType(typeId) is { } type)
+            writer.WriteStartObject();
+            writer.WriteNumber("format", CurrentFormat);
+            writer.WriteNumber("portalId", portal.PortalId);
+            foreach (var feature in portal.Features)
             {
-                ApplyCatalog(portal, type, document);
+                feature.Save(writer);
             }
+
+            writer.WriteEndObject();
         }
 
-        portal.Pipelines.Clear();
-        foreach (var (typeId, pipelines) in Pipelines)
-        {
-            portal.Pipelines[typeId] = pipelines;
-        }
-
-        portal.Owners.Clear();
-        portal.Owners.AddRange(Owners);
-        portal.Schemas.Clear();
-        portal.Schemas.AddRange(Schemas);
-        foreach (var t in Tokens)
-        {
-            portal.Tokens.Add(new TokenGrant(t.Token, new HashSet<string>(t.Scopes, StringComparer.Ordinal), t.AllScopes, t.ExpiresAt));
-        }
-
-        portal.BlockedEmails.UnionWith(BlockedEmails);
+        return buffer.WrittenSpan.ToArray();
     }
 
-    private static void ApplyCatalog(PortalState portal, ObjectType type, CatalogDocument document)
+    /// <summary>Replaces the fresh portal's definitions with the stored ones (before any record is loaded).</summary>
+    public static void Restore(ReadOnlyMemory<byte> json, PortalState portal)
     {
-        var catalog = new PropertyCatalog();
-        foreach (var p in document.Properties)
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            catalog.Add(p);
+            throw new InvalidDataException("The data file's portal metadata is empty.");
         }
 
-        // HubSpot-defined properties that a newer Spoke knows and the file predates are added, not lost.
-        if (!type.IsCustom)
+        var format = root.TryGetProperty("format", out var f) && f.TryGetInt32(out var n) ? n : CurrentFormat;
+        if (format > CurrentFormat)
         {
-            foreach (var p in portal.Catalog(type).Properties.Values.Where(p => !catalog.Properties.ContainsKey(p.Name)))
-            {
-                catalog.Add(p);
-            }
+            throw new InvalidDataException($"The data file was written by a newer Spoke (format {format}); this one reads format {CurrentFormat}.");
         }
 
-        catalog.Groups.Clear();
-        foreach (var g in document.Groups)
+        var portalId = root.TryGetProperty("portalId", out var id) && id.TryGetInt64(out var p) ? p : 0;
+        if (portalId != portal.PortalId)
         {
-            catalog.Groups[g.Name] = g;
+            throw new InvalidOperationException($"The data file holds portal {portalId}, not {portal.PortalId}: start with --portal-id {portalId} or use another file.");
         }
 
-        portal.Catalogs[type.TypeId] = catalog;
-        var store = portal.Store(type);
-        foreach (var p in catalog.Properties.Values.Where(p => p.HasUniqueValue && !store.IsUnique(p.Name)))
+        foreach (var feature in portal.Features)
         {
-            store.AddUniqueIndex(p.Name, out _);
+            feature.Load(root);
         }
     }
 }
@@ -141,9 +75,23 @@ internal sealed class CatalogDocument
 
 internal sealed record TokenDocument(string Token, List<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt);
 
+/// <summary>The definition models are serialized as they are (source-generated, no reflection), so a field a feature
+/// adds to a model is persisted without touching this file; the few models that are not plain data get a document type.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     IgnoreReadOnlyProperties = true)]
-[JsonSerializable(typeof(PortalMetadataDocument))]
+[JsonSerializable(typeof(List<ObjectType>))]
+[JsonSerializable(typeof(Dictionary<string, CatalogDocument>))]
+[JsonSerializable(typeof(Dictionary<string, List<Pipeline>>))]
+[JsonSerializable(typeof(Dictionary<string, Dictionary<string, List<PipelineAuditEntry>>>))]
+[JsonSerializable(typeof(List<Owner>))]
+[JsonSerializable(typeof(List<CustomObjectSchema>))]
+[JsonSerializable(typeof(List<TokenDocument>))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(WebhooksDocument))]
+[JsonSerializable(typeof(AssociationsDocument))]
+[JsonSerializable(typeof(ListsDocument))]
+[JsonSerializable(typeof(TimelineDocument))]
+[JsonSerializable(typeof(Seeding.DemoSeedProgress))]
 internal sealed partial class PersistenceJsonContext : JsonSerializerContext;

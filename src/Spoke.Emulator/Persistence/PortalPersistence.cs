@@ -26,7 +26,10 @@ internal static class PortalPersistence
             {
                 // A new file gets the fresh portal's definitions at once, so it is a portal from the first moment.
                 using var _ = portal.Write();
-                portal.TouchMetadata();
+                foreach (var feature in portal.Features)
+                {
+                    feature.MarkDirty();
+                }
             }
         }
         catch

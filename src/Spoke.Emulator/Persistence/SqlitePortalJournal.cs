@@ -1,9 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Spoke.Emulator.Associations;
-using Spoke.Emulator.Lists;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Portal;
-using Spoke.Emulator.Timeline;
 
 namespace Spoke.Emulator.Persistence;
 
@@ -12,8 +9,8 @@ namespace Spoke.Emulator.Persistence;
 /// (WAL, <c>synchronous=FULL</c>) before the emulator answers, so an acknowledged write survives a restart and
 /// <c>kill -9</c>. Records are rows (properties and their history in a <see cref="RecordCodec"/> blob); definitions
 /// are one JSON document rewritten when they change; each store's next id is kept so ids are never reused.
-/// What grows with the portal besides records is journaled row by row from the features' pending changes, so a
-/// write costs what it changed: association edges (both directions), list memberships, timeline events.
+/// What grows with the portal besides records is journaled row by row from the pending changes of the features that
+/// have rows (<see cref="IJournaledRows"/>: each names its <see cref="JournalTable"/>), so a write costs what it changed.
 /// The file is opened exclusively: two emulators on one file would silently overwrite each other.
 /// </summary>
 internal sealed class SqlitePortalJournal : IPortalJournal
@@ -27,11 +24,6 @@ internal sealed class SqlitePortalJournal : IPortalJournal
     private readonly SqliteCommand _upsertRecord;
     private readonly SqliteCommand _deleteRecord;
     private readonly SqliteCommand _upsertStore;
-    private readonly SqliteCommand _upsertAssociation;
-    private readonly SqliteCommand _deleteAssociation;
-    private readonly SqliteCommand _upsertMembership;
-    private readonly SqliteCommand _upsertEvent;
-    private readonly SqliteCommand _deleteTemplateEvents;
 
     private SqlitePortalJournal(SqliteConnection connection)
     {
@@ -42,19 +34,6 @@ internal sealed class SqlitePortalJournal : IPortalJournal
             "$type", "$id", "$archived", "$archivedAt", "$deleted", "$mergedInto", "$createdAt", "$updatedAt", "$properties");
         _deleteRecord = Command("DELETE FROM records WHERE type_id = $type AND id = $id", "$type", "$id");
         _upsertStore = Command("INSERT OR REPLACE INTO stores (type_id, next_id) VALUES ($type, $nextId)", "$type", "$nextId");
-        _upsertAssociation = Command(
-            "INSERT OR REPLACE INTO associations (from_type, from_id, to_type, to_id, type_id, category) VALUES ($fromType, $fromId, $toType, $toId, $typeId, $category)",
-            "$fromType", "$fromId", "$toType", "$toId", "$typeId", "$category");
-        _deleteAssociation = Command(
-            "DELETE FROM associations WHERE from_type = $fromType AND from_id = $fromId AND to_type = $toType AND to_id = $toId AND type_id = $typeId",
-            "$fromType", "$fromId", "$toType", "$toId", "$typeId");
-        _upsertMembership = Command(
-            "INSERT OR REPLACE INTO list_memberships (list_id, record_id, first_added_at, last_added_at, join_sequence, is_member) " +
-            "VALUES ($list, $record, $first, $last, $sequence, $member)",
-            "$list", "$record", "$first", "$last", "$sequence", "$member");
-        _upsertEvent = Command("INSERT OR REPLACE INTO timeline_events (template_id, event_id, document) VALUES ($template, $id, $document)",
-            "$template", "$id", "$document");
-        _deleteTemplateEvents = Command("DELETE FROM timeline_events WHERE template_id = $template", "$template");
     }
 
     public string Path => _connection.DataSource;
@@ -104,27 +83,6 @@ internal sealed class SqlitePortalJournal : IPortalJournal
                     PRIMARY KEY (type_id, id)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS stores (type_id TEXT PRIMARY KEY, next_id INTEGER NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, document BLOB NOT NULL);
-                CREATE TABLE IF NOT EXISTS associations (
-                    from_type TEXT NOT NULL,
-                    from_id INTEGER NOT NULL,
-                    to_type TEXT NOT NULL,
-                    to_id INTEGER NOT NULL,
-                    type_id INTEGER NOT NULL,
-                    category TEXT NOT NULL,
-                    PRIMARY KEY (from_type, from_id, to_type, to_id, type_id)) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS list_memberships (
-                    list_id INTEGER NOT NULL,
-                    record_id INTEGER NOT NULL,
-                    first_added_at INTEGER NOT NULL,
-                    last_added_at INTEGER NOT NULL,
-                    join_sequence INTEGER NOT NULL,
-                    is_member INTEGER NOT NULL,
-                    PRIMARY KEY (list_id, record_id)) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS timeline_events (
-                    template_id INTEGER NOT NULL,
-                    event_id TEXT NOT NULL,
-                    document BLOB NOT NULL,
-                    PRIMARY KEY (template_id, event_id)) WITHOUT ROWID;
                 PRAGMA user_version = 2;
                 COMMIT;
                 """);
@@ -149,6 +107,16 @@ internal sealed class SqlitePortalJournal : IPortalJournal
     /// </summary>
     public bool LoadInto(PortalState portal)
     {
+        using (var create = _connection.BeginTransaction())
+        {
+            foreach (var feature in portal.JournaledFeatures)
+            {
+                Execute(_connection, feature.Table.CreateSql, create);
+            }
+
+            create.Commit();
+        }
+
         byte[] json;
         using (var read = _connection.CreateCommand())
         {
@@ -162,15 +130,15 @@ internal sealed class SqlitePortalJournal : IPortalJournal
             json = stored;
         }
 
-        var metadata = PortalMetadataDocument.FromUtf8(json);
-        metadata.ApplyTo(portal);
-        metadata.ApplyFeaturesTo(portal);
+        PortalMetadataDocument.Restore(json, portal);
         LoadRecords(portal);
         LoadNextIds(portal);
         // After the records, and with no journal attached yet: restoring fires no change that would be written back.
-        LoadAssociations(portal);
-        LoadMemberships(portal);
-        LoadTimelineEvents(portal);
+        foreach (var feature in portal.JournaledFeatures)
+        {
+            feature.Table.Load(_connection);
+        }
+
         return true;
     }
 
@@ -194,9 +162,11 @@ internal sealed class SqlitePortalJournal : IPortalJournal
             }
         }
 
-        WriteAssociations(portal.Associations);
-        WriteMemberships(portal.Lists);
-        WriteTimelineEvents(portal.Timeline);
+        foreach (var feature in portal.JournaledFeatures)
+        {
+            feature.Table.WritePending(_connection, transaction);
+        }
+
         if (metadataChanged)
         {
             WriteMetadata(portal, transaction);
@@ -214,10 +184,15 @@ internal sealed class SqlitePortalJournal : IPortalJournal
         transaction.Commit();
     }
 
-    public void Clear()
+    public void Clear(PortalState portal)
     {
         using var transaction = _connection.BeginTransaction();
-        Execute(_connection, "DELETE FROM records; DELETE FROM stores; DELETE FROM metadata; DELETE FROM associations; DELETE FROM list_memberships; DELETE FROM timeline_events;", transaction);
+        Execute(_connection, "DELETE FROM records; DELETE FROM stores; DELETE FROM metadata;", transaction);
+        foreach (var feature in portal.JournaledFeatures)
+        {
+            Execute(_connection, $"DELETE FROM {feature.Table.Name};", transaction);
+        }
+
         transaction.Commit();
         _persistedTypes.Clear();
     }
@@ -227,11 +202,6 @@ internal sealed class SqlitePortalJournal : IPortalJournal
         _upsertRecord.Dispose();
         _deleteRecord.Dispose();
         _upsertStore.Dispose();
-        _upsertAssociation.Dispose();
-        _deleteAssociation.Dispose();
-        _upsertMembership.Dispose();
-        _upsertEvent.Dispose();
-        _deleteTemplateEvents.Dispose();
         _connection.Dispose();
     }
 
@@ -257,7 +227,7 @@ internal sealed class SqlitePortalJournal : IPortalJournal
             write.Transaction = transaction;
             write.CommandText = "INSERT OR REPLACE INTO metadata (key, document) VALUES ($key, $document)";
             write.Parameters.AddWithValue("$key", MetadataKey);
-            write.Parameters.AddWithValue("$document", PortalMetadataDocument.Capture(portal).WithFeatures(portal).ToUtf8());
+            write.Parameters.AddWithValue("$document", PortalMetadataDocument.Capture(portal));
             write.ExecuteNonQuery();
         }
 
@@ -270,124 +240,6 @@ internal sealed class SqlitePortalJournal : IPortalJournal
             delete.Parameters.AddWithValue("$type", gone);
             delete.ExecuteNonQuery();
             _persistedTypes.Remove(gone);
-        }
-    }
-
-    private void WriteAssociations(AssociationStore associations)
-    {
-        foreach (var (edge, added) in associations.PendingChanges)
-        {
-            var command = added ? _upsertAssociation : _deleteAssociation;
-            var p = command.Parameters;
-            p[0].Value = edge.FromTypeId;
-            p[1].Value = edge.FromId;
-            p[2].Value = edge.ToTypeId;
-            p[3].Value = edge.ToId;
-            p[4].Value = edge.TypeId;
-            if (added)
-            {
-                p[5].Value = edge.Category;
-            }
-
-            command.ExecuteNonQuery();
-        }
-    }
-
-    private void WriteMemberships(ListStore lists)
-    {
-        foreach (var (listId, recordId) in lists.PendingMemberships)
-        {
-            if (lists.Find(listId)?.Memberships.GetValueOrDefault(recordId) is not { } m)
-            {
-                continue;
-            }
-
-            var p = _upsertMembership.Parameters;
-            p[0].Value = listId;
-            p[1].Value = recordId;
-            p[2].Value = m.FirstAddedAt.UtcTicks;
-            p[3].Value = m.LastAddedAt.UtcTicks;
-            p[4].Value = m.JoinSequence;
-            p[5].Value = m.IsMember ? 1 : 0;
-            _upsertMembership.ExecuteNonQuery();
-        }
-    }
-
-    private void WriteTimelineEvents(TimelineStore timeline)
-    {
-        foreach (var templateId in timeline.PendingRemovedTemplates)
-        {
-            _deleteTemplateEvents.Parameters[0].Value = templateId;
-            _deleteTemplateEvents.ExecuteNonQuery();
-        }
-
-        foreach (var e in timeline.PendingEvents)
-        {
-            var p = _upsertEvent.Parameters;
-            p[0].Value = e.EventTemplateId;
-            p[1].Value = e.Id;
-            p[2].Value = TimelineEventCodec.Encode(e);
-            _upsertEvent.ExecuteNonQuery();
-        }
-    }
-
-    private void LoadAssociations(PortalState portal)
-    {
-        using var read = _connection.CreateCommand();
-        read.CommandText = "SELECT from_type, from_id, to_type, to_id, type_id, category FROM associations ORDER BY from_type, from_id, to_type, to_id, type_id";
-        using var reader = read.ExecuteReader();
-        // A handful of distinct type ids and categories: share one string each rather than one per edge.
-        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Shared(string s) => strings.TryGetValue(s, out var shared) ? shared : strings[s] = s;
-        var store = portal.Associations;
-        while (reader.Read())
-        {
-            store.Restore(new AssociationEdge(Shared(reader.GetString(0)), reader.GetInt64(1), Shared(reader.GetString(2)), reader.GetInt64(3),
-                Shared(reader.GetString(5)), reader.GetInt32(4)));
-        }
-    }
-
-    private void LoadMemberships(PortalState portal)
-    {
-        using var read = _connection.CreateCommand();
-        read.CommandText = "SELECT list_id, record_id, first_added_at, last_added_at, join_sequence, is_member FROM list_memberships ORDER BY list_id, record_id";
-        using var reader = read.ExecuteReader();
-        ObjectList? list = null;
-        while (reader.Read())
-        {
-            var listId = reader.GetInt64(0);
-            if (list?.Id != listId)
-            {
-                list = portal.Lists.Find(listId);
-            }
-
-            if (list is null)
-            {
-                continue;
-            }
-
-            var membership = new ListMembership
-            {
-                RecordId = reader.GetInt64(1),
-                FirstAddedAt = Instant(reader.GetInt64(2)),
-                LastAddedAt = Instant(reader.GetInt64(3)),
-                JoinSequence = reader.GetInt64(4),
-                IsMember = reader.GetInt64(5) != 0,
-            };
-            list.Memberships[membership.RecordId] = membership;
-            // The definition in the metadata may predate the latest joins: never hand out a join sequence twice.
-            list.NextJoinSequence = Math.Max(list.NextJoinSequence, membership.JoinSequence + 1);
-        }
-    }
-
-    private void LoadTimelineEvents(PortalState portal)
-    {
-        using var read = _connection.CreateCommand();
-        read.CommandText = "SELECT document FROM timeline_events ORDER BY template_id, event_id";
-        using var reader = read.ExecuteReader();
-        while (reader.Read())
-        {
-            portal.Timeline.AddEvent(TimelineEventCodec.Decode(reader.GetFieldValue<byte[]>(0)));
         }
     }
 
@@ -454,11 +306,6 @@ internal sealed class SqlitePortalJournal : IPortalJournal
         _upsertRecord.Transaction = transaction;
         _deleteRecord.Transaction = transaction;
         _upsertStore.Transaction = transaction;
-        _upsertAssociation.Transaction = transaction;
-        _deleteAssociation.Transaction = transaction;
-        _upsertMembership.Transaction = transaction;
-        _upsertEvent.Transaction = transaction;
-        _deleteTemplateEvents.Transaction = transaction;
     }
 
     private SqliteCommand Command(string sql, params string[] parameters)

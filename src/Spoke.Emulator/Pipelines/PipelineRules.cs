@@ -277,5 +277,7 @@ internal static class PipelineRules
 
         pipeline.Audit.Add(new PipelineAuditEntry(null, action, now, $"Pipeline {action.ToLowerInvariant()}",
             PipelineJson.RawPipeline(portal.PortalId, type.TypeId, pipeline)));
+        // Every pipeline change is audited, so this is where the store learns it changed.
+        portal.Pipelines.MarkDirty();
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -28,22 +27,20 @@ internal static class PipelinesApi
         g.MapGet("/{objectType}", List);
         g.MapPost("/{objectType}", Create);
         g.MapGet("/{objectType}/{pipelineId}", Get);
-        g.MapPut("/{objectType}/{pipelineId}", (HttpContext ctx, string objectType, string pipelineId) => Replace(ctx, objectType, pipelineId, v));
-        g.MapPatch("/{objectType}/{pipelineId}", (HttpContext ctx, string objectType, string pipelineId) => Update(ctx, objectType, pipelineId, v));
-        g.MapDelete("/{objectType}/{pipelineId}", (HttpContext ctx, string objectType, string pipelineId) => Delete(ctx, objectType, pipelineId, v));
+        g.MapPut("/{objectType}/{pipelineId}", (HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId) => Replace(ctx, portal, grant, objectType, pipelineId, v));
+        g.MapPatch("/{objectType}/{pipelineId}", (HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId) => Update(ctx, portal, grant, objectType, pipelineId, v));
+        g.MapDelete("/{objectType}/{pipelineId}", (HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId) => Delete(ctx, portal, grant, objectType, pipelineId, v));
         g.MapGet("/{objectType}/{pipelineId}/audit", Audit);
         g.MapGet("/{objectType}/{pipelineId}/stages", ListStages);
         g.MapPost("/{objectType}/{pipelineId}/stages", CreateStage);
         g.MapGet("/{objectType}/{pipelineId}/stages/{stageId}", GetStage);
         g.MapPut("/{objectType}/{pipelineId}/stages/{stageId}", ReplaceStage);
         g.MapPatch("/{objectType}/{pipelineId}/stages/{stageId}",
-            (HttpContext ctx, string objectType, string pipelineId, string stageId) => UpdateStage(ctx, objectType, pipelineId, stageId, v));
+            (HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, string stageId) => UpdateStage(ctx, portal, grant, objectType, pipelineId, stageId, v));
         g.MapDelete("/{objectType}/{pipelineId}/stages/{stageId}",
-            (HttpContext ctx, string objectType, string pipelineId, string stageId) => DeleteStage(ctx, objectType, pipelineId, stageId, v));
+            (HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, string stageId) => DeleteStage(ctx, portal, grant, objectType, pipelineId, stageId, v));
         g.MapGet("/{objectType}/{pipelineId}/stages/{stageId}/audit", StageAudit);
     }
-
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
 
     private static List<Pipeline> PipelinesOf(PortalState portal, ObjectType type) =>
         portal.Pipelines.GetValueOrDefault(type.TypeId) ?? [];
@@ -66,22 +63,20 @@ internal static class PipelinesApi
     private static Dictionary<string, string> Location(HttpContext ctx, string id) =>
         new Dictionary<string, string> { ["Location"] = $"{Query.BaseUrl(ctx)}/{Uri.EscapeDataString(id)}" };
 
-    private static IResult List(HttpContext ctx, string objectType)
+    private static IResult List(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var pipelines = PipelineJson.ActivePipelines(PipelinesOf(portal, type)).ToList();
         return JsonIO.Results(pipelines, (w, p) => PipelineJson.WritePipeline(w, p));
     }
 
-    private static IResult Get(HttpContext ctx, string objectType, string pipelineId)
+    private static IResult Get(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var pipeline = FindActive(portal, type, pipelineId);
         return JsonIO.Json(w => PipelineJson.WritePipeline(w, pipeline));
     }
@@ -137,14 +132,13 @@ internal static class PipelinesApi
         Metadata = PipelineRules.NormalizeMetadata(type, input.Label!, input.Metadata),
     };
 
-    private static async Task<IResult> Create(HttpContext ctx, string objectType)
+    private static async Task<IResult> Create(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = ReadPipelineInput(doc.RootElement);
         using var _ = portal.Write();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var pipelines = PipelinesOf(portal, type);
         PipelineRules.CheckPipelineLabel(pipelines, input.Label, null);
         CheckStages(pipelines, input.Stages, null);
@@ -167,18 +161,16 @@ internal static class PipelinesApi
         pipelines.Add(pipeline);
         portal.Pipelines[type.TypeId] = pipelines;
         PipelineRules.Audit(portal, type, pipeline, "CREATE");
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => PipelineJson.WritePipeline(w, pipeline), Location(ctx, pipeline.Id));
     }
 
-    private static async Task<IResult> Replace(HttpContext ctx, string objectType, string pipelineId, bool validateByDefault)
+    private static async Task<IResult> Replace(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, bool validateByDefault)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = ReadPipelineInput(doc.RootElement);
         using var _ = portal.Write();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var pipelines = PipelinesOf(portal, type);
         var pipeline = FindActive(portal, type, pipelineId);
         PipelineRules.CheckPipelineLabel(pipelines, input.Label, pipeline);
@@ -225,13 +217,11 @@ internal static class PipelinesApi
         pipeline.DisplayOrder = input.DisplayOrder;
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "UPDATE");
-        portal.TouchMetadata();
         return JsonIO.Json(w => PipelineJson.WritePipeline(w, pipeline));
     }
 
-    private static async Task<IResult> Update(HttpContext ctx, string objectType, string pipelineId, bool validateByDefault)
+    private static async Task<IResult> Update(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, bool validateByDefault)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var root = doc.RootElement;
         var label = PipelineRules.OptionalString(root, "label");
@@ -244,7 +234,7 @@ internal static class PipelinesApi
 
         using var _ = portal.Write();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var pipelines = PipelinesOf(portal, type);
         // PATCH {"archived": false} is how an archived pipeline comes back; every other call needs a live one.
         var pipeline = pipelines.Find(p => p.Id == pipelineId && (!p.Archived || archived == false))
@@ -274,20 +264,17 @@ internal static class PipelinesApi
 
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "UPDATE");
-        portal.TouchMetadata();
         return JsonIO.Json(w => PipelineJson.WritePipeline(w, pipeline));
     }
 
-    private static IResult Delete(HttpContext ctx, string objectType, string pipelineId, bool validateByDefault)
+    private static IResult Delete(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, bool validateByDefault)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var pipeline = FindActive(portal, type, pipelineId);
         ArchivePipeline(ctx, portal, type, pipeline, validateByDefault);
         PipelineRules.Audit(portal, type, pipeline, "DELETE");
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 
@@ -311,22 +298,20 @@ internal static class PipelinesApi
         pipeline.UpdatedAt = now;
     }
 
-    private static IResult Audit(HttpContext ctx, string objectType, string pipelineId)
+    private static IResult Audit(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var pipeline = FindActive(portal, type, pipelineId);
         return AuditResult(portal, pipeline, e => e.StageId is null);
     }
 
-    private static IResult StageAudit(HttpContext ctx, string objectType, string pipelineId, string stageId)
+    private static IResult StageAudit(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, string stageId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var pipeline = FindActive(portal, type, pipelineId);
         // Archived stages keep their trail: the audit is how one learns who removed them.
         if (!pipeline.Stages.Exists(s => s.Id == stageId))
@@ -344,22 +329,20 @@ internal static class PipelinesApi
         return JsonIO.Results(entries, (w, e) => PipelineJson.WriteAudit(w, portal.PortalId, pipeline, e));
     }
 
-    private static IResult ListStages(HttpContext ctx, string objectType, string pipelineId)
+    private static IResult ListStages(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var stages = PipelineJson.ActiveStages(FindActive(portal, type, pipelineId)).ToList();
         return JsonIO.Results(stages, (w, s) => PipelineJson.WriteStage(w, s));
     }
 
-    private static IResult GetStage(HttpContext ctx, string objectType, string pipelineId, string stageId)
+    private static IResult GetStage(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, string stageId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.ReadScopes);
+        grant.Require(type.ReadScopes);
         var stage = FindActiveStage(FindActive(portal, type, pipelineId), stageId);
         return JsonIO.Json(w => PipelineJson.WriteStage(w, stage));
     }
@@ -368,15 +351,14 @@ internal static class PipelinesApi
     private static void CheckStageLabel(Pipeline pipeline, string label, PipelineStage? self) =>
         PipelineRules.CheckStageLabels(pipeline.Stages.Where(s => !s.Archived && s != self).Select(s => s.Label).Append(label));
 
-    private static async Task<IResult> CreateStage(HttpContext ctx, string objectType, string pipelineId)
+    private static async Task<IResult> CreateStage(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = PipelineRules.ReadStage(doc.RootElement, "PipelineStageInput", "label", "displayOrder", "metadata");
         RequireLabel(input.Label);
         using var _ = portal.Write();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var pipeline = FindActive(portal, type, pipelineId);
         PipelineRules.CheckStageCount(pipeline.Stages.Count(s => !s.Archived) + 1);
         CheckStageLabel(pipeline, input.Label!, null);
@@ -391,19 +373,17 @@ internal static class PipelinesApi
         pipeline.Stages.Add(stage);
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "CREATE", stage);
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => PipelineJson.WriteStage(w, stage), Location(ctx, stage.Id));
     }
 
-    private static async Task<IResult> ReplaceStage(HttpContext ctx, string objectType, string pipelineId, string stageId)
+    private static async Task<IResult> ReplaceStage(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, string stageId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var input = PipelineRules.ReadStage(doc.RootElement, "PipelineStageInput", "label", "displayOrder", "metadata");
         RequireLabel(input.Label);
         using var _ = portal.Write();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var pipeline = FindActive(portal, type, pipelineId);
         var stage = FindActiveStage(pipeline, stageId);
         CheckStageLabel(pipeline, input.Label!, stage);
@@ -415,13 +395,11 @@ internal static class PipelinesApi
         stage.UpdatedAt = now;
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "UPDATE", stage);
-        portal.TouchMetadata();
         return JsonIO.Json(w => PipelineJson.WriteStage(w, stage));
     }
 
-    private static async Task<IResult> UpdateStage(HttpContext ctx, string objectType, string pipelineId, string stageId, bool validateByDefault)
+    private static async Task<IResult> UpdateStage(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, string stageId, bool validateByDefault)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         // The spec marks metadata required on PATCH; we accept its absence and keep the stage's metadata.
         var input = PipelineRules.ReadStage(doc.RootElement, "PipelineStagePatchInput");
@@ -432,7 +410,7 @@ internal static class PipelinesApi
 
         using var _ = portal.Write();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var pipeline = FindActive(portal, type, pipelineId);
         var stage = pipeline.Stages.Find(s => s.Id == stageId && (!s.Archived || input.Archived == false))
             ?? throw PipelineRules.StageNotFound(pipelineId, stageId);
@@ -467,21 +445,18 @@ internal static class PipelinesApi
         stage.UpdatedAt = now;
         pipeline.UpdatedAt = now;
         PipelineRules.Audit(portal, type, pipeline, "UPDATE", stage);
-        portal.TouchMetadata();
         return JsonIO.Json(w => PipelineJson.WriteStage(w, stage));
     }
 
-    private static IResult DeleteStage(HttpContext ctx, string objectType, string pipelineId, string stageId, bool validateByDefault)
+    private static IResult DeleteStage(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string pipelineId, string stageId, bool validateByDefault)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var type = PipelineRules.ResolvePipelineType(portal, objectType);
-        Scopes.Require(ctx, type.WriteScopes);
+        grant.Require(type.WriteScopes);
         var pipeline = FindActive(portal, type, pipelineId);
         var stage = FindActiveStage(pipeline, stageId);
         ArchiveStage(ctx, portal, type, pipeline, stage, validateByDefault);
         PipelineRules.Audit(portal, type, pipeline, "DELETE", stage);
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 

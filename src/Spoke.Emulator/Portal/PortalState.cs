@@ -1,13 +1,14 @@
-using System.Diagnostics.CodeAnalysis;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
+using Spoke.Emulator.Gdpr;
 using Spoke.Emulator.Lists;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Pipelines;
 using Spoke.Emulator.Properties;
 using Spoke.Emulator.Schemas;
+using Spoke.Emulator.Seeding;
 using Spoke.Emulator.Timeline;
 using Spoke.Emulator.Webhooks;
 
@@ -15,16 +16,15 @@ namespace Spoke.Emulator.Portal;
 
 /// <summary>
 /// Receives every acknowledged change before the emulator answers. <see cref="Commit"/> must be durable on return:
-/// that is what makes a write survive <c>kill -9</c>. Besides the records and the metadata flag, it saves the
-/// features' pending changes (<see cref="AssociationStore.PendingChanges"/>, <see cref="ListStore.PendingMemberships"/>,
-/// <see cref="TimelineStore.PendingEvents"/>), which the portal forgets after the commit.
+/// that is what makes a write survive <c>kill -9</c>. Besides the records and the metadata flag, it saves the pending
+/// rows of the <see cref="PortalState.JournaledFeatures"/>, which the portal forgets after the commit.
 /// </summary>
 internal interface IPortalJournal : IDisposable
 {
     void Commit(PortalState portal, IReadOnlyCollection<(ObjectStore Store, CrmRecord Record)> records, bool metadataChanged);
 
     /// <summary>Drops everything stored (admin reset).</summary>
-    void Clear();
+    void Clear(PortalState portal);
 }
 
 /// <summary>
@@ -37,7 +37,12 @@ internal sealed class PortalState
     private readonly object _sync = new();
     private readonly Dictionary<string, ObjectType> _typesByKey = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<(ObjectStore, CrmRecord)> _dirty = [];
-    private bool _metadataDirty;
+    private readonly List<PortalFeature> _features = [];
+    private readonly List<IJournaledRows> _journaledFeatures = [];
+    private readonly HashSet<PortalFeature> _dirtyFeatures = [];
+    private readonly ObjectTypesFeature _objectTypes;
+    private readonly AppIdentity _app;
+    private readonly DemoSeedFeature _demoSeed;
     private IPortalJournal? _journal;
 
     public PortalState(long portalId, EmulatorClock clock, FidelityOptions fidelity)
@@ -45,9 +50,27 @@ internal sealed class PortalState
         PortalId = portalId;
         Clock = clock;
         Fidelity = fidelity;
-        Webhooks = new WebhookStore(this);
+        // Registration order is load and reset order: object types first, since the other features refer to them.
+        _objectTypes = Register(new ObjectTypesFeature(this));
+        Schemas = Register(new SchemaStore());
+        Pipelines = Register(new PipelineStore());
+        Owners = Register(new OwnerStore());
+        Tokens = Register(new TokenStore());
+        BlockedEmails = Register(new EmailBlocklist());
+        _app = Register(new AppIdentity());
+        Webhooks = Register(new WebhookStore(this));
+        Associations = Register(new AssociationStore(this));
+        Lists = Register(new ListStore());
+        Timeline = Register(new TimelineStore());
+        _demoSeed = Register(new DemoSeedFeature());
         Initialize();
     }
+
+    /// <summary>Every feature, in registration order: what the journal saves and restores, and what a reset empties.</summary>
+    public IReadOnlyList<PortalFeature> Features => _features;
+
+    /// <summary>The features whose data the journal keeps row by row.</summary>
+    public IReadOnlyList<IJournaledRows> JournaledFeatures => _journaledFeatures;
 
     public long PortalId { get; }
 
@@ -57,57 +80,74 @@ internal sealed class PortalState
 
     public EmulatorClock Clock { get; }
     public FidelityOptions Fidelity { get; }
-    public TokenStore Tokens { get; } = new();
-    /// <summary>Where write scopes commit (<c>--data</c>). While one is attached, the features that journal row by row
-    /// (associations, list memberships, timeline events) collect their changes for it.</summary>
+    public TokenStore Tokens { get; }
+    /// <summary>Where write scopes commit (<c>--data</c>). While one is attached, the <see cref="JournaledFeatures"/>
+    /// collect their changed rows for it.</summary>
     public IPortalJournal? Journal
     {
         get => _journal;
         set
         {
             _journal = value;
-            Associations.TracksChanges = Lists.TracksChanges = Timeline.TracksChanges = value is not null;
+            foreach (var feature in _journaledFeatures)
+            {
+                feature.TracksChanges = value is not null;
+            }
         }
     }
 
     public List<ObjectType> Types { get; } = [];
     public Dictionary<string, ObjectStore> Stores { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, PropertyCatalog> Catalogs { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, List<Pipeline>> Pipelines { get; } = new(StringComparer.Ordinal);
-    public List<Owner> Owners { get; } = [];
-    public List<CustomObjectSchema> Schemas { get; } = [];
+    public PipelineStore Pipelines { get; }
+    public OwnerStore Owners { get; }
+    public SchemaStore Schemas { get; }
 
-    /// <summary>Associations between records, labels and limits (replaced on reset).</summary>
-    public AssociationStore Associations { get; private set; }
+    /// <summary>Associations between records, labels and limits.</summary>
+    public AssociationStore Associations { get; }
 
     /// <summary>CRM lists and their memberships (Lists feature).</summary>
-    public ListStore Lists { get; } = new();
+    public ListStore Lists { get; }
 
     /// <summary>Timeline event templates and events (Timeline feature).</summary>
-    public TimelineStore Timeline { get; } = new();
+    public TimelineStore Timeline { get; }
 
-    /// <summary>The app this emulator stands in for: its id, and the developer API key (<c>hapikey</c>) of its
-    /// developer account, which app-level APIs (timeline templates, webhooks settings) authenticate with.
-    /// Both survive a reset, like tokens.</summary>
-    public long AppId { get; set; } = 1234567;
+    /// <summary>The app this emulator stands in for (<see cref="AppIdentity"/>); survives a reset, like tokens.</summary>
+    public long AppId
+    {
+        get => _app.AppId;
+        set => _app.AppId = value;
+    }
 
-    public string DeveloperApiKey { get; set; } = Guid.NewGuid().ToString();
+    public string DeveloperApiKey
+    {
+        get => _app.DeveloperApiKey;
+        set => _app.DeveloperApiKey = value;
+    }
 
-    /// <summary>The app's client secret: signs webhook deliveries. Survives a reset, like the app id.</summary>
-    public string ClientSecret { get; set; } = Guid.NewGuid().ToString();
+    /// <summary>The app's client secret: signs webhook deliveries.</summary>
+    public string ClientSecret
+    {
+        get => _app.ClientSecret;
+        set => _app.ClientSecret = value;
+    }
 
     /// <summary>Webhook settings and subscriptions of the app, and the events of the current write scope (cleared on reset).</summary>
     public WebhookStore Webhooks { get; }
 
-    /// <summary>Emails (normalized, <see cref="ObjectStore.UniqueKey"/>) that a GDPR delete blocklisted: no contact
-    /// may be created or updated with them again (Gdpr feature; docs/hubspot-api.md §13). Cleared on reset.</summary>
-    public HashSet<string> BlockedEmails { get; } = new(StringComparer.Ordinal);
+    /// <summary>Emails that a GDPR delete blocklisted: no contact may be created or updated with them again (Gdpr
+    /// feature; docs/hubspot-api.md §13). Cleared on reset.</summary>
+    public EmailBlocklist BlockedEmails { get; }
 
     /// <summary>Next number for custom object type ids (<c>2-N</c>).</summary>
     public long NextCustomTypeNumber { get; set; } = 1_000_001;
 
     /// <summary>The demo seed this portal got (or is part way through); null when it was never seeded.</summary>
-    internal Seeding.DemoSeedProgress? DemoSeed { get; set; }
+    internal Seeding.DemoSeedProgress? DemoSeed
+    {
+        get => _demoSeed.Progress;
+        set => _demoSeed.Progress = value;
+    }
 
     /// <summary>Raised after a reset, so components holding derived state (search indexes) rebuild.</summary>
     public event Action? WasReset;
@@ -131,8 +171,29 @@ internal sealed class PortalState
     /// <summary>Marks a record as changed in the current write scope.</summary>
     public void Touch(ObjectStore store, CrmRecord record) => _dirty.Add((store, record));
 
-    /// <summary>Marks definitions (properties, schemas, pipelines, owners, tokens) as changed.</summary>
-    public void TouchMetadata() => _metadataDirty = true;
+    /// <summary>Marks the demo seed's progress changed (the seeder updates it in place with every chunk). Features mark
+    /// themselves (<see cref="PortalFeature.MarkDirty"/>).</summary>
+    public void TouchMetadata() => _demoSeed.MarkDirty();
+
+    /// <summary>Registers a feature once: from then on it is reset, saved and restored with the portal.</summary>
+    public T Register<T>(T feature)
+        where T : PortalFeature
+    {
+        feature.AttachTo(this);
+        _features.Add(feature);
+        if (feature is IJournaledRows rows)
+        {
+            _journaledFeatures.Add(rows);
+        }
+
+        return feature;
+    }
+
+    /// <summary>A feature's definitions changed (<see cref="PortalFeature.MarkDirty"/>): the open write scope saves the metadata.</summary>
+    internal void MarkDirty(PortalFeature feature) => _dirtyFeatures.Add(feature);
+
+    /// <summary>The features marked since the last commit (tests: which feature a change marked).</summary>
+    internal IReadOnlyCollection<PortalFeature> DirtyFeatures => _dirtyFeatures;
 
     /// <summary>Resolves a path segment to an object type: name, type id, <c>p_name</c> or <c>p{portal}_name</c>.
     /// Custom object types whose schema is archived resolve to nothing.</summary>
@@ -159,8 +220,10 @@ internal sealed class PortalState
             catalog.Add(p);
         }
 
+        catalog.Changed = _objectTypes.MarkDirty;
         Catalogs[type.TypeId] = catalog;
-        var store = new ObjectStore(type);
+        _objectTypes.MarkDirty();
+        var store = new ObjectStore(type, Fidelity);
         Stores[type.TypeId] = store;
         foreach (var p in catalog.Properties.Values.Where(p => p.HasUniqueValue))
         {
@@ -179,6 +242,7 @@ internal sealed class PortalState
     /// <summary>Removes a custom object type entirely.</summary>
     public void RemoveType(ObjectType type)
     {
+        _objectTypes.MarkDirty();
         Types.Remove(type);
         Stores.Remove(type.TypeId);
         Catalogs.Remove(type.TypeId);
@@ -218,54 +282,32 @@ internal sealed class PortalState
         {
             Initialize();
             _dirty.Clear();
-            _metadataDirty = false;
-            Journal?.Clear();
-            _metadataDirty = true;
+            Journal?.Clear(this);
+            // The fresh portal's definitions are saved at once, so the file is a portal from the first moment.
+            _dirtyFeatures.UnionWith(_features);
             Flush();
         }
 
         WasReset?.Invoke();
     }
 
-    [MemberNotNull(nameof(Associations))]
     private void Initialize()
     {
-        Associations = new AssociationStore(this) { TracksChanges = _journal is not null };
         Types.Clear();
         Stores.Clear();
         Catalogs.Clear();
-        Pipelines.Clear();
-        Owners.Clear();
-        Schemas.Clear();
-        Lists.Clear();
-        Timeline.Clear();
-        BlockedEmails.Clear();
-        Webhooks.Clear();
         _typesByKey.Clear();
-        NextCustomTypeNumber = 1_000_001;
-        DemoSeed = null;
         var at = Now;
-        foreach (var type in StandardObjectTypes.Create())
+        foreach (var feature in _features)
         {
-            AddType(type, DefaultProperties.For(type.TypeId).Select(p => Stamp(p, at)));
+            feature.Reset(at);
         }
-
-        Pipelines["0-3"] = [DefaultPipelines.Deals(at)];
-        Pipelines["0-5"] = [DefaultPipelines.Tickets(at)];
-        Owners.AddRange(DefaultOwners.Create(at));
-    }
-
-    private static PropertyDefinition Stamp(PropertyDefinition p, DateTimeOffset at)
-    {
-        p.CreatedAt = at;
-        p.UpdatedAt = at;
-        return p;
     }
 
     private void Flush()
     {
         // A feature's pending changes are its dirty mark: an association PUT commits its edges without the metadata.
-        if (_dirty.Count == 0 && !_metadataDirty && !Associations.HasPendingChanges && !Lists.HasPendingChanges && !Timeline.HasPendingChanges && !Webhooks.HasPending)
+        if (_dirty.Count == 0 && _dirtyFeatures.Count == 0 && !_journaledFeatures.Any(f => f.HasPendingChanges) && !Webhooks.HasPending)
         {
             return;
         }
@@ -274,7 +316,7 @@ internal sealed class PortalState
         {
             try
             {
-                _journal?.Commit(this, _dirty, _metadataDirty);
+                _journal?.Commit(this, _dirty, _dirtyFeatures.Count > 0);
             }
             catch (Exception ex)
             {
@@ -289,10 +331,11 @@ internal sealed class PortalState
         {
             Webhooks.DiscardPending();
             _dirty.Clear();
-            _metadataDirty = false;
-            Associations.AcceptChanges();
-            Lists.AcceptChanges();
-            Timeline.AcceptChanges();
+            _dirtyFeatures.Clear();
+            foreach (var feature in _journaledFeatures)
+            {
+                feature.AcceptChanges();
+            }
         }
     }
 

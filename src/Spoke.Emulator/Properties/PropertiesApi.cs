@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -35,18 +34,15 @@ internal static class PropertiesApi
         g.MapDelete("/{objectType}/{propertyName}", Archive);
     }
 
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
-
-    private static IResult List(HttpContext ctx, string objectType)
+    private static IResult List(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         var archived = Query.Bool(q, "archived") ?? false;
         var names = PropertySelection.Split(q["properties"]);
         var sensitivity = q["dataSensitivity"].ToString();
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Read(type));
+        grant.Require(PropertyScopes.Read(type));
         var selected = portal.Catalog(type).Properties.Values
             .Where(p => p.Archived == archived)
             .Where(p => names.Count == 0 || names.Contains(p.Name))
@@ -55,58 +51,53 @@ internal static class PropertiesApi
         return JsonIO.Results(selected, PropertyJson.Write);
     }
 
-    private static IResult Get(HttpContext ctx, string objectType, string propertyName)
+    private static IResult Get(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string propertyName)
     {
-        var portal = Portal(ctx);
         var archived = Query.Bool(ctx.Request.Query, "archived") ?? false;
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Read(type));
+        grant.Require(PropertyScopes.Read(type));
         var property = Find(portal.Catalog(type), type, propertyName, archived);
         return JsonIO.Json(w => PropertyJson.Write(w, property));
     }
 
-    private static async Task<IResult> Create(HttpContext ctx, string objectType)
+    private static async Task<IResult> Create(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Write(type));
+        grant.Require(PropertyScopes.Write(type));
         var property = Add(portal, type, doc.RootElement);
         var location = $"{Query.BaseUrl(ctx).TrimEnd('/')}/{Uri.EscapeDataString(property.Name)}";
         return JsonIO.Json(201, w => PropertyJson.Write(w, property), new Dictionary<string, string> { ["Location"] = location });
     }
 
-    private static async Task<IResult> Update(HttpContext ctx, string objectType, string propertyName)
+    private static async Task<IResult> Update(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string propertyName)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Write(type));
+        grant.Require(PropertyScopes.Write(type));
         var catalog = portal.Catalog(type);
         var property = Find(catalog, type, propertyName, archived: false);
         PropertyRules.ApplyUpdate(property, doc.RootElement, catalog, portal.Store(type), portal.Now, portal.Fidelity.PropertyPatchCanEnableUniqueValue);
-        portal.TouchMetadata();
+        catalog.MarkDirty();
         return JsonIO.Json(w => PropertyJson.Write(w, property));
     }
 
-    private static IResult Archive(HttpContext ctx, string objectType, string propertyName)
+    private static IResult Archive(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string propertyName)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Write(type));
+        grant.Require(PropertyScopes.Write(type));
         var property = Find(portal.Catalog(type), type, propertyName, archived: false);
         CheckArchivable(portal, type, property);
         ArchiveProperty(portal, type, property);
         return JsonIO.NoContent();
     }
 
-    private static async Task<IResult> BatchRead(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchRead(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var names = Names(Batch.Inputs(body, portal));
@@ -114,7 +105,7 @@ internal static class PropertiesApi
         var started = portal.Now;
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Read(type));
+        grant.Require(PropertyScopes.Read(type));
         var catalog = portal.Catalog(type);
         var found = new List<PropertyDefinition>();
         var errors = new List<ApiError>();
@@ -133,15 +124,14 @@ internal static class PropertiesApi
         return Batch.Result(ctx, started, portal.Now, 200, found, errors, PropertyJson.Write);
     }
 
-    private static async Task<IResult> BatchCreate(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchCreate(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Write(type));
+        grant.Require(PropertyScopes.Write(type));
         var created = new List<PropertyDefinition>();
         var errors = new List<ApiError>();
         // Each input stands alone: the valid ones are created, the others reported (207).
@@ -160,14 +150,13 @@ internal static class PropertiesApi
         return Batch.Result(ctx, started, portal.Now, 201, created, errors, PropertyJson.Write);
     }
 
-    private static async Task<IResult> BatchArchive(HttpContext ctx, string objectType)
+    private static async Task<IResult> BatchArchive(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var names = Names(Batch.Inputs(doc.RootElement, portal));
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Write(type));
+        grant.Require(PropertyScopes.Write(type));
         var catalog = portal.Catalog(type);
         // 204 "regardless of the initial state" (active, archived, missing); HubSpot-defined ones are still refused.
         var live = names.Select(catalog.Find).OfType<PropertyDefinition>().Distinct().ToList();
@@ -184,19 +173,17 @@ internal static class PropertiesApi
         return JsonIO.NoContent();
     }
 
-    private static IResult ListGroups(HttpContext ctx, string objectType)
+    private static IResult ListGroups(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Read(type));
+        grant.Require(PropertyScopes.Read(type));
         var groups = portal.Catalog(type).Groups.Values.Where(g => !g.Archived).ToList();
         return JsonIO.Results(groups, PropertyJson.WriteGroup);
     }
 
-    private static async Task<IResult> CreateGroup(HttpContext ctx, string objectType)
+    private static async Task<IResult> CreateGroup(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var problems = new List<ErrorDetail>();
@@ -224,8 +211,9 @@ internal static class PropertiesApi
 
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Write(type));
-        var groups = portal.Catalog(type).Groups;
+        grant.Require(PropertyScopes.Write(type));
+        var catalog = portal.Catalog(type);
+        var groups = catalog.Groups;
         if (groups.TryGetValue(name!, out var existing) && !existing.Archived)
         {
             throw ApiError.Conflict($"A property group named '{name}' already exists.");
@@ -237,24 +225,22 @@ internal static class PropertiesApi
         group.DisplayOrder = displayOrder;
         group.Archived = false;
         groups[group.Name] = group;
-        portal.TouchMetadata();
+        catalog.MarkDirty();
         var location = $"{Query.BaseUrl(ctx).TrimEnd('/')}/{Uri.EscapeDataString(group.Name)}";
         return JsonIO.Json(201, w => PropertyJson.WriteGroup(w, group), new Dictionary<string, string> { ["Location"] = location });
     }
 
-    private static IResult GetGroup(HttpContext ctx, string objectType, string groupName)
+    private static IResult GetGroup(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string groupName)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Read(type));
+        grant.Require(PropertyScopes.Read(type));
         var group = FindGroup(portal.Catalog(type), type, groupName);
         return JsonIO.Json(w => PropertyJson.WriteGroup(w, group));
     }
 
-    private static async Task<IResult> UpdateGroup(HttpContext ctx, string objectType, string groupName)
+    private static async Task<IResult> UpdateGroup(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string groupName)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var problems = new List<ErrorDetail>();
@@ -272,20 +258,20 @@ internal static class PropertiesApi
 
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Write(type));
-        var group = FindGroup(portal.Catalog(type), type, groupName);
+        grant.Require(PropertyScopes.Write(type));
+        var catalog = portal.Catalog(type);
+        var group = FindGroup(catalog, type, groupName);
         group.Label = label ?? group.Label;
         group.DisplayOrder = displayOrder ?? group.DisplayOrder;
-        portal.TouchMetadata();
+        catalog.MarkDirty();
         return JsonIO.Json(w => PropertyJson.WriteGroup(w, group));
     }
 
-    private static IResult ArchiveGroup(HttpContext ctx, string objectType, string groupName)
+    private static IResult ArchiveGroup(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string groupName)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var type = portal.ResolveType(objectType);
-        Scopes.Require(ctx, PropertyScopes.Write(type));
+        grant.Require(PropertyScopes.Write(type));
         var catalog = portal.Catalog(type);
         var group = FindGroup(catalog, type, groupName);
         // HubSpot keeps every property in a group; a group that still holds live ones (every default group does) stays.
@@ -298,7 +284,7 @@ internal static class PropertiesApi
         }
 
         group.Archived = true;
-        portal.TouchMetadata();
+        catalog.MarkDirty();
         return JsonIO.NoContent();
     }
 
@@ -318,7 +304,6 @@ internal static class PropertiesApi
         }
 
         catalog.Add(property);
-        portal.TouchMetadata();
         return property;
     }
 
@@ -350,7 +335,7 @@ internal static class PropertiesApi
             portal.Store(type).RemoveUniqueIndex(property.Name);
         }
 
-        portal.TouchMetadata();
+        portal.Catalog(type).MarkDirty();
     }
 
     private static PropertyDefinition Find(PropertyCatalog catalog, ObjectType type, string name, bool archived) =>

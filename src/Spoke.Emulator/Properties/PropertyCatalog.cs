@@ -10,8 +10,15 @@ internal sealed class PropertyCatalog
     public PropertyDefinition? Find(string name) =>
         Properties.TryGetValue(name, out var p) && !p.Archived ? p : null;
 
+    /// <summary>Who saves the catalog (the portal's object types feature); told on every change.</summary>
+    internal Action? Changed { get; set; }
+
+    /// <summary>Call after changing a property or group in place; <see cref="Add"/> calls it itself.</summary>
+    public void MarkDirty() => Changed?.Invoke();
+
     public void Add(PropertyDefinition property)
     {
+        MarkDirty();
         Properties[property.Name] = property;
         if (property.GroupName.Length > 0 && !Groups.ContainsKey(property.GroupName))
         {

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -39,35 +38,30 @@ internal static class SchemasApi
         g.MapDelete("/{objectType}/associations/{associationIdentifier}", DeleteAssociation);
     }
 
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
-
-    private static IResult List(HttpContext ctx)
+    private static IResult List(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         var archived = Query.Bool(q, "archived") ?? false;
         var include = Includes(q);
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScopes);
+        grant.Require(ReadScopes);
         var schemas = portal.Schemas.Where(s => s.Archived == archived).ToList();
         return JsonIO.Results(schemas, (w, s) => SchemaJson.Write(w, s, portal.Catalogs.GetValueOrDefault(s.ObjectTypeId), include));
     }
 
-    private static IResult Get(HttpContext ctx, string objectType)
+    private static IResult Get(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         var q = ctx.Request.Query;
         var archived = Query.Bool(q, "archived") ?? false;
         var include = Includes(q);
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScopes);
+        grant.Require(ReadScopes);
         var schema = Find(portal, objectType, archived);
         return JsonIO.Json(w => SchemaJson.Write(w, schema, portal.Catalogs.GetValueOrDefault(schema.ObjectTypeId), include));
     }
 
-    private static async Task<IResult> BatchRead(HttpContext ctx)
+    private static async Task<IResult> BatchRead(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         var keys = Batch.Inputs(body, portal).Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList();
@@ -76,18 +70,17 @@ internal static class SchemasApi
             body.Field("includeAssociationDefinitions").ValueKind != JsonValueKind.False,
             body.Field("includeAuditMetadata").ValueKind != JsonValueKind.False);
         using var _ = portal.Read();
-        Scopes.Require(ctx, ReadScopes);
+        grant.Require(ReadScopes);
         var found = keys.Select(k => FindOrNull(portal, k)).OfType<CustomObjectSchema>().Where(s => !s.Archived).Distinct().ToList();
         return JsonIO.Results(found, (w, s) => SchemaJson.Write(w, s, portal.Catalogs.GetValueOrDefault(s.ObjectTypeId), include));
     }
 
-    private static async Task<IResult> Create(HttpContext ctx)
+    private static async Task<IResult> Create(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScopes);
+        grant.Require(WriteScopes);
         var now = portal.Now;
         var problems = new List<ErrorDetail>();
         var name = body.String("name");
@@ -180,17 +173,15 @@ internal static class SchemasApi
         }
 
         portal.Schemas.Add(schema);
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => SchemaJson.Write(w, schema, portal.Catalog(type), SchemaIncludes.All));
     }
 
-    private static async Task<IResult> Update(HttpContext ctx, string objectType)
+    private static async Task<IResult> Update(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScopes);
+        grant.Require(WriteScopes);
         var schema = Find(portal, objectType, archived: false);
         var type = TypeOf(portal, schema);
         var problems = new List<ErrorDetail>();
@@ -224,17 +215,15 @@ internal static class SchemasApi
 
         layout.ApplyTo(schema);
         CustomObjectTypes.ApplyLayout(schema, type);
-        schema.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Schemas.Changed(schema, portal.Now);
         return JsonIO.Json(w => SchemaJson.WriteDefinition(w, schema, portal.PortalId));
     }
 
-    private static IResult Archive(HttpContext ctx, string objectType)
+    private static IResult Archive(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         var purge = Query.Bool(ctx.Request.Query, "archived") ?? false;
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScopes);
+        grant.Require(WriteScopes);
         var schema = FindOrNull(portal, objectType) ?? throw NotFound(objectType);
         if (purge)
         {
@@ -248,7 +237,6 @@ internal static class SchemasApi
 
             portal.RemoveType(TypeOf(portal, schema));
             portal.Schemas.Remove(schema);
-            portal.TouchMetadata();
             return JsonIO.NoContent();
         }
 
@@ -266,18 +254,16 @@ internal static class SchemasApi
         }
 
         schema.Archived = true;
-        schema.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Schemas.Changed(schema, portal.Now);
         return JsonIO.NoContent();
     }
 
-    private static async Task<IResult> CreateAssociation(HttpContext ctx, string objectType)
+    private static async Task<IResult> CreateAssociation(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScopes);
+        grant.Require(WriteScopes);
         var schema = Find(portal, objectType, archived: false);
         var problems = new List<ErrorDetail>();
         var from = ResolveAssociationSide(portal, body, "fromObjectTypeId", problems);
@@ -305,16 +291,14 @@ internal static class SchemasApi
             UpdatedAt = now,
         };
         schema.Associations.Add(association);
-        schema.UpdatedAt = now;
-        portal.TouchMetadata();
+        portal.Schemas.Changed(schema, now);
         return JsonIO.Json(201, w => SchemaJson.WriteAssociation(w, association));
     }
 
-    private static IResult DeleteAssociation(HttpContext ctx, string objectType, string associationIdentifier)
+    private static IResult DeleteAssociation(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType, string associationIdentifier)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
-        Scopes.Require(ctx, WriteScopes);
+        grant.Require(WriteScopes);
         var schema = Find(portal, objectType, archived: false);
         var association = schema.Associations.Find(a => a.Id == associationIdentifier)
             ?? throw new ApiError(404, "OBJECT_NOT_FOUND", $"Association {associationIdentifier} does not exist on {schema.Name}.")
@@ -322,8 +306,7 @@ internal static class SchemasApi
                 Context = ApiError.Ctx("associationIdentifier", associationIdentifier),
             };
         schema.Associations.Remove(association);
-        schema.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Schemas.Changed(schema, portal.Now);
         return JsonIO.NoContent();
     }
 

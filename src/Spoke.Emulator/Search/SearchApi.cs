@@ -26,16 +26,15 @@ internal static class SearchApi
         app.MapPost(prefix + "/{objectType}/search", Search);
     }
 
-    private static async Task<IResult> Search(HttpContext ctx, string objectType)
+    private static async Task<IResult> Search(HttpContext ctx, PortalState portal, TokenGrant grant, string objectType)
     {
-        var portal = ctx.RequestServices.GetRequiredService<PortalState>();
         using var doc = await JsonIO.ReadObjectAsync(ctx, portal.Fidelity.SearchMaxBodyChars).ConfigureAwait(false);
         var request = SearchRequest.Parse(doc.RootElement, portal.Fidelity);
         var body = new ArrayBufferWriter<byte>(4096);
         using (portal.Read())
         {
             var type = portal.ResolveType(objectType);
-            Scopes.Require(ctx, type.ReadScopes);
+            grant.Require(type.ReadScopes);
             var catalog = portal.Catalog(type);
             var plan = SearchPlan.Build(request, type, catalog, portal);
             var store = portal.Store(type);

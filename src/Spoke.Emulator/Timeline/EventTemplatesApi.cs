@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -41,28 +40,23 @@ internal static partial class EventTemplatesApi
         }
     }
 
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
-
-    private static IResult List(HttpContext ctx, string appId)
+    private static IResult List(HttpContext ctx, PortalState portal, string appId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var app = App(ctx, portal, appId);
         var templates = portal.Timeline.Templates.Where(t => t.AppId == app).ToList();
         return JsonIO.Results(templates, (w, t) => TimelineJson.WriteTemplate(w, t));
     }
 
-    private static IResult Get(HttpContext ctx, string appId, string eventTemplateId)
+    private static IResult Get(HttpContext ctx, PortalState portal, string appId, string eventTemplateId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         var template = Find(portal, App(ctx, portal, appId), eventTemplateId);
         return JsonIO.Json(w => TimelineJson.WriteTemplate(w, template));
     }
 
-    private static async Task<IResult> Create(HttpContext ctx, string appId)
+    private static async Task<IResult> Create(HttpContext ctx, PortalState portal, string appId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         using var _ = portal.Write();
@@ -96,14 +90,12 @@ internal static partial class EventTemplatesApi
             UpdatedAt = now,
         };
         portal.Timeline.AddTemplate(template);
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => TimelineJson.WriteTemplate(w, template));
     }
 
     /// <summary>Replaces name, header and detail templates, and (when given) all tokens; the object type is fixed.</summary>
-    private static async Task<IResult> Update(HttpContext ctx, string appId, string eventTemplateId)
+    private static async Task<IResult> Update(HttpContext ctx, PortalState portal, string appId, string eventTemplateId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         using var _ = portal.Write();
@@ -126,24 +118,20 @@ internal static partial class EventTemplatesApi
             template.Tokens = tokens;
         }
 
-        template.UpdatedAt = now;
-        portal.TouchMetadata();
+        portal.Timeline.Changed(template, now);
         return JsonIO.Json(w => TimelineJson.WriteTemplate(w, template));
     }
 
-    private static IResult Delete(HttpContext ctx, string appId, string eventTemplateId)
+    private static IResult Delete(HttpContext ctx, PortalState portal, string appId, string eventTemplateId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var template = Find(portal, App(ctx, portal, appId), eventTemplateId);
         portal.Timeline.RemoveTemplate(template.Id);
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 
-    private static async Task<IResult> AddToken(HttpContext ctx, string appId, string eventTemplateId)
+    private static async Task<IResult> AddToken(HttpContext ctx, PortalState portal, string appId, string eventTemplateId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         using var _ = portal.Write();
         var template = Find(portal, App(ctx, portal, appId), eventTemplateId);
@@ -160,15 +148,13 @@ internal static partial class EventTemplatesApi
         }
 
         template.Tokens.Add(token);
-        template.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Timeline.Changed(template, portal.Now);
         return JsonIO.Json(w => TimelineJson.WriteToken(w, token));
     }
 
     /// <summary>Updates a token's label, options and property; its name and type are fixed.</summary>
-    private static async Task<IResult> UpdateToken(HttpContext ctx, string appId, string eventTemplateId, string tokenName)
+    private static async Task<IResult> UpdateToken(HttpContext ctx, PortalState portal, string appId, string eventTemplateId, string tokenName)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         using var _ = portal.Write();
@@ -189,20 +175,17 @@ internal static partial class EventTemplatesApi
         token.Options = options;
         token.ObjectPropertyName = propertyName ?? token.ObjectPropertyName;
         token.UpdatedAt = portal.Now;
-        template.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Timeline.Changed(template, portal.Now);
         return JsonIO.Json(w => TimelineJson.WriteToken(w, token));
     }
 
-    private static IResult DeleteToken(HttpContext ctx, string appId, string eventTemplateId, string tokenName)
+    private static IResult DeleteToken(HttpContext ctx, PortalState portal, string appId, string eventTemplateId, string tokenName)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         var template = Find(portal, App(ctx, portal, appId), eventTemplateId);
         var token = template.FindToken(tokenName) ?? throw TokenNotFound(template, tokenName);
         template.Tokens.Remove(token);
-        template.UpdatedAt = portal.Now;
-        portal.TouchMetadata();
+        portal.Timeline.Changed(template, portal.Now);
         return JsonIO.NoContent();
     }
 

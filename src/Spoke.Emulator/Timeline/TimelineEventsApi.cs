@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -32,27 +31,23 @@ internal static class TimelineEventsApi
         g.MapGet("/{eventTemplateId}/{eventId}", Get);
     }
 
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
-
-    private static async Task<IResult> Create(HttpContext ctx)
+    private static async Task<IResult> Create(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         using var _ = portal.Write();
-        Scopes.Require(ctx, Scope);
+        grant.Require(Scope);
         var e = Prepare(portal, doc.RootElement)();
         return JsonIO.Json(201, w => TimelineJson.WriteEvent(w, e));
     }
 
     /// <summary>Each input stands alone: the valid ones are created, the others reported (207 when any failed).</summary>
-    private static async Task<IResult> BatchCreate(HttpContext ctx)
+    private static async Task<IResult> BatchCreate(HttpContext ctx, PortalState portal, TokenGrant grant)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = Batch.Inputs(doc.RootElement, portal);
         var started = portal.Now;
         using var _ = portal.Write();
-        Scopes.Require(ctx, Scope);
+        grant.Require(Scope);
         var created = new List<TimelineEvent>();
         var errors = new List<ApiError>();
         foreach (var input in inputs)
@@ -76,11 +71,10 @@ internal static class TimelineEventsApi
         return Batch.Result(ctx, started, portal.Now, 201, created, errors, TimelineJson.WriteEvent);
     }
 
-    private static IResult Get(HttpContext ctx, string eventTemplateId, string eventId)
+    private static IResult Get(HttpContext ctx, PortalState portal, TokenGrant grant, string eventTemplateId, string eventId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
-        Scopes.Require(ctx, Scope);
+        grant.Require(Scope);
         var e = long.TryParse(eventTemplateId, NumberStyles.None, CultureInfo.InvariantCulture, out var templateId)
             ? portal.Timeline.FindEvent(templateId, eventId)
             : null;
@@ -172,7 +166,7 @@ internal static class TimelineEventsApi
         var isContact = type.TypeId == "0-1";
         if (!string.IsNullOrEmpty(objectId))
         {
-            var record = Lookup.Find(portal, type, objectId, null, archived: false)
+            var record = portal.Store(type).Lookup(objectId, null, archived: false)
                          ?? throw new ApiError(404, "OBJECT_NOT_FOUND", $"No {type.Singular} with id {objectId} exists.") { Context = ApiError.Ctx("objectId", objectId) };
             var values = new Dictionary<string, string>(stamped, StringComparer.Ordinal);
             if (isContact && !string.IsNullOrEmpty(email) && !string.Equals(record.Get("email"), email, StringComparison.OrdinalIgnoreCase))

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Spoke.Emulator.Persistence;
+using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Timeline;
 
 /// <summary>The data types a template token can hold (docs/hubspot-api.md §3.8).</summary>
@@ -68,13 +71,19 @@ internal sealed class TimelineEvent
 /// <summary>Templates by id and events by (template, event id). Callers hold the portal lock; persistence uses
 /// <see cref="Templates"/>, <see cref="AddTemplate"/> and <see cref="AddEvent"/>, and saves events (possibly many)
 /// row by row from <see cref="PendingEvents"/> and <see cref="PendingRemovedTemplates"/>.</summary>
-internal sealed class TimelineStore
+internal sealed class TimelineStore : PortalFeature, IJournaledRows
 {
     private readonly SortedDictionary<long, EventTemplate> _templates = [];
     private readonly Dictionary<(long TemplateId, string EventId), TimelineEvent> _events = [];
     // Changes since the last commit; only kept while a journal is attached.
     private readonly Dictionary<(long TemplateId, string EventId), TimelineEvent> _addedEvents = [];
     private readonly HashSet<long> _removedTemplates = [];
+
+    private TimelineEventTable? _table;
+
+    public override string Name => "timeline";
+
+    public JournalTable Table => _table ??= new TimelineEventTable(this);
 
     /// <summary>Next template id (HubSpot's are numbers serialized as strings).</summary>
     public long NextTemplateId { get; set; } = 1_000_001;
@@ -107,6 +116,7 @@ internal sealed class TimelineStore
 
     public void AddTemplate(EventTemplate template)
     {
+        MarkDirty();
         _templates[template.Id] = template;
         if (template.Id >= NextTemplateId)
         {
@@ -117,6 +127,7 @@ internal sealed class TimelineStore
     /// <summary>Removes a template and its events (HubSpot drops them from timelines too).</summary>
     public void RemoveTemplate(long id)
     {
+        MarkDirty();
         _templates.Remove(id);
         foreach (var key in _events.Keys.Where(k => k.TemplateId == id).ToList())
         {
@@ -151,11 +162,37 @@ internal sealed class TimelineStore
         return keys.Count;
     }
 
+    /// <summary>Call after changing a template (or its tokens) in place: stamps <see cref="EventTemplate.UpdatedAt"/> and saves it.</summary>
+    public void Changed(EventTemplate template, DateTimeOffset now)
+    {
+        template.UpdatedAt = now;
+        MarkDirty();
+    }
+
     public void Clear()
     {
         _templates.Clear();
         _events.Clear();
         AcceptChanges();
         NextTemplateId = 1_000_001;
+    }
+
+    public override void Reset(DateTimeOffset now) => Clear();
+
+    public override void Save(Utf8JsonWriter writer) =>
+        Write(writer, "timeline", new TimelineDocument { Templates = [.. Templates], NextTemplateId = NextTemplateId }, PersistenceJsonContext.Default.TimelineDocument);
+
+    public override void Load(JsonElement document)
+    {
+        if (TryRead(document, "timeline", PersistenceJsonContext.Default.TimelineDocument, out var saved))
+        {
+            Clear();
+            foreach (var template in saved.Templates)
+            {
+                AddTemplate(template);
+            }
+
+            NextTemplateId = Math.Max(NextTemplateId, saved.NextTemplateId);
+        }
     }
 }

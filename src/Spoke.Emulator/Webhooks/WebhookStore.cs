@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Objects;
+using Spoke.Emulator.Persistence;
 using Spoke.Emulator.Portal;
 
 namespace Spoke.Emulator.Webhooks;
@@ -11,7 +13,7 @@ namespace Spoke.Emulator.Webhooks;
 /// edges by their features) and queued; <see cref="PortalState"/> hands them to <see cref="Committed"/> only after the
 /// journal has committed the scope, and drops them when it did not. Callers hold the portal lock.
 /// </summary>
-internal sealed class WebhookStore
+internal sealed class WebhookStore : PortalFeature
 {
     private static readonly HashSet<(string From, string To, int TypeId)> PrimaryTypes =
         [.. HubSpotDefinedAssociations.All.Where(d => d.IsPrimary).Select(d => (d.FromTypeId, d.ToTypeId, d.TypeId))];
@@ -23,6 +25,7 @@ internal sealed class WebhookStore
     private readonly Dictionary<(string, long, string, long, bool), bool> _associations = [];
     private Dictionary<string, List<WebhookSubscription>>? _byAction;
     private long _nextEventId = 1_000_001;
+    private WebhookSettings? _settings;
 
     public WebhookStore(PortalState portal)
     {
@@ -30,7 +33,18 @@ internal sealed class WebhookStore
         portal.StoreAdded += Attach;
     }
 
-    public WebhookSettings? Settings { get; set; }
+    public override string Name => "webhooks";
+
+    /// <summary>The app's webhook settings; null when it has none (nothing is sent).</summary>
+    public WebhookSettings? Settings
+    {
+        get => _settings;
+        set
+        {
+            _settings = value;
+            MarkDirty();
+        }
+    }
     public List<WebhookSubscription> Subscriptions { get; } = [];
     public long NextSubscriptionId { get; set; } = 1;
 
@@ -45,8 +59,36 @@ internal sealed class WebhookStore
 
     public bool HasPending => _pending.Count > 0 || _associations.Count > 0;
 
-    /// <summary>Call after changing <see cref="Subscriptions"/>.</summary>
-    public void SubscriptionsChanged() => _byAction = null;
+    /// <summary>Call after changing <see cref="Subscriptions"/>, the settings in place, or a subscription: saves them.</summary>
+    public void SubscriptionsChanged()
+    {
+        _byAction = null;
+        MarkDirty();
+    }
+
+    /// <summary>Call after changing <see cref="Settings"/> in place: saves them.</summary>
+    public void SettingsChanged() => MarkDirty();
+
+    public override void Reset(DateTimeOffset now) => Clear();
+
+    public override void Save(Utf8JsonWriter writer) => Write(writer, "webhooks", new WebhooksDocument
+    {
+        Settings = Settings,
+        Subscriptions = [.. Subscriptions],
+        NextSubscriptionId = NextSubscriptionId,
+    }, PersistenceJsonContext.Default.WebhooksDocument);
+
+    public override void Load(JsonElement document)
+    {
+        if (TryRead(document, "webhooks", PersistenceJsonContext.Default.WebhooksDocument, out var saved))
+        {
+            _settings = saved.Settings;
+            Subscriptions.Clear();
+            Subscriptions.AddRange(saved.Subscriptions);
+            NextSubscriptionId = Math.Max(NextSubscriptionId, saved.NextSubscriptionId);
+            SubscriptionsChanged();
+        }
+    }
 
     /// <summary>Forgets settings and subscriptions (portal reset).</summary>
     public void Clear()

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Http;
@@ -40,8 +39,6 @@ internal static class WebhooksApi
         g.MapDelete("/subscriptions/{subscriptionId}", DeleteSubscription);
     }
 
-    private static PortalState Portal(HttpContext ctx) => ctx.RequestServices.GetRequiredService<PortalState>();
-
     private static void CheckApp(HttpContext ctx, PortalState portal, string appId)
     {
         DeveloperKey.Require(ctx);
@@ -51,18 +48,16 @@ internal static class WebhooksApi
         }
     }
 
-    private static IResult GetSettings(HttpContext ctx, string appId)
+    private static IResult GetSettings(HttpContext ctx, PortalState portal, string appId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         CheckApp(ctx, portal, appId);
         var settings = portal.Webhooks.Settings ?? throw ApiError.NotFound($"App {appId} has no webhook settings yet: PUT them first.");
         return JsonIO.Json(w => WriteSettings(w, settings));
     }
 
-    private static async Task<IResult> PutSettings(HttpContext ctx, string appId)
+    private static async Task<IResult> PutSettings(HttpContext ctx, PortalState portal, string appId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         using var _ = portal.Write();
@@ -107,32 +102,28 @@ internal static class WebhooksApi
         settings.TargetUrl = target;
         settings.MaxConcurrentRequests = max;
         settings.Period = period;
-        portal.TouchMetadata();
+        portal.Webhooks.SettingsChanged();
         return JsonIO.Json(w => WriteSettings(w, settings));
     }
 
-    private static IResult DeleteSettings(HttpContext ctx, string appId)
+    private static IResult DeleteSettings(HttpContext ctx, PortalState portal, string appId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         CheckApp(ctx, portal, appId);
         // Subscriptions stay, paused: without a target nothing is sent (docs/hubspot-api.md §3.10).
         portal.Webhooks.Settings = null;
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 
-    private static IResult ListSubscriptions(HttpContext ctx, string appId)
+    private static IResult ListSubscriptions(HttpContext ctx, PortalState portal, string appId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         CheckApp(ctx, portal, appId);
         return JsonIO.Results(portal.Webhooks.Subscriptions, WriteSubscription);
     }
 
-    private static async Task<IResult> CreateSubscription(HttpContext ctx, string appId)
+    private static async Task<IResult> CreateSubscription(HttpContext ctx, PortalState portal, string appId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var body = doc.RootElement;
         using var _ = portal.Write();
@@ -207,22 +198,19 @@ internal static class WebhooksApi
         };
         webhooks.Subscriptions.Add(subscription);
         webhooks.SubscriptionsChanged();
-        portal.TouchMetadata();
         return JsonIO.Json(201, w => WriteSubscription(w, subscription));
     }
 
-    private static IResult GetSubscription(HttpContext ctx, string appId, string subscriptionId)
+    private static IResult GetSubscription(HttpContext ctx, PortalState portal, string appId, string subscriptionId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Read();
         CheckApp(ctx, portal, appId);
         var subscription = Find(portal, subscriptionId);
         return JsonIO.Json(w => WriteSubscription(w, subscription));
     }
 
-    private static async Task<IResult> UpdateSubscription(HttpContext ctx, string appId, string subscriptionId)
+    private static async Task<IResult> UpdateSubscription(HttpContext ctx, PortalState portal, string appId, string subscriptionId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         using var _ = portal.Write();
         CheckApp(ctx, portal, appId);
@@ -231,21 +219,18 @@ internal static class WebhooksApi
         return JsonIO.Json(w => WriteSubscription(w, subscription));
     }
 
-    private static IResult DeleteSubscription(HttpContext ctx, string appId, string subscriptionId)
+    private static IResult DeleteSubscription(HttpContext ctx, PortalState portal, string appId, string subscriptionId)
     {
-        var portal = Portal(ctx);
         using var _ = portal.Write();
         CheckApp(ctx, portal, appId);
         var subscription = Find(portal, subscriptionId);
         portal.Webhooks.Subscriptions.Remove(subscription);
         portal.Webhooks.SubscriptionsChanged();
-        portal.TouchMetadata();
         return JsonIO.NoContent();
     }
 
-    private static async Task<IResult> BatchUpdate(HttpContext ctx, string appId)
+    private static async Task<IResult> BatchUpdate(HttpContext ctx, PortalState portal, string appId)
     {
-        var portal = Portal(ctx);
         using var doc = await JsonIO.ReadObjectAsync(ctx).ConfigureAwait(false);
         var inputs = doc.RootElement.RequireArray("inputs");
         var started = portal.Now;
@@ -287,7 +272,6 @@ internal static class WebhooksApi
         subscription.Active = active;
         subscription.UpdatedAt = portal.Now;
         portal.Webhooks.SubscriptionsChanged();
-        portal.TouchMetadata();
     }
 
     private static WebhookSubscription Find(PortalState portal, string subscriptionId) =>
