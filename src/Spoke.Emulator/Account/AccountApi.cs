@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
+using Spoke.Emulator.Auth;
 using Spoke.Emulator.Http;
 using Spoke.Emulator.Portal;
 
@@ -18,9 +18,10 @@ internal static class AccountApi
     public static void MapAccountApi(this IEndpointRouteBuilder app, string prefix) =>
         app.MapGroup(prefix).MapGet("/details", Details);
 
-    private static IResult Details(HttpContext ctx)
+    // The grant parameter makes the request authenticated (any valid token); no scope is required of it.
+    private static IResult Details(PortalState portal, TokenGrant grant)
     {
-        var portal = ctx.RequestServices.GetRequiredService<PortalState>();
+        _ = grant;
         return JsonIO.Json(w =>
         {
             w.WriteStartObject();
