@@ -104,12 +104,12 @@ internal static class GdprApi
         {
             foreach (var id in ids)
             {
-                list.Memberships.Remove(id);
+                list.Forget(id);
             }
         }
 
         portal.Timeline.RemoveEvents(e => ids.Contains(e.ObjectId) && portal.Timeline.FindTemplate(e.EventTemplateId)?.ObjectTypeId == type.TypeId);
-        // The lists' definitions are saved again, as before the feature seam (memberships left them in place).
+        // The lists' definitions (their sizes) are saved again; the erased memberships and events are journaled rows.
         portal.Lists.MarkDirty();
     }
 }

@@ -73,6 +73,18 @@ internal sealed class ObjectList
         return true;
     }
 
+    /// <summary>Erases a record's membership and its history (a GDPR delete); false when there was none.</summary>
+    public bool Forget(long recordId)
+    {
+        if (!Memberships.Remove(recordId))
+        {
+            return false;
+        }
+
+        MembershipChanged?.Invoke(this, recordId);
+        return true;
+    }
+
     /// <summary>Removes a record; false when it was not a member.</summary>
     public bool Leave(long recordId)
     {

@@ -231,6 +231,7 @@ internal sealed class RecordMerger(PortalState portal)
             if (portal.Timeline.FindTemplate(e.EventTemplateId)?.ObjectTypeId == type.TypeId)
             {
                 e.ObjectId = survivor.Id;
+                portal.Timeline.Changed(e);
             }
         }
     }

@@ -128,10 +128,15 @@ internal sealed class ListMembershipTable(ListStore lists) : JournalTable
             "INSERT OR REPLACE INTO list_memberships (list_id, record_id, first_added_at, last_added_at, join_sequence, is_member) " +
             "VALUES ($list, $record, $first, $last, $sequence, $member)",
             "$list", "$record", "$first", "$last", "$sequence", "$member");
+        using var delete = Command(connection, transaction, "DELETE FROM list_memberships WHERE list_id = $list AND record_id = $record", "$list", "$record");
         foreach (var (listId, recordId) in lists.PendingMemberships)
         {
             if (lists.Find(listId)?.Memberships.GetValueOrDefault(recordId) is not { } m)
             {
+                // Forgotten (a GDPR delete erases the membership and its history).
+                delete.Parameters[0].Value = listId;
+                delete.Parameters[1].Value = recordId;
+                delete.ExecuteNonQuery();
                 continue;
             }
 
@@ -204,6 +209,14 @@ internal sealed class TimelineEventTable(TimelineStore timeline) : JournalTable
         {
             deleteTemplateEvents.Parameters[0].Value = templateId;
             deleteTemplateEvents.ExecuteNonQuery();
+        }
+
+        using var deleteEvent = Command(connection, transaction, "DELETE FROM timeline_events WHERE template_id = $template AND event_id = $id", "$template", "$id");
+        foreach (var (templateId, eventId) in timeline.PendingRemovedEvents)
+        {
+            deleteEvent.Parameters[0].Value = templateId;
+            deleteEvent.Parameters[1].Value = eventId;
+            deleteEvent.ExecuteNonQuery();
         }
 
         using var upsert = Command(connection, transaction, "INSERT OR REPLACE INTO timeline_events (template_id, event_id, document) VALUES ($template, $id, $document)",

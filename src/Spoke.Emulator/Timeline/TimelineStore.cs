@@ -77,6 +77,7 @@ internal sealed class TimelineStore : PortalFeature, IJournaledRows
     private readonly Dictionary<(long TemplateId, string EventId), TimelineEvent> _events = [];
     // Changes since the last commit; only kept while a journal is attached.
     private readonly Dictionary<(long TemplateId, string EventId), TimelineEvent> _addedEvents = [];
+    private readonly HashSet<(long TemplateId, string EventId)> _removedEvents = [];
     private readonly HashSet<long> _removedTemplates = [];
 
     private TimelineEventTable? _table;
@@ -105,13 +106,17 @@ internal sealed class TimelineStore : PortalFeature, IJournaledRows
     /// <summary>Templates removed since the last commit: their stored events go with them.</summary>
     public IReadOnlyCollection<long> PendingRemovedTemplates => _removedTemplates;
 
-    public bool HasPendingChanges => _addedEvents.Count > 0 || _removedTemplates.Count > 0;
+    /// <summary>Events removed since the last commit (a GDPR delete takes a contact's timeline with it).</summary>
+    public IReadOnlyCollection<(long TemplateId, string EventId)> PendingRemovedEvents => _removedEvents;
+
+    public bool HasPendingChanges => _addedEvents.Count > 0 || _removedTemplates.Count > 0 || _removedEvents.Count > 0;
 
     /// <summary>Forgets the pending changes once the write scope has committed them.</summary>
     public void AcceptChanges()
     {
         _addedEvents.Clear();
         _removedTemplates.Clear();
+        _removedEvents.Clear();
     }
 
     public void AddTemplate(EventTemplate template)
@@ -157,9 +162,24 @@ internal sealed class TimelineStore : PortalFeature, IJournaledRows
         foreach (var key in keys)
         {
             _events.Remove(key);
+            if (TracksChanges)
+            {
+                _addedEvents.Remove(key);
+                _removedEvents.Add(key);
+            }
         }
 
         return keys.Count;
+    }
+
+    /// <summary>Call after changing an event in place (a merge moves it to the survivor): the journal saves it again.</summary>
+    public void Changed(TimelineEvent e)
+    {
+        if (TracksChanges)
+        {
+            _addedEvents[(e.EventTemplateId, e.Id)] = e;
+            _removedEvents.Remove((e.EventTemplateId, e.Id));
+        }
     }
 
     /// <summary>Call after changing a template (or its tokens) in place: stamps <see cref="EventTemplate.UpdatedAt"/> and saves it.</summary>
