@@ -173,7 +173,7 @@ internal sealed class PortalState
 
     /// <summary>Marks the demo seed's progress changed (the seeder updates it in place with every chunk). Features mark
     /// themselves (<see cref="PortalFeature.MarkDirty"/>).</summary>
-    public void TouchMetadata() => _demoSeed.MarkDirty();
+    public void MarkDemoSeedProgressChanged() => _demoSeed.MarkDirty();
 
     /// <summary>Registers a feature once: from then on it is reset, saved and restored with the portal.</summary>
     public T Register<T>(T feature)

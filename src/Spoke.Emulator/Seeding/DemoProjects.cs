@@ -94,7 +94,6 @@ internal static class DemoProjects
             UpdatedAt = at,
         });
         portal.Schemas.Add(schema);
-        portal.TouchMetadata();
         return type;
     }
 

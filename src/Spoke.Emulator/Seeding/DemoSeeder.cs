@@ -113,7 +113,7 @@ internal static class DemoSeeder
 
         using var _ = portal.Write();
         progress.Complete = true;
-        portal.TouchMetadata();
+        portal.MarkDemoSeedProgressChanged();
     }
 
     private sealed class Run(PortalState portal, DemoSeedProgress progress, Action<string>? report, CancellationToken cancellationToken)
@@ -505,7 +505,7 @@ internal static class DemoSeeder
                 type = DemoProjects.Create(portal, _today - History);
                 progress.CustomObjectTypeId = type.TypeId;
                 state.NextId = portal.Store(type).NextId;
-                portal.TouchMetadata();
+                portal.MarkDemoSeedProgressChanged();
             }
 
             var (projectCompany, times) = After(count, _companyTimes, () => _random.Next(_companyTimes.Length));
@@ -574,7 +574,7 @@ internal static class DemoSeeder
                     // Committed in the same transaction as the chunk: the file never claims more than it holds.
                     state.Seeded = end;
                     state.NextId = store.NextId;
-                    portal.TouchMetadata();
+                    portal.MarkDemoSeedProgressChanged();
                 }
 
                 report?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  {end:N0} of {count:N0} {type.Name}"));

@@ -165,7 +165,7 @@ public sealed class DemoSeedResumeTests : IDisposable
             // What a file from before the seed had versions holds: no version.
             using var _ = older.Portal.Write();
             older.Portal.DemoSeed!.Version = 0;
-            older.Portal.TouchMetadata();
+            older.Portal.MarkDemoSeedProgressChanged();
         }
 
         var lines = new List<string>();
