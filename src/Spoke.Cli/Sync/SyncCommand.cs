@@ -58,6 +58,7 @@ internal static class SyncCommand
         };
         connection.AddTo(command);
         command.Subcommands.Add(SyncStatusCommand.Create());
+        command.Subcommands.Add(SyncVerifyCommand.Create());
         command.SetAction(async (parse, commandToken) =>
         {
             using var signals = new ShutdownSignals(commandToken);

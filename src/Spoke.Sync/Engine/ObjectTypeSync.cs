@@ -73,6 +73,7 @@ internal sealed class ObjectTypeSync
         if (Options.Deletes)
         {
             await DeletesAsync(cancellationToken).ConfigureAwait(false);
+            await new IdReconciliation(_engine, _portalId, _type, _result).RunIfDueAsync(_result.Mode == "backfill", cancellationToken).ConfigureAwait(false);
         }
     }
 

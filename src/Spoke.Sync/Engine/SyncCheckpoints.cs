@@ -12,14 +12,23 @@ internal sealed record BackfillCheckpoint(string? After, long StartedAtMs, bool 
 /// <summary>The incremental bookmark: the newest last-modified time (ms) of a record already mirrored.</summary>
 internal sealed record IncrementalCheckpoint(long SinceMs);
 
+/// <summary>When the id-set reconciliation last ran (ms); a first backfill counts as one.</summary>
+internal sealed record ReconcileCheckpoint(long LastRunMs);
+
 internal static class SyncStreams
 {
     public const string Backfill = "backfill";
     public const string Incremental = "incremental";
+    public const string Reconcile = "reconcile";
 
     public static string Write(BackfillCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.BackfillCheckpoint);
 
     public static string Write(IncrementalCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.IncrementalCheckpoint);
+
+    public static string Write(ReconcileCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.ReconcileCheckpoint);
+
+    public static ReconcileCheckpoint? ReadReconcile(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, SyncJsonContext.Default.ReconcileCheckpoint);
 
     public static BackfillCheckpoint? ReadBackfill(string? json) =>
         json is null ? null : JsonSerializer.Deserialize(json, SyncJsonContext.Default.BackfillCheckpoint);
@@ -31,5 +40,6 @@ internal static class SyncStreams
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BackfillCheckpoint))]
 [JsonSerializable(typeof(IncrementalCheckpoint))]
+[JsonSerializable(typeof(ReconcileCheckpoint))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 internal sealed partial class SyncJsonContext : JsonSerializerContext;

@@ -32,4 +32,12 @@ public sealed class SyncOptions
 
     /// <summary>Scan the archived listing (HubSpot's 90-day recycle bin) for deletes on every incremental pass. Default on.</summary>
     public bool Deletes { get; set; } = true;
+
+    /// <summary>
+    /// How often each type's id-set reconciliation runs: every live id is listed from HubSpot (ids only) and mirrored
+    /// records it no longer lists become tombstones — deletes past the archived listing's 90-day recycle bin and GDPR
+    /// deletes, which never appear there. Runs with the deletes pass (<see cref="Deletes"/>); a first backfill counts
+    /// as one, <see cref="Full"/> forces one. Null: never. Default 24 hours.
+    /// </summary>
+    public TimeSpan? ReconcileEvery { get; set; } = TimeSpan.FromHours(24);
 }

@@ -63,6 +63,58 @@ public sealed class SyncCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_exits_0_after_a_sync_and_1_naming_the_drift_after_a_record_is_created_behind_the_mirrors_back()
+    {
+        var token = "pat-test-" + Guid.NewGuid().ToString("N");
+        await using var emulator = SpokeProcess.Start("emulator", "--port", "0", "--seed", "demo", "--seed-size", "20", "--token", token);
+        var uri = await emulator.ListeningUriAsync();
+        string[] connection = ["--database", Database, "--base-url", uri.ToString(), "--token", token];
+        await using (var sync = SpokeProcess.Start(["sync", .. connection]))
+        {
+            Assert.Equal(0, await sync.WaitForExitAsync(Exit));
+        }
+
+        await using (var clean = SpokeProcess.Start(["sync", "verify", .. connection]))
+        {
+            Assert.Equal(0, await clean.WaitForExitAsync(Exit));
+            Assert.Contains("No drift", clean.Output);
+            Assert.Matches(@"contacts\s*│\s*20\s*│\s*20\s*│\s*0\s*│\s*0\s*│\s*20\b", clean.Output);
+        }
+
+        var client = new HubSpotClient(new HubSpotClientOptions { BaseUri = uri, AccessToken = token });
+        var created = await client.Crm.Contacts.CreateAsync(new Spoke.Crm.PropertyBag().Set("email", "behind-the-back@example.com"));
+
+        await using var drift = SpokeProcess.Start(["sync", "verify", .. connection]);
+        Assert.Equal(1, await drift.WaitForExitAsync(Exit));
+        Assert.Contains($"contacts: 1 only in the portal: {created.Id}", drift.Output);
+        Assert.Contains("Drift in contacts.", drift.Output);
+        Assert.DoesNotContain(token, drift.Output + drift.Errors);
+    }
+
+    [Fact]
+    public async Task Verify_without_a_mirror_is_bad_input_and_with_a_refused_token_exits_3()
+    {
+        await using (var missing = SpokeProcess.Start("sync", "verify", "--database", Database))
+        {
+            Assert.Equal(2, await missing.WaitForExitAsync(Exit));
+            Assert.Contains("Run `spoke sync` first", missing.Errors);
+        }
+
+        await using (var sync = SpokeProcess.Start("sync", "--database", Database, "--seed-size", "10", "--objects", "contacts"))
+        {
+            Assert.Equal(0, await sync.WaitForExitAsync(Exit));
+        }
+
+        await using var emulator = SpokeProcess.Start("emulator", "--port", "0");
+        var uri = await emulator.ListeningUriAsync();
+        var wrong = "pat-wrong-" + Guid.NewGuid().ToString("N");
+        await using var verify = SpokeProcess.Start("sync", "verify", "--database", Database, "--base-url", uri.ToString(), "--token", wrong);
+        Assert.Equal(3, await verify.WaitForExitAsync(Exit));
+        Assert.Contains("HubSpot refused the token", verify.Errors);
+        Assert.DoesNotContain(wrong, verify.Output + verify.Errors);
+    }
+
+    [Fact]
     public async Task A_database_string_it_cannot_use_is_refused_with_what_to_write()
     {
         await using var sync = SpokeProcess.Start("sync", "--database", "mysql://localhost/x");
