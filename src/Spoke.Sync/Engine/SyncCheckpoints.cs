@@ -12,10 +12,22 @@ internal sealed record BackfillCheckpoint(string? After, long StartedAtMs, bool 
 /// <summary>The incremental bookmark: the newest last-modified time (ms) of a record already mirrored.</summary>
 internal sealed record IncrementalCheckpoint(long SinceMs);
 
+/// <summary>
+/// The properties a run synced and when it read their definitions: a property that is new on the next run may have got
+/// values from then on that the run read without it, so the next run re-reads from that time.
+/// </summary>
+internal sealed record DefinitionsCheckpoint(IReadOnlyList<string> Names, long ReadAtMs);
+
 internal static class SyncStreams
 {
     public const string Backfill = "backfill";
     public const string Incremental = "incremental";
+    public const string Definitions = "definitions";
+
+    public static string Write(DefinitionsCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.DefinitionsCheckpoint);
+
+    public static DefinitionsCheckpoint? ReadDefinitions(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, SyncJsonContext.Default.DefinitionsCheckpoint);
 
     public static string Write(BackfillCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.BackfillCheckpoint);
 
@@ -31,5 +43,6 @@ internal static class SyncStreams
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BackfillCheckpoint))]
 [JsonSerializable(typeof(IncrementalCheckpoint))]
+[JsonSerializable(typeof(DefinitionsCheckpoint))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 internal sealed partial class SyncJsonContext : JsonSerializerContext;
