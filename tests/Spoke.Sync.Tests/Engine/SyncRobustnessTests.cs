@@ -147,8 +147,10 @@ public sealed class SyncRobustnessTests : IAsyncDisposable
         var (contacts, companies) = await SeedAsync(client, contacts: 600, companies: 40);
         Emulator.Faults.Add(new FaultRule { Kind = FaultKind.Status, Status = 503, Probability = 0.12, Seed = 11 });
         Emulator.Faults.Add(new FaultRule { Kind = FaultKind.Status, Status = 502, Probability = 0.05, Seed = 12, AfterExecute = true });
-        Emulator.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, Probability = 0.05, Seed = 13 });
-        Emulator.Faults.Add(new FaultRule { Kind = FaultKind.Timeout, Probability = 0.03, TimeoutMs = 1_000, Count = 4, Seed = 14 });
+        // A 429 burst (the next four requests), and batch reads and searches that hang until the client gives up.
+        Emulator.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, Policy = "SECONDLY", Count = 4 });
+        Emulator.Faults.Add(new FaultRule { Route = "POST /crm/objects/*/batch/read", Kind = FaultKind.Timeout, TimeoutMs = 1_000, Count = 2 });
+        Emulator.Faults.Add(new FaultRule { Route = "POST /crm/objects/*/search", Kind = FaultKind.Timeout, TimeoutMs = 1_000, Count = 1 });
 
         await RunAsync(Engine(client, "contacts", "companies"));
         await MirrorAssert.EqualToPortalAsync(client, Store, Emulator.PortalId, ["contacts", "companies"]);
@@ -157,9 +159,14 @@ public sealed class SyncRobustnessTests : IAsyncDisposable
         (await client.Crm.Contacts.BatchUpdateAsync(contacts.Skip(100).Take(300).Select(id => (id, new PropertyBag().Set("firstname", "Again"))))).EnsureAllSucceeded();
         await client.Crm.Contacts.ArchiveAsync(contacts[0]);
         await client.Crm.Companies.ArchiveAsync(companies[1]);
+        Emulator.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, Policy = "SECONDLY", Count = 3 });
         await RunAsync(Engine(client, "contacts", "companies"));
 
-        Assert.Contains(Emulator.Faults.List(), f => f.Fired > 0 && f.Rule.Kind == FaultKind.Status);
+        foreach (var kind in new[] { FaultKind.Status, FaultKind.RateLimit, FaultKind.Timeout })
+        {
+            Assert.Contains(Emulator.Faults.List(), f => f.Fired > 0 && f.Rule.Kind == kind);
+        }
+
         Emulator.Faults.Clear();
         await MirrorAssert.EqualToPortalAsync(client, Store, Emulator.PortalId, ["contacts", "companies"]);
     }
