@@ -147,8 +147,9 @@ public sealed class SyncRobustnessTests : IAsyncDisposable
         var (contacts, companies) = await SeedAsync(client, contacts: 600, companies: 40);
         Emulator.Faults.Add(new FaultRule { Kind = FaultKind.Status, Status = 503, Probability = 0.12, Seed = 11 });
         Emulator.Faults.Add(new FaultRule { Kind = FaultKind.Status, Status = 502, Probability = 0.05, Seed = 12, AfterExecute = true });
-        // A 429 burst (the next four requests), and batch reads and searches that hang until the client gives up.
-        Emulator.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, Policy = "SECONDLY", Count = 4 });
+        // A 429 burst (the next two requests; the client then waits out a rate-limit window in real time, so one burst
+        // only), and batch reads and searches that hang until the client gives up.
+        Emulator.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, Policy = "SECONDLY", Count = 2 });
         Emulator.Faults.Add(new FaultRule { Route = "POST /crm/objects/*/batch/read", Kind = FaultKind.Timeout, TimeoutMs = 1_000, Count = 2 });
         Emulator.Faults.Add(new FaultRule { Route = "POST /crm/objects/*/search", Kind = FaultKind.Timeout, TimeoutMs = 1_000, Count = 1 });
 
@@ -159,7 +160,6 @@ public sealed class SyncRobustnessTests : IAsyncDisposable
         (await client.Crm.Contacts.BatchUpdateAsync(contacts.Skip(100).Take(300).Select(id => (id, new PropertyBag().Set("firstname", "Again"))))).EnsureAllSucceeded();
         await client.Crm.Contacts.ArchiveAsync(contacts[0]);
         await client.Crm.Companies.ArchiveAsync(companies[1]);
-        Emulator.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, Policy = "SECONDLY", Count = 3 });
         await RunAsync(Engine(client, "contacts", "companies"));
 
         foreach (var kind in new[] { FaultKind.Status, FaultKind.RateLimit, FaultKind.Timeout })
