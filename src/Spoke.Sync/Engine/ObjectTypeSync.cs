@@ -84,6 +84,7 @@ internal sealed class ObjectTypeSync
     /// <summary>Mirrors the type's property definitions (and pipelines where it has them); returns the properties to sync.</summary>
     private async Task<IReadOnlyList<string>> MirrorDefinitionsAsync(CancellationToken cancellationToken)
     {
+        var readAt = _engine.Time.GetUtcNow().ToUnixTimeMilliseconds();
         CountCall();
         var definitions = await _engine.Client.Properties.ListAsync(_type, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         List<SyncPipeline>? pipelines = null;
@@ -96,6 +97,7 @@ internal sealed class ObjectTypeSync
                     s.Metadata.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(s.Metadata, SyncEngineJson.Default.IReadOnlyDictionaryStringString)))]))];
         }
 
+        var names = PropertiesToSync(definitions);
         await using (var batch = await Store.BeginAsync(_portalId, cancellationToken).ConfigureAwait(false))
         {
             await batch.ReplacePropertyDefinitionsAsync(_type, [.. definitions.Select(d => new SyncPropertyDefinition(d.Name, d.Label, d.Type.ToString(), d.FieldType.ToString(), d.GroupName,
@@ -105,9 +107,35 @@ internal sealed class ObjectTypeSync
                 await batch.ReplacePipelinesAsync(_type, pipelines, cancellationToken).ConfigureAwait(false);
             }
 
+            await RewindForNewPropertiesAsync(batch, names, readAt, cancellationToken).ConfigureAwait(false);
             await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        return names;
+    }
+
+    /// <summary>
+    /// A property synced now but not by the last run may have got values after that run read its definitions, on records
+    /// it then read without the property (and its bookmark went past them): the incremental pass re-reads from that time.
+    /// Saved in the definitions' own transaction, so a crash cannot lose the rewind.
+    /// </summary>
+    private async Task RewindForNewPropertiesAsync(ISyncBatch batch, List<string> names, long readAt, CancellationToken cancellationToken)
+    {
+        var previous = SyncStreams.ReadDefinitions(await Store.GetCheckpointAsync(_portalId, _type, SyncStreams.Definitions, cancellationToken).ConfigureAwait(false));
+        if (previous is not null && names.Except(previous.Names, StringComparer.Ordinal).Any())
+        {
+            var incremental = SyncStreams.ReadIncremental(await Store.GetCheckpointAsync(_portalId, _type, SyncStreams.Incremental, cancellationToken).ConfigureAwait(false));
+            if (incremental is not null && incremental.SinceMs > previous.ReadAtMs)
+            {
+                await batch.SaveCheckpointAsync(_type, SyncStreams.Incremental, SyncStreams.Write(new IncrementalCheckpoint(previous.ReadAtMs)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await batch.SaveCheckpointAsync(_type, SyncStreams.Definitions, SyncStreams.Write(new DefinitionsCheckpoint(names, readAt)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private List<string> PropertiesToSync(List<Spoke.Properties.PropertyDefinition> definitions)
+    {
         var defined = new HashSet<string>(definitions.Select(d => d.Name), StringComparer.Ordinal);
         var names = new List<string>();
         if (Options.Properties.TryGetValue(_type, out var configured) && configured.Count > 0)

@@ -15,11 +15,23 @@ internal sealed record IncrementalCheckpoint(long SinceMs);
 /// <summary>When the id-set reconciliation last ran (ms); a first backfill counts as one.</summary>
 internal sealed record ReconcileCheckpoint(long LastRunMs);
 
+/// <summary>
+/// The properties a run synced and when it read their definitions: a property that is new on the next run may have got
+/// values from then on that the run read without it, so the next run re-reads from that time.
+/// </summary>
+internal sealed record DefinitionsCheckpoint(IReadOnlyList<string> Names, long ReadAtMs);
+
 internal static class SyncStreams
 {
     public const string Backfill = "backfill";
     public const string Incremental = "incremental";
     public const string Reconcile = "reconcile";
+    public const string Definitions = "definitions";
+
+    public static string Write(DefinitionsCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.DefinitionsCheckpoint);
+
+    public static DefinitionsCheckpoint? ReadDefinitions(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, SyncJsonContext.Default.DefinitionsCheckpoint);
 
     public static string Write(BackfillCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.BackfillCheckpoint);
 
@@ -41,5 +53,6 @@ internal static class SyncStreams
 [JsonSerializable(typeof(BackfillCheckpoint))]
 [JsonSerializable(typeof(IncrementalCheckpoint))]
 [JsonSerializable(typeof(ReconcileCheckpoint))]
+[JsonSerializable(typeof(DefinitionsCheckpoint))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 internal sealed partial class SyncJsonContext : JsonSerializerContext;
