@@ -2,47 +2,25 @@ using Spoke.Crm;
 using Spoke.Emulator;
 using Spoke.Sync.Engine;
 using Spoke.Sync.Store;
-using Spoke.Webhooks.Tests.Infrastructure;
+using Spoke.Sync.Tests.Infrastructure;
 
 namespace Spoke.Sync.Tests.Engine;
 
 /// <summary>The id-set reconciliation: records HubSpot deleted without an archived listing (GDPR) become tombstones once the interval passes.</summary>
-public sealed class IdReconciliationTests : IAsyncLifetime
+public sealed class IdReconciliationTests() : EmulatorMirrorTests("sync-reconcile")
 {
-    private readonly TempInboxDirectory _directory = new("sync-reconcile");
-    private HubSpotEmulator _emulator = null!;
-    private HubSpotClient _client = null!;
-    private ISyncStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions
-        {
-            Clock = EmulatorClock.FrozenAt(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero)),
-        });
-        _client = new HubSpotClient(new HubSpotClientOptions { BaseUri = _emulator.BaseUri, AccessToken = _emulator.Token });
-        _store = await SqliteSyncStore.OpenAsync(_directory.File("mirror.db"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        await _emulator.DisposeAsync();
-        _directory.Dispose();
-    }
-
     private SyncEngine Engine(bool full = false)
     {
         var options = new SyncOptions { ReconcileEvery = TimeSpan.FromHours(24), Full = full };
         options.ObjectTypes.Add("contacts");
-        return new SyncEngine(_client, _store, options, _emulator.Clock);
+        return new SyncEngine(Client, Store, options, Emulator.Clock);
     }
 
     private async Task<List<string>> CreateContactsAsync(int count) =>
-        [.. (await _client.Crm.Contacts.BatchCreateAsync(Enumerable.Range(0, count)
+        [.. (await Client.Crm.Contacts.BatchCreateAsync(Enumerable.Range(0, count)
             .Select(i => new PropertyBag().Set("email", $"p{i}@example.com").Set("firstname", $"Person {i}")))).EnsureAllSucceeded().Values.Select(c => c.Id)];
 
-    private async Task<SyncStoredRecord> RowAsync(string id) => Assert.Single(await _store.GetRecordsAsync(_emulator.PortalId, "contacts", [id]));
+    private async Task<SyncStoredRecord> RowAsync(string id) => Assert.Single(await Store.GetRecordsAsync(Emulator.PortalId, "contacts", [id]));
 
     private async Task<SyncTypeResult> RunAsync(bool full = false)
     {
@@ -56,27 +34,27 @@ public sealed class IdReconciliationTests : IAsyncLifetime
     {
         var ids = await CreateContactsAsync(30);
         await RunAsync();
-        _emulator.Clock.Advance(TimeSpan.FromMinutes(10));
-        await _client.Crm.Contacts.GdprDeleteAsync(ids[7]);
-        _emulator.Clock.Advance(TimeSpan.FromMinutes(1));
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Client.Crm.Contacts.GdprDeleteAsync(ids[7]);
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(1));
 
         // The archived listing never shows a GDPR delete, and the first backfill counted as reconciled.
         var before = await RunAsync();
         Assert.Equal(0, before.Deletes);
         Assert.False((await RowAsync(ids[7])).Archived);
 
-        _emulator.Clock.Advance(TimeSpan.FromHours(23));
+        Emulator.Clock.Advance(TimeSpan.FromHours(23));
         Assert.Equal(0, (await RunAsync()).Deletes);
-        Assert.Equal(30, (await _store.CountAsync(_emulator.PortalId, "contacts")).Live);
+        Assert.Equal(30, (await Store.CountAsync(Emulator.PortalId, "contacts")).Live);
 
-        _emulator.Clock.Advance(TimeSpan.FromHours(1));
+        Emulator.Clock.Advance(TimeSpan.FromHours(1));
         var due = await RunAsync();
 
         Assert.Equal(1, due.Deletes);
         var row = await RowAsync(ids[7]);
         Assert.True(row.Archived);
-        Assert.Equal(_emulator.Clock.GetUtcNow(), row.ArchivedAt);
-        Assert.Equal(29, (await _store.CountAsync(_emulator.PortalId, "contacts")).Live);
+        Assert.Equal(Emulator.Clock.GetUtcNow(), row.ArchivedAt);
+        Assert.Equal(29, (await Store.CountAsync(Emulator.PortalId, "contacts")).Live);
 
         // Reconciled just now: the next run lists no ids again until the interval has passed once more.
         var next = await RunAsync();
@@ -89,12 +67,12 @@ public sealed class IdReconciliationTests : IAsyncLifetime
     {
         var ids = await CreateContactsAsync(12);
         await RunAsync();
-        _emulator.Clock.Advance(TimeSpan.FromMinutes(10));
-        await _client.Crm.Contacts.MergeAsync(new CrmMergeInput(ids[0], ids[1]));
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Client.Crm.Contacts.MergeAsync(new CrmMergeInput(ids[0], ids[1]));
         await RunAsync();
         Assert.Equal(ids[0], (await RowAsync(ids[1])).MergedInto);
-        await _client.Crm.Contacts.GdprDeleteAsync(ids[5]);
-        _emulator.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Client.Crm.Contacts.GdprDeleteAsync(ids[5]);
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(1));
 
         var full = await RunAsync(full: true);
 
@@ -103,6 +81,6 @@ public sealed class IdReconciliationTests : IAsyncLifetime
         var loser = await RowAsync(ids[1]);
         Assert.False(loser.Archived);
         Assert.Equal(ids[0], loser.MergedInto);
-        Assert.Equal(10, (await _store.CountAsync(_emulator.PortalId, "contacts")).Live);
+        Assert.Equal(10, (await Store.CountAsync(Emulator.PortalId, "contacts")).Live);
     }
 }

@@ -3,36 +3,14 @@ using Spoke.Crm;
 using Spoke.Emulator;
 using Spoke.Sync.Engine;
 using Spoke.Sync.Store;
-using Spoke.Webhooks.Tests.Infrastructure;
+using Spoke.Sync.Tests.Infrastructure;
 
 namespace Spoke.Sync.Tests.Engine;
 
 /// <summary>The engine against the in-process emulator, mirroring into SQLite; the tests compare the mirror with the portal themselves.</summary>
-public sealed class SyncEngineTests : IAsyncLifetime
+public sealed class SyncEngineTests() : EmulatorMirrorTests("sync-engine")
 {
-    private readonly TempInboxDirectory _directory = new("sync-engine");
-    private HubSpotEmulator _emulator = null!;
-    private HubSpotClient _client = null!;
-    private ISyncStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions
-        {
-            Clock = EmulatorClock.FrozenAt(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero)),
-        });
-        _client = new HubSpotClient(new HubSpotClientOptions { BaseUri = _emulator.BaseUri, AccessToken = _emulator.Token });
-        _store = await SqliteSyncStore.OpenAsync(_directory.File("mirror.db"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        await _emulator.DisposeAsync();
-        _directory.Dispose();
-    }
-
-    private SyncEngine Engine(SyncOptions? options = null) => new(_client, _store, options ?? Options("contacts", "companies"), _emulator.Clock);
+    private SyncEngine Engine(SyncOptions? options = null) => new(Client, Store, options ?? Options("contacts", "companies"), Emulator.Clock);
 
     private static SyncOptions Options(params string[] types)
     {
@@ -47,21 +25,21 @@ public sealed class SyncEngineTests : IAsyncLifetime
 
     private async Task<(List<string> Contacts, List<string> Companies)> SeedAsync(int contacts, int companies)
     {
-        var companyIds = (await _client.Crm.Companies.BatchCreateAsync(Enumerable.Range(0, companies)
+        var companyIds = (await Client.Crm.Companies.BatchCreateAsync(Enumerable.Range(0, companies)
             .Select(i => new PropertyBag().Set("name", $"Company {i}").Set("domain", $"c{i}.example.com")))).EnsureAllSucceeded().Values.Select(c => c.Id).ToList();
-        var contactIds = (await _client.Crm.Contacts.BatchCreateAsync(Enumerable.Range(0, contacts)
+        var contactIds = (await Client.Crm.Contacts.BatchCreateAsync(Enumerable.Range(0, contacts)
             .Select(i => new PropertyBag().Set("email", $"p{i}@example.com").Set("firstname", $"Person {i}")))).EnsureAllSucceeded().Values.Select(c => c.Id).ToList();
-        (await _client.Associations.BatchCreateDefaultAsync("contacts", "companies",
+        (await Client.Associations.BatchCreateDefaultAsync("contacts", "companies",
             contactIds.Select((id, i) => new AssociationPair(id, companyIds[i % companyIds.Count])))).EnsureAllSucceeded();
         return (contactIds, companyIds);
     }
 
     private async Task AssertMirrorMatchesPortalAsync(string type)
     {
-        var portal = await _client.Crm.Objects(type).ListAsync(new CrmReadOptions { Properties = ["email", "firstname", "name", "domain"] }).ToListAsync();
-        var counts = await _store.CountAsync(_emulator.PortalId, type);
+        var portal = await Client.Crm.Objects(type).ListAsync(new CrmReadOptions { Properties = ["email", "firstname", "name", "domain"] }).ToListAsync();
+        var counts = await Store.CountAsync(Emulator.PortalId, type);
         Assert.Equal(portal.Count, counts.Live);
-        var mirrored = await _store.GetRecordsAsync(_emulator.PortalId, type, [.. portal.Select(p => p.Id)]);
+        var mirrored = await Store.GetRecordsAsync(Emulator.PortalId, type, [.. portal.Select(p => p.Id)]);
         var byId = mirrored.ToDictionary(r => r.Id);
         foreach (var record in portal)
         {
@@ -82,18 +60,18 @@ public sealed class SyncEngineTests : IAsyncLifetime
         var run = await Engine(Options("contacts", "companies", "deals")).RunAsync();
 
         Assert.True(run.Succeeded, string.Join("; ", run.Types.Select(t => $"{t.ObjectType}: {t.Error}")));
-        Assert.Equal(_emulator.PortalId, run.PortalId);
+        Assert.Equal(Emulator.PortalId, run.PortalId);
         Assert.All(run.Types, t => Assert.Equal("backfill", t.Mode));
         await AssertMirrorMatchesPortalAsync("contacts");
         await AssertMirrorMatchesPortalAsync("companies");
-        Assert.Equal(250, await _store.CountAssociationsAsync(_emulator.PortalId, "contacts", "companies"));
-        var edges = await _store.GetAssociationsAsync(_emulator.PortalId, "contacts", contacts[7]);
+        Assert.Equal(250, await Store.CountAssociationsAsync(Emulator.PortalId, "contacts", "companies"));
+        var edges = await Store.GetAssociationsAsync(Emulator.PortalId, "contacts", contacts[7]);
         var edge = Assert.Single(edges, e => e.ToType == "companies");
         Assert.Equal(companies[7 % companies.Count], edge.ToId);
         Assert.Equal(AssociationTypes.ContactToCompany.TypeId, edge.TypeId);
         Assert.Equal("HUBSPOT_DEFINED", edge.Category);
 
-        var runs = await _store.GetRecentRunsAsync(_emulator.PortalId, 1);
+        var runs = await Store.GetRecentRunsAsync(Emulator.PortalId, 1);
         Assert.Equal(SyncRunStatus.Succeeded, Assert.Single(runs).Status);
     }
 
@@ -104,11 +82,11 @@ public sealed class SyncEngineTests : IAsyncLifetime
         var first = await Engine().RunAsync();
         Assert.True(first.Succeeded);
 
-        _emulator.Clock.Advance(TimeSpan.FromMinutes(30));
-        await _client.Crm.Contacts.UpdateAsync(contacts[3], new PropertyBag().Set("firstname", "Renamed"));
-        await _client.Crm.Contacts.ArchiveAsync(contacts[4]);
-        await _client.Crm.Contacts.MergeAsync(new CrmMergeInput(contacts[5], contacts[6]));
-        _emulator.Clock.Advance(TimeSpan.FromMinutes(1));
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(30));
+        await Client.Crm.Contacts.UpdateAsync(contacts[3], new PropertyBag().Set("firstname", "Renamed"));
+        await Client.Crm.Contacts.ArchiveAsync(contacts[4]);
+        await Client.Crm.Contacts.MergeAsync(new CrmMergeInput(contacts[5], contacts[6]));
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(1));
 
         var second = await Engine().RunAsync();
 
@@ -118,12 +96,12 @@ public sealed class SyncEngineTests : IAsyncLifetime
         // An incremental pass reads what changed, not the whole collection again.
         Assert.True(result.ApiCalls < first.Types.Single(t => t.ObjectType == "contacts").ApiCalls,
             $"incremental {result.ApiCalls} calls vs backfill {first.Types.Single(t => t.ObjectType == "contacts").ApiCalls}");
-        var rows = (await _store.GetRecordsAsync(_emulator.PortalId, "contacts", [contacts[3], contacts[4], contacts[5], contacts[6]])).ToDictionary(r => r.Id);
+        var rows = (await Store.GetRecordsAsync(Emulator.PortalId, "contacts", [contacts[3], contacts[4], contacts[5], contacts[6]])).ToDictionary(r => r.Id);
         Assert.Equal("Renamed", rows[contacts[3]].Properties["firstname"]);
         Assert.True(rows[contacts[4]].Archived);
         Assert.NotNull(rows[contacts[4]].ArchivedAt);
         Assert.Equal(contacts[5], rows[contacts[6]].MergedInto);
-        Assert.Equal(contacts[5], await _store.ResolveIdAsync(_emulator.PortalId, "contacts", contacts[6]));
+        Assert.Equal(contacts[5], await Store.ResolveIdAsync(Emulator.PortalId, "contacts", contacts[6]));
         Assert.Equal(1, result.Merges);
         await AssertMirrorMatchesPortalAsync("contacts");
     }
@@ -136,7 +114,7 @@ public sealed class SyncEngineTests : IAsyncLifetime
         var progress = new StopAfter(stop, "contacts", records: 200);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Engine(Options("contacts")).RunAsync(progress, stop.Token));
-        var kept = (await _store.CountAsync(_emulator.PortalId, "contacts")).Live;
+        var kept = (await Store.CountAsync(Emulator.PortalId, "contacts")).Live;
         Assert.InRange(kept, 200, 300);
 
         var resumed = await Engine(Options("contacts")).RunAsync();
@@ -152,9 +130,9 @@ public sealed class SyncEngineTests : IAsyncLifetime
     public async Task A_type_the_token_may_not_read_is_skipped_with_the_reason_and_the_others_still_sync()
     {
         await SeedAsync(contacts: 10, companies: 2);
-        var limited = new HubSpotClient(new HubSpotClientOptions { BaseUri = _emulator.BaseUri, AccessToken = _emulator.CreateToken("crm.objects.contacts.read") });
+        var limited = new HubSpotClient(new HubSpotClientOptions { BaseUri = Emulator.BaseUri, AccessToken = Emulator.CreateToken("crm.objects.contacts.read") });
 
-        var run = await new SyncEngine(limited, _store, Options("contacts", "deals"), _emulator.Clock).RunAsync();
+        var run = await new SyncEngine(limited, Store, Options("contacts", "deals"), Emulator.Clock).RunAsync();
 
         var deals = run.Types.Single(t => t.ObjectType == "deals");
         Assert.Contains("may not read deals", deals.SkippedReason);

@@ -3,54 +3,32 @@ using Spoke.Emulator;
 using Spoke.Sync.Engine;
 using Spoke.Sync.Store;
 using Spoke.Sync.Verify;
-using Spoke.Webhooks.Tests.Infrastructure;
+using Spoke.Sync.Tests.Infrastructure;
 
 namespace Spoke.Sync.Tests.Verify;
 
 /// <summary><see cref="SyncVerifier"/> against the in-process emulator: clean after a sync, the exact drift after changes behind the mirror's back.</summary>
-public sealed class SyncVerifierTests : IAsyncLifetime
+public sealed class SyncVerifierTests() : EmulatorMirrorTests("sync-verify")
 {
-    private readonly TempInboxDirectory _directory = new("sync-verify");
-    private HubSpotEmulator _emulator = null!;
-    private HubSpotClient _client = null!;
-    private ISyncStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions
-        {
-            Clock = EmulatorClock.FrozenAt(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero)),
-        });
-        _client = new HubSpotClient(new HubSpotClientOptions { BaseUri = _emulator.BaseUri, AccessToken = _emulator.Token });
-        _store = await SqliteSyncStore.OpenAsync(_directory.File("mirror.db"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        await _emulator.DisposeAsync();
-        _directory.Dispose();
-    }
-
     private async Task SyncAsync()
     {
         var options = new SyncOptions();
         options.ObjectTypes.Add("contacts");
         options.ObjectTypes.Add("companies");
-        var run = await new SyncEngine(_client, _store, options, _emulator.Clock).RunAsync();
+        var run = await new SyncEngine(Client, Store, options, Emulator.Clock).RunAsync();
         Assert.True(run.Succeeded, string.Join("; ", run.Types.Select(t => $"{t.ObjectType}: {t.Error}")));
     }
 
     // Every record is sampled, so every changed value is found.
     private Task<SyncVerifyResult> VerifyAsync() =>
-        new SyncVerifier(_client, _store, new SyncVerifyOptions { SampleSize = 1000, SampleSeed = 1 }).VerifyAsync();
+        new SyncVerifier(Client, Store, new SyncVerifyOptions { SampleSize = 1000, SampleSeed = 1 }).VerifyAsync();
 
     [Fact]
     public async Task After_a_sync_there_is_no_drift_and_changes_behind_the_mirrors_back_are_reported_exactly()
     {
-        var contacts = (await _client.Crm.Contacts.BatchCreateAsync(Enumerable.Range(0, 150)
+        var contacts = (await Client.Crm.Contacts.BatchCreateAsync(Enumerable.Range(0, 150)
             .Select(i => new PropertyBag().Set("email", $"p{i}@example.com").Set("firstname", $"Person {i}")))).EnsureAllSucceeded().Values.Select(c => c.Id).ToList();
-        (await _client.Crm.Companies.BatchCreateAsync(Enumerable.Range(0, 12).Select(i => new PropertyBag().Set("name", $"Company {i}")))).EnsureAllSucceeded();
+        (await Client.Crm.Companies.BatchCreateAsync(Enumerable.Range(0, 12).Select(i => new PropertyBag().Set("name", $"Company {i}")))).EnsureAllSucceeded();
         await SyncAsync();
 
         var clean = await VerifyAsync();
@@ -60,10 +38,10 @@ public sealed class SyncVerifierTests : IAsyncLifetime
         var cleanContacts = clean.Types.Single(t => t.ObjectType == "contacts");
         Assert.Equal((150, 150, 150), (cleanContacts.PortalCount, cleanContacts.MirrorCount, cleanContacts.Sampled));
 
-        _emulator.Clock.Advance(TimeSpan.FromMinutes(10));
-        await _client.Crm.Contacts.UpdateAsync(contacts[3], new PropertyBag().Set("firstname", "Renamed"));
-        var created = await _client.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", "new@example.com"));
-        await _client.Crm.Contacts.ArchiveAsync(contacts[9]);
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Client.Crm.Contacts.UpdateAsync(contacts[3], new PropertyBag().Set("firstname", "Renamed"));
+        var created = await Client.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", "new@example.com"));
+        await Client.Crm.Contacts.ArchiveAsync(contacts[9]);
 
         var drift = await VerifyAsync();
 
@@ -84,7 +62,7 @@ public sealed class SyncVerifierTests : IAsyncLifetime
         Assert.Equal(("Person 3", "Renamed"), (firstname.MirrorValue, firstname.PortalValue));
         Assert.Contains(changed, d => d.Property == "lastmodifieddate");
 
-        _emulator.Clock.Advance(TimeSpan.FromMinutes(1));
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(1));
         await SyncAsync();
         var again = await VerifyAsync();
         Assert.False(again.HasDrift, Describe(again));
