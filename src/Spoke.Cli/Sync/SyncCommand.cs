@@ -70,7 +70,7 @@ internal static class SyncCommand
             }
 
             var options = new SyncOptions { Full = parse.GetValue(full) };
-            foreach (var type in (parse.GetValue(objects) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            foreach (var type in SyncConnectionOptions.SplitList(parse.GetValue(objects)))
             {
                 options.ObjectTypes.Add(type);
             }
@@ -78,7 +78,7 @@ internal static class SyncCommand
             foreach (var value in parse.GetValue(properties) ?? [])
             {
                 var eq = value.IndexOf('=', StringComparison.Ordinal);
-                options.Properties[value[..eq].Trim()] = [.. value[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                options.Properties[value[..eq].Trim()] = [.. SyncConnectionOptions.SplitList([value[(eq + 1)..]])];
             }
 
             await using var target = await connection.ConnectAsync(parse, parse.GetValue(seedSize), cancellationToken).ConfigureAwait(false);

@@ -44,6 +44,10 @@ internal sealed class SyncConnectionOptions
         DefaultValueFactory = _ => DefaultDatabase,
     };
 
+    /// <summary>The items of comma-separated values (<c>--objects a,b --objects c</c>, <c>TYPE=a,b</c>), trimmed, empties dropped.</summary>
+    public static IEnumerable<string> SplitList(IEnumerable<string>? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     public void AddTo(Command command)
     {
         command.Options.Add(Token);

@@ -69,7 +69,7 @@ internal static class SyncVerifyCommand
             }
 
             var options = new SyncVerifyOptions { SampleSize = parse.GetValue(sample), MaxIdsListed = parse.GetValue(maxIds) };
-            foreach (var type in (parse.GetValue(objects) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            foreach (var type in SyncConnectionOptions.SplitList(parse.GetValue(objects)))
             {
                 options.ObjectTypes.Add(type);
             }
