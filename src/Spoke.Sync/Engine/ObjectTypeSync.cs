@@ -94,7 +94,7 @@ internal sealed class ObjectTypeSync
             var read = await _engine.Client.Pipelines.ListAsync(_type, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
             pipelines = [.. read.Select(p => new SyncPipeline(p.Id, p.Label, p.DisplayOrder, p.Archived,
                 [.. p.Stages.Select(s => new SyncPipelineStage(s.Id, s.Label, s.DisplayOrder, s.Archived,
-                    s.Metadata.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(s.Metadata, SyncEngineJson.Default.IReadOnlyDictionaryStringString)))]))];
+                    s.Metadata.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(s.Metadata, SyncJsonContext.Default.IReadOnlyDictionaryStringString)))]))];
         }
 
         var names = PropertiesToSync(definitions);
@@ -385,6 +385,3 @@ internal sealed class ObjectTypeSync
     private static SyncRecord ToSyncRecord(CrmObject o) =>
         new(o.Id, o.Properties, o.CreatedAt == default ? null : o.CreatedAt, o.UpdatedAt == default ? null : o.UpdatedAt, o.Archived, o.ArchivedAt);
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
-internal sealed partial class SyncEngineJson : System.Text.Json.Serialization.JsonSerializerContext;

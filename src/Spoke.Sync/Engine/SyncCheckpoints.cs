@@ -55,4 +55,5 @@ internal static class SyncStreams
 [JsonSerializable(typeof(ReconcileCheckpoint))]
 [JsonSerializable(typeof(DefinitionsCheckpoint))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class SyncJsonContext : JsonSerializerContext;
