@@ -188,7 +188,7 @@ internal static class AssociationsV3Api
         var type = ResolveName(associator, from, to, associationType);
         var (a, _) = AssociationsV4Api.AddBetweenLive(associator, from, fromId, to, toId, [type]);
         var selection = PropertySelection.DefaultsPlus(from, [], false);
-        var written = RecordAssociations.Writer(portal, from, a, [new RecordAssociations.Requested(to.Name, to)]);
+        var written = RecordAssociations.Writer(portal, from, a, [new RecordAssociations.Requested(to.Name, to)], Query.Origin(ctx));
         return JsonIO.Json(w => RecordJson.Write(w, a, selection, portal.Catalog(from), written));
     }
 

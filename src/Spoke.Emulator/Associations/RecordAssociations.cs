@@ -48,8 +48,21 @@ internal static class RecordAssociations
         return result;
     }
 
-    /// <summary>Writes the record's <c>associations</c> field, or nothing when none of the requested types is associated.</summary>
-    public static Action<Utf8JsonWriter>? Writer(PortalState portal, ObjectType type, CrmRecord record, IReadOnlyList<Requested> requested)
+    /// <summary>
+    /// HubSpot pages a record's inline associations: "if your request returns more than 100 associations, you will need
+    /// to use the value of the after field" (HubSpot changelog, 2020-10, "Announcing a change to how v3 CRM APIs return
+    /// association data"). Whether the 100 counts associated records or <c>{id,type}</c> entries is UNVERIFIED; the
+    /// emulator counts records, as its per-record v3 listing (which the <c>link</c> names) pages them.
+    /// </summary>
+    public const int InlinePageSize = 100;
+
+    /// <summary>
+    /// Writes the record's <c>associations</c> field, or nothing when none of the requested types is associated. Past
+    /// <see cref="InlinePageSize"/> associated records of a type, that type's entry carries <c>paging.next</c> (<c>after</c>
+    /// and a <c>link</c> to the record's v3 association listing, which continues from it). <paramref name="origin"/> is
+    /// the scheme, host and path base the link starts with.
+    /// </summary>
+    public static Action<Utf8JsonWriter>? Writer(PortalState portal, ObjectType type, CrmRecord record, IReadOnlyList<Requested> requested, string origin = "")
     {
         if (requested.Count == 0)
         {
@@ -57,7 +70,7 @@ internal static class RecordAssociations
         }
 
         var associator = new Associator(portal);
-        var found = requested.Select(r => (r.Key, Items: associator.Read(type, record, r.Type).ToList())).Where(x => x.Items.Count > 0).ToList();
+        var found = requested.Select(r => (r.Key, Items: associator.Read(type, record, r.Type).Take(InlinePageSize + 1).ToList())).Where(x => x.Items.Count > 0).ToList();
         if (found.Count == 0)
         {
             return null;
@@ -70,7 +83,7 @@ internal static class RecordAssociations
             {
                 w.WriteStartObject(key);
                 w.WriteStartArray("results");
-                foreach (var item in items)
+                foreach (var item in items.Take(InlinePageSize))
                 {
                     foreach (var d in item.Types)
                     {
@@ -82,6 +95,17 @@ internal static class RecordAssociations
                 }
 
                 w.WriteEndArray();
+                if (items.Count > InlinePageSize)
+                {
+                    var after = RecordJson.Id(items[InlinePageSize].ToId);
+                    w.WriteStartObject("paging");
+                    w.WriteStartObject("next");
+                    w.WriteString("after", after);
+                    w.WriteString("link", $"{origin}{AssociationsV3Api.RecordPrefix}/{Uri.EscapeDataString(type.Name)}/{RecordJson.Id(record.Id)}/associations/{Uri.EscapeDataString(key)}?after={Uri.EscapeDataString(after)}");
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                }
+
                 w.WriteEndObject();
             }
 

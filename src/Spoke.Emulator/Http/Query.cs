@@ -44,6 +44,9 @@ internal static class Query
     }
 
     /// <summary>Scheme, host and path of this request, for <c>paging.next.link</c>.</summary>
+    /// <summary>Scheme, host and path base: what a link to another endpoint of this emulator starts with.</summary>
+    public static string Origin(HttpContext ctx) => $"{ctx.Request.Scheme}://{ctx.Request.Host}{ctx.Request.PathBase}";
+
     public static string BaseUrl(HttpContext ctx) => $"{ctx.Request.Scheme}://{ctx.Request.Host}{ctx.Request.PathBase}{ctx.Request.Path}";
 
     /// <summary>Writes <c>"paging":{"next":{"after":…,"link":…}}</c>, the link carrying the request's other query values.</summary>

@@ -68,13 +68,14 @@ internal static class ObjectsApi
         }
 
         var url = Query.BaseUrl(ctx);
+        var origin = Query.Origin(ctx);
         return JsonIO.Json(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("results");
             foreach (var r in page)
             {
-                RecordJson.Write(w, r, selection, catalog, RecordAssociations.Writer(portal, type, r, associations));
+                RecordJson.Write(w, r, selection, catalog, RecordAssociations.Writer(portal, type, r, associations, origin));
             }
 
             w.WriteEndArray();
@@ -97,7 +98,7 @@ internal static class ObjectsApi
         var record = portal.Store(type).Lookup(objectId, q["idProperty"], archived) ?? throw ObjectStore.NotFound(objectId);
         var selection = PropertySelection.From(type, q["properties"], q["propertiesWithHistory"], portal.Fidelity.ReturnNullForEmptyRequestedProperties);
         var catalog = portal.Catalog(type);
-        var associations = RecordAssociations.Writer(portal, type, record, RecordAssociations.Parse(grant, portal, q["associations"]));
+        var associations = RecordAssociations.Writer(portal, type, record, RecordAssociations.Parse(grant, portal, q["associations"]), Query.Origin(ctx));
         return JsonIO.Json(w => RecordJson.Write(w, record, selection, catalog, associations));
     }
 

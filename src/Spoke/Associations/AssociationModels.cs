@@ -52,3 +52,6 @@ public sealed record AssociationLabelUpdateInput(int AssociationTypeId, string L
     /// <summary>The new label shown from the other side; null leaves the pair with one label both ways.</summary>
     public string? InverseLabel { get; init; }
 }
+
+/// <summary>A v3 association type between two object types: its numeric id and its v3 name (<c>contact_to_company</c>).</summary>
+public sealed record AssociationTypeName(int TypeId, string Name);

@@ -286,6 +286,21 @@ public class AssociationsClient
     }
 
     /// <summary>
+    /// The v3 association types from <paramref name="fromType"/> to <paramref name="toType"/>
+    /// (<c>GET /crm/v3/associations/{from}/{to}/types</c>): each type's id and its v3 name, the name the objects API's
+    /// inline <c>associations</c> answer with (<see cref="Crm.InlineAssociation.TypeName"/>). The ids are the v4 type ids
+    /// of <see cref="ListLabelsAsync"/>, which adds their category and label.
+    /// </summary>
+    public virtual async Task<IReadOnlyList<AssociationTypeName>> ListTypeNamesAsync(string fromType, string toType, CancellationToken cancellationToken = default)
+    {
+        RequireTypes(fromType, toType);
+        // Only v3 has these names, so both API families read them there.
+        var op = HubSpotOperation.Get($"crm/v3/associations/{Seg(fromType)}/{Seg(toType)}", "types");
+        var dto = await _http.SendAsync(op, op.Path(), Json.V3TypesResultDto, cancellationToken).ConfigureAwait(false);
+        return [.. dto.Results.Select(t => new AssociationTypeName(t.Id, t.Name))];
+    }
+
+    /// <summary>
     /// Creates a USER_DEFINED label (<see cref="AssociationLabelCreateInput.Name"/> is its internal name). Returns the new
     /// type for this direction and, with an <see cref="AssociationLabelCreateInput.InverseLabel"/> or between different
     /// types, the inverse direction's. Not re-sent after a failure that may have reached HubSpot.

@@ -100,6 +100,20 @@ internal sealed class LabelsResultDto
     public List<AssociationSpecWithLabelDto> Results { get; set; } = [];
 }
 
+/// <summary>v3 <c>AssociationDefinition</c>: <c>{id, name}</c>, the id a string in the spec.</summary>
+internal sealed class V3TypeDto
+{
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+}
+
+internal sealed class V3TypesResultDto
+{
+    public List<V3TypeDto> Results { get; set; } = [];
+}
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<AssociationSpecDto>))]
 [JsonSerializable(typeof(BatchResponseDto<DefaultAssociationDto>))]
@@ -113,4 +127,5 @@ internal sealed class LabelsResultDto
 [JsonSerializable(typeof(LabelCreateDto))]
 [JsonSerializable(typeof(LabelUpdateDto))]
 [JsonSerializable(typeof(LabelsResultDto))]
+[JsonSerializable(typeof(V3TypesResultDto))]
 internal sealed partial class AssociationsJsonContext : JsonSerializerContext;

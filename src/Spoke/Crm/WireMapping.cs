@@ -20,5 +20,9 @@ internal static class WireMapping
             kv => kv.Key,
             kv => (IReadOnlyList<string>)[.. kv.Value.Results.Select(r => r.Id).Distinct(StringComparer.Ordinal)],
             StringComparer.Ordinal) ?? [],
+        AssociationLists = dto.Associations?.ToDictionary(
+            kv => kv.Key,
+            kv => new InlineAssociationList([.. kv.Value.Results.Select(r => new InlineAssociation(r.Id, r.Type))], kv.Value.Paging?.Next?.After),
+            StringComparer.Ordinal) ?? [],
     };
 }

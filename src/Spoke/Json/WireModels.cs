@@ -33,6 +33,9 @@ internal sealed class PropertyHistoryDto
 internal sealed class AssociationsDto
 {
     public List<AssociatedIdDto> Results { get; set; } = [];
+
+    /// <summary>HubSpot pages a record's inline associations (100 per page): present when there are more.</summary>
+    public PagingDto? Paging { get; set; }
 }
 
 internal sealed class AssociatedIdDto

@@ -171,4 +171,53 @@ public sealed class AssociationsClientTests(ClientFixture fixture) : IClassFixtu
         Assert.Equal(404, (int)error.Status);
         Assert.Equal("OBJECT_NOT_FOUND", error.Category);
     }
+
+    [Fact]
+    public async Task Type_names_list_the_v3_name_of_every_v4_type_between_two_types()
+    {
+        var client = fixture.Client;
+        var names = await client.Associations.ListTypeNamesAsync("contacts", "companies");
+        Assert.Contains(new AssociationTypeName(AssociationTypes.ContactToCompanyPrimary.TypeId, "contact_to_company"), names);
+        Assert.Contains(new AssociationTypeName(AssociationTypes.ContactToCompany.TypeId, "contact_to_company_unlabeled"), names);
+
+        var made = await client.Associations.CreateLabelAsync("contacts", "companies", new AssociationLabelCreateInput("names_" + Guid.NewGuid().ToString("N")[..8], "Names test"));
+        names = await client.Associations.ListTypeNamesAsync("contacts", "companies");
+        var labels = await client.Associations.ListLabelsAsync("contacts", "companies").ToListAsync();
+        Assert.Contains(names, n => n.TypeId == made[0].TypeId);
+        Assert.Equal(labels.Select(l => l.TypeId).Order(), names.Select(n => n.TypeId).Order());
+    }
+
+    [Fact]
+    public async Task List_answers_inline_associations_with_v3_names_and_says_when_a_record_has_more()
+    {
+        var client = fixture.Client;
+        var contact = await ContactAsync(client);
+        var single = await ContactAsync(client);
+        var companies = (await client.Crm.Companies.BatchCreateAsync(Enumerable.Range(0, 101).Select(i => new PropertyBag().Set("name", $"Inline {i}")))).EnsureAllSucceeded()
+            .Values.Select(c => c.Id).ToList();
+        await client.Associations.BatchCreateDefaultAsync("contacts", "companies", companies.Select(c => new AssociationPair(contact, c)));
+        await client.Associations.CreateAsync("contacts", single, "companies", companies[0], [AssociationTypes.ContactToCompanyPrimary, AssociationTypes.ContactToCompany]);
+
+        var options = new CrmReadOptions { Properties = ["email"], Associations = ["companies"] };
+        var found = new Dictionary<string, CrmObject>();
+        await foreach (var page in client.Crm.Contacts.ListAsync(options).AsPages(pageSize: 100))
+        {
+            foreach (var record in page.Values.Where(r => r.Id == contact || r.Id == single))
+            {
+                found[record.Id] = record;
+            }
+        }
+
+        var many = found[contact].AssociationLists["companies"];
+        Assert.True(many.HasMore);
+        Assert.Equal(100, many.Results.Count);
+        Assert.All(many.Results, r => Assert.Equal("contact_to_company_unlabeled", r.TypeName));
+        Assert.Subset(companies.ToHashSet(), many.Results.Select(r => r.Id).ToHashSet());
+        Assert.Equal(100, many.Results.Select(r => r.Id).Distinct().Count());
+
+        var one = found[single].AssociationLists["companies"];
+        Assert.False(one.HasMore);
+        Assert.Equal([(companies[0], "contact_to_company"), (companies[0], "contact_to_company_unlabeled")],
+            one.Results.Select(r => (r.Id, r.TypeName ?? "")).Order());
+    }
 }
