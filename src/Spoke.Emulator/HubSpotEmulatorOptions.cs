@@ -227,6 +227,15 @@ public sealed class FidelityOptions
     public int AssociationMaxPerRecordPerType { get; set; } = 10_000;
 
     /// <summary>
+    /// Associations: when an association change moves a record's <c>num_associated_*</c> roll-up (or a contact's
+    /// <c>associatedcompanyid</c>), HubSpot's recalculation also moves that record's last-modified time
+    /// (<c>hs_lastmodifieddate</c>, and <c>lastmodifieddate</c> for contacts). UNVERIFIED: HubSpot does not promise that an
+    /// association change touches either side; on by default as the likelier behaviour, off to test a client that
+    /// must not rely on it.
+    /// </summary>
+    public bool AssociationRecalculationTouchesLastModified { get; set; } = true;
+
+    /// <summary>
     /// Associations: a labelled create (v4 PUT and batch/create) replaces the pair's labels, so callers send old and new
     /// labels to keep both (docs/hubspot-api.md §3.2). False makes labelled creates additive.
     /// </summary>

@@ -230,6 +230,11 @@ internal sealed class Associator(PortalState portal)
 
         if (changed)
         {
+            if (portal.Fidelity.AssociationRecalculationTouchesLastModified)
+            {
+                RecordWriter.Touch(type, store, record, now);
+            }
+
             portal.Touch(store, record);
         }
     }

@@ -21,6 +21,7 @@ internal sealed class ObjectTypeSync
     private readonly IProgress<SyncProgress>? _progress;
     private readonly CrmObjectsClient _records;
     private readonly HashSet<string> _unreadableTargets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ReverseAssociationRefresh _reverse;
     private string _phase = "";
 
     public ObjectTypeSync(SyncEngine engine, long portalId, string type, AssociationTargets targets, SyncTypeResult result, IProgress<SyncProgress>? progress)
@@ -32,6 +33,7 @@ internal sealed class ObjectTypeSync
         _result = result;
         _progress = progress;
         _records = engine.Client.Crm.Objects(type);
+        _reverse = new ReverseAssociationRefresh(engine, portalId, type, targets, CountCall);
     }
 
     private ISyncStore Store => _engine.Store;
@@ -190,7 +192,9 @@ internal sealed class ObjectTypeSync
         var startedAt = saved?.StartedAtMs ?? _engine.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (saved is not { Done: true })
         {
-            var pages = _records.ListAsync(new CrmReadOptions { Properties = inUrl }, cancellationToken).AsPages(saved?.After, PageSize);
+            // Edges come inline with the page where HubSpot's answer is known complete (WriteAsync checks), by v4 batch read elsewhere.
+            var inline = Options.InlineAssociations ? targets : [];
+            var pages = _records.ListAsync(new CrmReadOptions { Properties = inUrl, Associations = [.. inline] }, cancellationToken).AsPages(saved?.After, PageSize);
             await foreach (var page in pages.ConfigureAwait(false))
             {
                 CountCall();
@@ -201,7 +205,7 @@ internal sealed class ObjectTypeSync
                 }
 
                 var checkpoint = SyncStreams.Write(new BackfillCheckpoint(page.ContinuationToken, startedAt, page.ContinuationToken is null));
-                await WriteAsync(records, targets, SyncStreams.Backfill, checkpoint, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(records, targets, SyncStreams.Backfill, checkpoint, inline.Count > 0, [], cancellationToken).ConfigureAwait(false);
                 Report();
             }
         }
@@ -267,7 +271,12 @@ internal sealed class ObjectTypeSync
             throw new InvalidOperationException($"Batch read of {_type} failed for {failed.Count} records: {failed[0].Message}");
         }
 
-        await WriteAsync(read.Values, targets, SyncStreams.Incremental, SyncStreams.Write(new IncrementalCheckpoint(bookmark)), cancellationToken).ConfigureAwait(false);
+        // Edges towards these records from earlier types, read from that side: association changes that moved only these
+        // records' last-modified time. Written with the page, so the bookmark never passes them unwritten.
+        var reverse = Options.Associations
+            ? await _reverse.ReadAsync([.. read.Values.Select(r => r.Id)], cancellationToken).ConfigureAwait(false)
+            : [];
+        await WriteAsync(read.Values, targets, SyncStreams.Incremental, SyncStreams.Write(new IncrementalCheckpoint(bookmark)), false, reverse, cancellationToken).ConfigureAwait(false);
         Report();
     }
 
@@ -316,15 +325,27 @@ internal sealed class ObjectTypeSync
         return records;
     }
 
-    /// <summary>One page: its records, merges and association edges, and the checkpoint that covers them, in one transaction.</summary>
-    private async Task WriteAsync(IReadOnlyList<CrmObject> records, IReadOnlyList<string> targets, string stream, string checkpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page: its records, merges and association edges (from <paramref name="inline"/> answers where known complete,
+    /// else by v4 batch read; plus <paramref name="alsoReplace"/>), and the checkpoint that covers them, in one transaction.
+    /// </summary>
+    private async Task WriteAsync(IReadOnlyList<CrmObject> records, IReadOnlyList<string> targets, string stream, string checkpoint, bool inline,
+        IReadOnlyList<EdgeReplacement> alsoReplace, CancellationToken cancellationToken)
     {
         var ids = records.Select(r => r.Id).ToList();
         var edges = new List<(string ToType, List<SyncAssociation> Edges)>();
         if (ids.Count > 0)
         {
+            // An answer under a name no target was asked by can't be attributed: the page is read by v4 instead.
+            inline &= records.All(r => r.AssociationLists.Keys.All(k => targets.Contains(k, StringComparer.OrdinalIgnoreCase)));
             foreach (var toType in targets.Where(t => !_unreadableTargets.Contains(t)))
             {
+                if (inline && await InlineEdgesAsync(records, toType, cancellationToken).ConfigureAwait(false) is { } fromInline)
+                {
+                    edges.Add((toType, fromInline));
+                    continue;
+                }
+
                 CountCall();
                 BatchResult<RecordAssociations> read;
                 try
@@ -378,8 +399,56 @@ internal sealed class ObjectTypeSync
             _result.Associations += list.Count;
         }
 
+        foreach (var replacement in alsoReplace)
+        {
+            await batch.ReplaceAssociationsAsync(replacement.FromType, replacement.FromIds, replacement.ToType, replacement.Edges, cancellationToken).ConfigureAwait(false);
+            _result.Associations += replacement.Edges.Count;
+        }
+
         await batch.SaveCheckpointAsync(_type, stream, checkpoint, cancellationToken).ConfigureAwait(false);
         await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A page's edges towards <paramref name="toType"/> from the list answer's inline associations, or null when that
+    /// answer is not known complete: a record with more than it lists (HubSpot's paging) or with
+    /// <see cref="SyncOptions.InlineAssociationLimit"/> entries, or a v3 type name that maps to no single v4 type.
+    /// </summary>
+    private async Task<List<SyncAssociation>?> InlineEdgesAsync(IReadOnlyList<CrmObject> records, string toType, CancellationToken cancellationToken)
+    {
+        var edges = new List<SyncAssociation>();
+        IReadOnlyDictionary<string, AssociationType>? names = null;
+        foreach (var record in records)
+        {
+            var answer = record.AssociationLists.FirstOrDefault(kv => string.Equals(kv.Key, toType, StringComparison.OrdinalIgnoreCase)).Value;
+            if (answer is null)
+            {
+                continue; // nothing associated
+            }
+
+            if (answer.HasMore || answer.Results.Count >= Options.InlineAssociationLimit)
+            {
+                return null;
+            }
+
+            names ??= await _targets.NamesAsync(_type, toType, CountCall, cancellationToken).ConfigureAwait(false);
+            if (names is null)
+            {
+                return null;
+            }
+
+            foreach (var entry in answer.Results)
+            {
+                if (entry.TypeName is null || !names.TryGetValue(entry.TypeName, out var type))
+                {
+                    return null;
+                }
+
+                edges.Add(new SyncAssociation(_type, record.Id, toType, entry.Id, type.TypeId, type.Category.ToString(), type.Label));
+            }
+        }
+
+        return edges;
     }
 
     private static SyncRecord ToSyncRecord(CrmObject o) =>

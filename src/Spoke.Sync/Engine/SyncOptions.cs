@@ -15,6 +15,18 @@ public sealed class SyncOptions
     /// <summary>Mirror the association edges between the synced types (v4 batch read of every page that changed). Default on.</summary>
     public bool Associations { get; set; } = true;
 
+    /// <summary>
+    /// The backfill reads edges from the list API's inline <c>associations</c> (no call of their own) wherever that answer
+    /// is known complete, and by v4 batch read where it is not. Off: v4 batch reads only. Default on.
+    /// </summary>
+    public bool InlineAssociations { get; set; } = true;
+
+    /// <summary>
+    /// A record whose inline associations towards one type reach this many entries is read by v4 batch read instead
+    /// (with its page), whether or not HubSpot said it has more: HubSpot pages inline associations at 100. Default 100.
+    /// </summary>
+    public int InlineAssociationLimit { get; set; } = 100;
+
     /// <summary>Drop every checkpoint first and run a fresh backfill of every type (<c>--full</c>).</summary>
     public bool Full { get; set; }
 

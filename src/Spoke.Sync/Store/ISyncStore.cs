@@ -38,6 +38,12 @@ public interface ISyncStore : IAsyncDisposable
     /// <summary>Every edge from one record, ordered by target type, target id, category and type id.</summary>
     Task<IReadOnlyList<SyncAssociation>> GetAssociationsAsync(long portalId, string fromType, string fromId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The records of <paramref name="fromType"/> with an edge to any of <paramref name="toIds"/> (records of
+    /// <paramref name="toType"/>), each once, in ascending text order: whose edges to re-read when those records changed.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetAssociationSourcesAsync(long portalId, string fromType, string toType, IReadOnlyCollection<string> toIds, CancellationToken cancellationToken = default);
+
     /// <summary>How many edges go from records of <paramref name="fromType"/> to records of <paramref name="toType"/>.</summary>
     Task<long> CountAssociationsAsync(long portalId, string fromType, string toType, CancellationToken cancellationToken = default);
 

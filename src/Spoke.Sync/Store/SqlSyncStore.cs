@@ -574,6 +574,29 @@ public abstract class SqlSyncStore : ISyncStore
     }
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> GetAssociationSourcesAsync(long portalId, string fromType, string toType, IReadOnlyCollection<string> toIds,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fromType);
+        ArgumentException.ThrowIfNullOrWhiteSpace(toType);
+        ArgumentNullException.ThrowIfNull(toIds);
+        var sources = new SortedSet<string>(StringComparer.Ordinal);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in toIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var parameters = new DynamicParameters(new { portalId, fromType, toType });
+            // ix_sync_associations_to serves the lookup by target.
+            var rows = await connection.QueryAsync<string>(new CommandDefinition($"""
+                SELECT DISTINCT from_id FROM sync_associations
+                WHERE portal_id = @portalId AND to_type = @toType AND {IdIn("to_id", chunk, parameters)} AND from_type = @fromType
+                """, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            sources.UnionWith(rows);
+        }
+
+        return [.. sources];
+    }
+
+    /// <inheritdoc/>
     public async Task<long> CountAssociationsAsync(long portalId, string fromType, string toType, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -276,6 +276,33 @@ public abstract partial class SyncStoreBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Association_sources_are_the_records_with_an_edge_to_the_given_targets_once_each_in_text_order()
+    {
+        await using var store = await OpenAsync();
+        await WriteAsync(store, Portal, async b =>
+        {
+            await b.ReplaceAssociationsAsync("contacts", ["1", "2", "10", "3"], "companies",
+            [
+                new("contacts", "2", "companies", "A", 1, "HUBSPOT_DEFINED"),
+                new("contacts", "2", "companies", "A", 279, "HUBSPOT_DEFINED"),
+                new("contacts", "10", "companies", "B", 279, "HUBSPOT_DEFINED"),
+                new("contacts", "1", "companies", "A", 279, "HUBSPOT_DEFINED"),
+                new("contacts", "3", "companies", "C", 279, "HUBSPOT_DEFINED"),
+            ]);
+            await b.ReplaceAssociationsAsync("deals", ["9"], "companies", [new("deals", "9", "companies", "A", 341, "HUBSPOT_DEFINED")]);
+        });
+        await WriteAsync(store, Portal + 1, b => b.ReplaceAssociationsAsync("contacts", ["7"], "companies", [new("contacts", "7", "companies", "A", 279, "HUBSPOT_DEFINED")]));
+
+        Assert.Equal(["1", "10", "2"], await store.GetAssociationSourcesAsync(Portal, "contacts", "companies", ["A", "B", "Z"]));
+        Assert.Equal(["9"], await store.GetAssociationSourcesAsync(Portal, "deals", "companies", ["A"]));
+        Assert.Empty(await store.GetAssociationSourcesAsync(Portal, "contacts", "deals", ["A"]));
+        Assert.Empty(await store.GetAssociationSourcesAsync(Portal, "contacts", "companies", []));
+        // Past one statement's parameters: chunked, still each source once.
+        Assert.Equal(["1", "10", "2", "3"], await store.GetAssociationSourcesAsync(Portal, "contacts", "companies",
+            [.. Enumerable.Range(0, 1200).Select(i => $"X{i}"), "A", "B", "C"]));
+    }
+
+    [Fact]
     public async Task Replacing_edges_drops_the_ones_no_longer_listed_and_leaves_other_records_and_types_alone()
     {
         await using var store = await OpenAsync();
