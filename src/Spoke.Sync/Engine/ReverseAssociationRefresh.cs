@@ -60,7 +60,9 @@ internal sealed class ReverseAssociationRefresh(SyncEngine engine, long portalId
                 continue;
             }
 
-            replacements.Add(new EdgeReplacement(sourceType, ids, type, [.. forward.SelectMany(r => r.To.SelectMany(to => to.Types.Select(t =>
+            // Only the records asked about are replaced (an answer naming another id would not belong to this replacement).
+            var asked = new HashSet<string>(ids, StringComparer.Ordinal);
+            replacements.Add(new EdgeReplacement(sourceType, ids, type, [.. forward.Where(r => asked.Contains(r.FromObjectId)).SelectMany(r => r.To.SelectMany(to => to.Types.Select(t =>
                 new SyncAssociation(sourceType, r.FromObjectId, type, to.ToObjectId, t.TypeId, t.Category.ToString(), t.Label))))]));
         }
 
