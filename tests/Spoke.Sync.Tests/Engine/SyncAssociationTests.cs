@@ -166,6 +166,37 @@ public sealed class SyncAssociationTests : IAsyncLifetime
         await MirrorAssert.EqualToPortalAsync(_client, _store, _emulator.PortalId, Types);
     }
 
+    [Fact]
+    public async Task Association_targets_asked_by_types_running_at_once_read_each_pair_once_and_agree()
+    {
+        var targets = new AssociationTargets(_client, Types);
+        var calls = 0;
+        void Count() => Interlocked.Increment(ref calls);
+
+        // Every type asks for everything at once, eight times over, as types running concurrently would.
+        var asks = Enumerable.Range(0, 8).SelectMany(_ => Types).Select(type => Task.Run(async () =>
+        {
+            var to = await targets.ForAsync(type, Count, CancellationToken.None);
+            var from = await targets.SourcesOfAsync(type, Count, CancellationToken.None);
+            var names = await Task.WhenAll(to.Select(t => targets.NamesAsync(type, t, Count, CancellationToken.None)));
+            return (type, to, from, names);
+        })).ToList();
+        var answers = await Task.WhenAll(asks);
+
+        foreach (var group in answers.GroupBy(a => a.type))
+        {
+            Assert.Single(group.Select(a => string.Join(",", a.to)).Distinct());
+            Assert.Single(group.Select(a => string.Join(",", a.from)).Distinct());
+        }
+
+        Assert.Equal(["companies", "deals"], answers.First(a => a.type == "contacts").to);
+        Assert.Equal(["contacts", "companies"], answers.First(a => a.type == "deals").from);
+        Assert.Equal("contact_to_company_unlabeled", answers.First(a => a.type == "contacts").names[0]!
+            .Single(kv => kv.Value.TypeId == AssociationTypes.ContactToCompany.TypeId).Key);
+        // Three pairs of types: one labels call and one v3 type list each, however many asked.
+        Assert.Equal(6, calls);
+    }
+
     /// <summary>After the contacts backfill's first page, creates a label and puts it on a pair listed on a later page.</summary>
     private sealed class LabelAfterFirstPage(HubSpotClient client, string contact, string company) : IProgress<SyncProgress>
     {
