@@ -13,9 +13,13 @@ internal sealed class AssociationTargets(HubSpotClient client, IReadOnlyList<str
 
     public async Task<IReadOnlyList<string>> ForAsync(string fromType, Action countCall, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(fromType, out var known))
+        // Types run concurrently; each asks for its own entry, so a lock around the dictionary is all it needs.
+        lock (_cache)
         {
-            return known;
+            if (_cache.TryGetValue(fromType, out var known))
+            {
+                return known;
+            }
         }
 
         var index = -1;
@@ -46,7 +50,11 @@ internal sealed class AssociationTargets(HubSpotClient client, IReadOnlyList<str
             }
         }
 
-        _cache[fromType] = targets;
+        lock (_cache)
+        {
+            _cache[fromType] = targets;
+        }
+
         return targets;
     }
 }

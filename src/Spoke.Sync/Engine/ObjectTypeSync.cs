@@ -19,12 +19,15 @@ internal sealed class ObjectTypeSync
     private readonly AssociationTargets _targets;
     private readonly SyncTypeResult _result;
     private readonly IProgress<SyncProgress>? _progress;
+    private readonly SyncProgressTracker _tracker;
     private readonly CrmObjectsClient _records;
     private readonly HashSet<string> _unreadableTargets = new(StringComparer.OrdinalIgnoreCase);
     private string _phase = "";
 
-    public ObjectTypeSync(SyncEngine engine, long portalId, string type, AssociationTargets targets, SyncTypeResult result, IProgress<SyncProgress>? progress)
+    public ObjectTypeSync(SyncEngine engine, long portalId, string type, AssociationTargets targets, SyncTypeResult result, IProgress<SyncProgress>? progress,
+        SyncProgressTracker tracker)
     {
+        _tracker = tracker;
         _engine = engine;
         _portalId = portalId;
         _type = type;
@@ -69,6 +72,8 @@ internal sealed class ObjectTypeSync
             _result.Mode = "incremental";
         }
 
+        _tracker.BackfillDone = true;
+
         await IncrementalAsync(incremental, properties, targets, cancellationToken).ConfigureAwait(false);
         if (Options.Deletes)
         {
@@ -79,7 +84,27 @@ internal sealed class ObjectTypeSync
 
     private void CountCall() => _result.ApiCalls++;
 
-    private void Report() => _progress?.Report(new SyncProgress(_type, _phase, _result.Records, _result.ApiCalls));
+    private void Report() => _progress?.Report(_tracker.Snapshot(_phase, _result.Records, _result.ApiCalls));
+
+    /// <summary>The type's record count for the backfill's ETA (one search asking for one record); null when search fails
+    /// (the backfill does not depend on it). A resumed backfill counts what the mirror holds already as done.</summary>
+    private async Task CountForProgressAsync(bool resumed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            CountCall();
+            _tracker.Total = await _records.CountAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubSpotApiException e) when (e.Status is not (401 or 403))
+        {
+            _tracker.Total = null;
+        }
+
+        if (resumed)
+        {
+            _tracker.AlreadyDone = (await Store.CountAsync(_portalId, _type, cancellationToken).ConfigureAwait(false)).Live;
+        }
+    }
 
     /// <summary>Mirrors the type's property definitions (and pipelines where it has them); returns the properties to sync.</summary>
     private async Task<IReadOnlyList<string>> MirrorDefinitionsAsync(CancellationToken cancellationToken)
@@ -190,11 +215,14 @@ internal sealed class ObjectTypeSync
         var startedAt = saved?.StartedAtMs ?? _engine.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (saved is not { Done: true })
         {
+            await CountForProgressAsync(saved is not null, cancellationToken).ConfigureAwait(false);
+            Report();
             var pages = _records.ListAsync(new CrmReadOptions { Properties = inUrl }, cancellationToken).AsPages(saved?.After, PageSize);
             await foreach (var page in pages.ConfigureAwait(false))
             {
                 CountCall();
                 var records = page.Values;
+                _tracker.Read(records.Count);
                 if (extra.Count > 0 && records.Count > 0)
                 {
                     records = await HydrateAsync(records, extra, cancellationToken).ConfigureAwait(false);
@@ -267,6 +295,7 @@ internal sealed class ObjectTypeSync
             throw new InvalidOperationException($"Batch read of {_type} failed for {failed.Count} records: {failed[0].Message}");
         }
 
+        _tracker.Read(read.Values.Count);
         await WriteAsync(read.Values, targets, SyncStreams.Incremental, SyncStreams.Write(new IncrementalCheckpoint(bookmark)), cancellationToken).ConfigureAwait(false);
         Report();
     }
