@@ -140,6 +140,37 @@ public sealed class ConcurrentTypesTests() : EmulatorMirrorTests("sync-concurren
     }
 
     [Fact]
+    public async Task A_cancelled_run_stops_the_types_in_flight_logs_the_run_cancelled_and_the_next_run_completes_the_mirror()
+    {
+        await SeedAsync();
+        Emulator.Faults.Add(new FaultRule { Route = "GET /crm/objects/*/contacts", Kind = FaultKind.Latency, LatencyMs = 200 });
+        using var cancel = new CancellationTokenSource();
+        var progress = new Recorder();
+        var cancelling = new CancelOnFirstPage(progress, cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Engine(Store, 3).RunAsync(cancelling, cancel.Token));
+
+        Assert.DoesNotContain(progress.Reports, r => r.ObjectType == "contacts" && r.Phase == "done");
+        Assert.Equal(SyncRunStatus.Cancelled, (await Store.GetRecentRunsAsync(Emulator.PortalId, 1)).Single().Status);
+        var rerun = await Engine(Store, 3).RunAsync();
+        Assert.True(rerun.Succeeded, string.Join("; ", rerun.Types.Select(t => $"{t.ObjectType}: {t.Error}")));
+        await MirrorAssert.EqualToPortalAsync(Client, Store, Emulator.PortalId, Types);
+    }
+
+    /// <summary>Cancels the run when contacts reports its first page.</summary>
+    private sealed class CancelOnFirstPage(Recorder inner, CancellationTokenSource cancel) : IProgress<SyncProgress>
+    {
+        public void Report(SyncProgress value)
+        {
+            inner.Report(value);
+            if (value.ObjectType == "contacts" && value.RecordsRead > 0)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+
+    [Fact]
     public void A_concurrency_below_one_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new SyncEngine(Client, Store, new SyncOptions { MaxConcurrentTypes = 0 }));
