@@ -86,12 +86,14 @@ public class HubSpotClient
             throw new ArgumentOutOfRangeException(nameof(share), share, "The burst budget reserve is a share from 0 up to (not including) 1, e.g. 0.05 for 5%.");
         }
 
-        return new HubSpotClient(Http.WithBurstBudgetReserve(share));
+        // A mock (built with the protected constructor) has no pipeline to share: it stays as it is.
+        return Http is null ? this : new HubSpotClient(Http.WithBurstBudgetReserve(share));
     }
 
     /// <summary>What this client spent of its budget's current 10-second window (its own calls, the window's limit, the
     /// reserve it keeps, everything the gate counts), e.g. for a progress display.</summary>
-    public virtual RateLimiting.HubSpotRateLimitUsage RateLimitUsage => Http.RateLimitUsage();
+    public virtual RateLimiting.HubSpotRateLimitUsage RateLimitUsage =>
+        Http?.RateLimitUsage() ?? new RateLimiting.HubSpotRateLimitUsage(0, 0, 0, 0, 0, RateLimiting.RateLimitGate.DefaultBurstInterval);
 
     /// <summary>The send path (tests and area clients).</summary>
     internal HubSpotHttp Http { get; } = null!;
