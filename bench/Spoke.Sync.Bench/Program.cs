@@ -27,9 +27,13 @@ var changes = int.Parse(Arg("--changes", "1000"), CultureInfo.InvariantCulture);
 var databases = Arg("--databases", "sqlite,postgres").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var childCap = TimeSpan.FromMinutes(double.Parse(Arg("--timeout-minutes", quick ? "5" : "30"), CultureInfo.InvariantCulture));
 const int PerTenSeconds = 190;
+var reserveText = Arg("--reserve", "5%");
+var reserve = reserveText.EndsWith('%') ? double.Parse(reserveText[..^1], CultureInfo.InvariantCulture) / 100 : double.Parse(reserveText, CultureInfo.InvariantCulture);
+var maxConcurrentTypes = int.Parse(Arg("--max-concurrent-types", "3"), CultureInfo.InvariantCulture);
 
 Console.WriteLine($"Spoke sync benchmark — {contacts:N0} contacts, {companies:N0} companies, {deals:N0} deals at --rate-limits professional ({PerTenSeconds} requests/10 s, search 5/s)");
 Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}; databases {string.Join(", ", databases)}; then {changes:N0} random changes and an incremental pass");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sync: reserve {reserve:P1} of the 10-s budget left to other apps, up to {maxConcurrentTypes} types at once"));
 
 // The seed is written a day in the past (the emulator's clock runs a day behind until seeding is done), so the data is
 // older than the engine's lookback, as a real portal's is; the clock then jumps to the present.
@@ -70,11 +74,11 @@ try
     }
 
     Console.WriteLine();
-    Console.WriteLine("database  pass          wall s  sync s  records  edges    rec/s  calls  calls/1k rec  budget (run)  budget (backfill)  search/s  429s (emu/client)  peak RSS MiB  peak GC heap MiB");
+    Console.WriteLine("database  pass          wall s  sync s  records  edges    rec/s  calls  calls/1k rec  budget (run)  budget (backfill)  of usable  search/s  429s (emu/client)  peak RSS MiB  peak GC heap MiB");
     foreach (var (db, pass, o) in outcomes)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{db,-9} {pass,-12} {o.WallSeconds,7:F1} {o.SyncSeconds,7:F2} {o.Records,8:N0} {o.Associations,7:N0} {o.Records / Math.Max(o.SyncSeconds, 0.001),8:N0} {o.Calls,6:N0} {o.CallsPerThousand,13:F2} {o.BudgetShare,13:P1} {(o.BackfillBudgetShare is { } b ? b.ToString("P1", CultureInfo.InvariantCulture) : "n/a"),18} {o.SearchPerSecond,9:F2} {o.EmulatorRejections,9}/{o.ClientTooMany,-8} {o.PeakRssMiB,13:F0} {o.PeakGcHeapMiB,17:F0}"));
+            $"{db,-9} {pass,-12} {o.WallSeconds,7:F1} {o.SyncSeconds,7:F2} {o.Records,8:N0} {o.Associations,7:N0} {o.Records / Math.Max(o.SyncSeconds, 0.001),8:N0} {o.Calls,6:N0} {o.CallsPerThousand,13:F2} {o.BudgetShare,13:P1} {(o.BackfillBudgetShare is { } b ? b.ToString("P1", CultureInfo.InvariantCulture) : "n/a"),18} {(o.BackfillBudgetShare is { } u ? (u / o.UsableShare).ToString("P1", CultureInfo.InvariantCulture) : "n/a"),10} {o.SearchPerSecond,9:F2} {o.EmulatorRejections,9}/{o.ClientTooMany,-8} {o.PeakRssMiB,13:F0} {o.PeakGcHeapMiB,17:F0}"));
     }
 
     Console.WriteLine();
@@ -109,7 +113,7 @@ async Task<ChildOutcome> RunSyncAsync(string db, string pass)
     var rejectedBefore = emulator.RateLimitRejections;
     Console.WriteLine();
     Console.WriteLine($"== {db} {pass}");
-    var outcome = await SyncChild.StartAsync(emulator.BaseUri, emulator.Token, targets[db], childCap);
+    var outcome = await SyncChild.StartAsync(emulator.BaseUri, emulator.Token, targets[db], childCap, reserve, maxConcurrentTypes);
     outcome.EmulatorRejections = emulator.RateLimitRejections - rejectedBefore;
     Console.WriteLine(outcome.Summary);
     return outcome;
@@ -317,6 +321,10 @@ internal sealed class ChildOutcome
     public long ClientTooMany { get; set; }
     public long EmulatorRejections { get; set; }
     public double? BackfillBudgetShare { get; set; }
+    public double Reserve { get; set; }
+
+    /// <summary>The share of the budget the reserve leaves this sync (190 less the reserved slots, over 190).</summary>
+    public double UsableShare { get; set; } = 1;
     public double BackfillSeconds { get; set; }
     public long BackfillCalls { get; set; }
     public double PeakRssMiB { get; set; }

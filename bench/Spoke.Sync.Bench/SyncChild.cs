@@ -13,10 +13,11 @@ using Spoke.Sync.Store;
 /// </summary>
 internal static class SyncChild
 {
-    public static async Task<ChildOutcome> StartAsync(Uri baseUri, string token, string database, TimeSpan cap)
+    public static async Task<ChildOutcome> StartAsync(Uri baseUri, string token, string database, TimeSpan cap, double reserve, int maxConcurrentTypes)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "--child", "--base-url", baseUri.ToString(), "--database", database })
+        foreach (var a in new[] { "--child", "--base-url", baseUri.ToString(), "--database", database,
+                     "--reserve", reserve.ToString("R", CultureInfo.InvariantCulture), "--max-concurrent-types", maxConcurrentTypes.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(a);
         }
@@ -80,7 +81,14 @@ internal static class SyncChild
             SearchRateLimiting = HubSpotSearchRateLimiting.Documented,
         });
         await using var store = await SyncDatabase.Parse(database).OpenAsync();
-        var engine = new SyncEngine(client, store, new SyncOptions { ObjectTypes = { "contacts", "companies", "deals" } });
+        var reserve = double.Parse(Arg(args, "--reserve"), CultureInfo.InvariantCulture);
+        var engine = new SyncEngine(client, store, new SyncOptions
+        {
+            ObjectTypes = { "contacts", "companies", "deals" }, BurstBudgetReserve = reserve,
+            MaxConcurrentTypes = int.Parse(Arg(args, "--max-concurrent-types"), CultureInfo.InvariantCulture),
+        });
+        // When each type last reported its backfill (the engine's clock is the counter's): the backfill stretch ends at the latest.
+        var backfillEnd = TimeSpan.Zero;
 
         var peakHeap = 0L;
         var samples = new List<double>();
@@ -92,6 +100,15 @@ internal static class SyncChild
         var lastSample = Stopwatch.StartNew();
         var progress = new SyncProgressSink(p =>
         {
+            if (p.Phase == "backfill")
+            {
+                lock (samples)
+                {
+                    var now = counter.Clock.Elapsed;
+                    backfillEnd = now > backfillEnd ? now : backfillEnd;
+                }
+            }
+
             if (p.Phase == "done" || lastSample.Elapsed > TimeSpan.FromSeconds(10))
             {
                 lastSample.Restart();
@@ -112,7 +129,9 @@ internal static class SyncChild
         var run = await engine.RunAsync(progress, cap.Token);
         var syncSeconds = counter.Clock.Elapsed.TotalSeconds;
         var calls = counter.Snapshot();
-        var (backfillCalls, backfillSeconds) = BackfillSegments(calls);
+        var (backfillCalls, backfillSeconds) = BackfillStretch(calls, backfillEnd);
+        // The slots the gate leaves to other apps, as it counts them (Professional: 190 per 10 s).
+        var reserved = reserve <= 0 ? 0 : (int)Math.Ceiling(190 * reserve - 1e-9);
         var outcome = new ChildOutcome
         {
             SyncSeconds = syncSeconds,
@@ -125,6 +144,8 @@ internal static class SyncChild
             BackfillCalls = backfillCalls,
             BackfillSeconds = backfillSeconds,
             BackfillBudgetShare = backfillSeconds > 0 ? backfillCalls / backfillSeconds / 19.0 : null,
+            Reserve = reserve,
+            UsableShare = (190.0 - reserved) / 190.0,
             PeakRssMiB = ReadStatusKiB("VmHWM") / 1024.0,
             PeakGcHeapMiB = Interlocked.Read(ref peakHeap) / (1024.0 * 1024.0),
             RssSamples = samples,
@@ -138,37 +159,20 @@ internal static class SyncChild
     }
 
     /// <summary>
-    /// The backfill's calls and time: from each type's first list call to its first search (the engine runs one type at a
-    /// time and one call at a time, so the calls in between are that type's backfill: list pages, hydration, edges).
+    /// The backfill's calls and time: from the first list call to the last backfill progress report of any type (types
+    /// run at once, so their backfills overlap); every non-search call sent in between counts (list pages, hydration,
+    /// edges, and whatever the types done early spend meanwhile).
     /// </summary>
-    private static (long Calls, double Seconds) BackfillSegments(List<CallRecord> calls)
+    private static (long Calls, double Seconds) BackfillStretch(List<CallRecord> calls, TimeSpan end)
     {
-        long count = 0;
-        var seconds = 0.0;
-        TimeSpan? start = null;
-        long inSegment = 0;
-        foreach (var call in calls)
+        var first = calls.FirstOrDefault(c => c.Kind == "list");
+        if (first == default || end <= first.SentAt)
         {
-            if (start is null && call.Kind == "list")
-            {
-                start = call.SentAt;
-                inSegment = 0;
-            }
-
-            if (start is { } s && call.Kind == "search")
-            {
-                seconds += (call.SentAt - s).TotalSeconds;
-                count += inSegment;
-                start = null;
-            }
-
-            if (start is not null)
-            {
-                inSegment++;
-            }
+            return (0, 0);
         }
 
-        return (count, seconds);
+        var count = calls.LongCount(c => c.Kind != "search" && c.SentAt >= first.SentAt && c.SentAt <= end);
+        return (count, (end - first.SentAt).TotalSeconds);
     }
 
     private static void InterlockedMax(ref long target, long value)

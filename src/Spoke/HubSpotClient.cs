@@ -55,16 +55,45 @@ public class HubSpotClient
                 : throw new ArgumentException("Set HubSpotClientOptions.AccessToken (a private-app token) or TokenProvider.", nameof(options)));
         var http = new HubSpotHttp(httpClient, options, tokens);
         Http = http;
-        Crm = new CrmClient(http);
-        Associations = new AssociationsClient(http);
-        Properties = new PropertiesClient(http);
-        Schemas = new SchemasClient(http);
-        Pipelines = new PipelinesClient(http);
-        Owners = new OwnersClient(http);
-        Lists = new ListsClient(http);
-        Account = new AccountClient(http);
-        Timeline = new TimelineClient(http, options.DeveloperApiKey is { Length: > 0 } key ? http.WithDeveloperApiKey(key) : null);
+        (Crm, Associations, Properties, Schemas, Pipelines, Owners, Lists, Account, Timeline) = Areas(http);
     }
+
+    /// <summary>A client on another client's pipeline (same gate, breaker and transport).</summary>
+    private HubSpotClient(HubSpotHttp http)
+    {
+        Http = http;
+        (Crm, Associations, Properties, Schemas, Pipelines, Owners, Lists, Account, Timeline) = Areas(http);
+    }
+
+    private static (CrmClient, AssociationsClient, PropertiesClient, SchemasClient, PipelinesClient, OwnersClient, ListsClient, AccountClient, TimelineClient) Areas(HubSpotHttp http)
+    {
+        var options = http.Options;
+        return (new CrmClient(http), new AssociationsClient(http), new PropertiesClient(http), new SchemasClient(http),
+            new PipelinesClient(http), new OwnersClient(http), new ListsClient(http), new AccountClient(http),
+            new TimelineClient(http, options.DeveloperApiKey is { Length: > 0 } key ? http.WithDeveloperApiKey(key) : null));
+    }
+
+    /// <summary>
+    /// A client on this one's budget (the same rate-limit gate, breaker and connection) that leaves <paramref name="share"/>
+    /// (0..1) of the portal's 10-second budget unused for other apps (<see cref="HubSpotClientOptions.BurstBudgetReserve"/>);
+    /// its <see cref="RateLimitUsage"/> counts its own calls. This client is unchanged.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="share"/> is not between 0 and 1 (below 1).</exception>
+    public virtual HubSpotClient WithBurstBudgetReserve(double share)
+    {
+        if (double.IsNaN(share) || share < 0 || share >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(share), share, "The burst budget reserve is a share from 0 up to (not including) 1, e.g. 0.05 for 5%.");
+        }
+
+        // A mock (built with the protected constructor) has no pipeline to share: it stays as it is.
+        return Http is null ? this : new HubSpotClient(Http.WithBurstBudgetReserve(share));
+    }
+
+    /// <summary>What this client spent of its budget's current 10-second window (its own calls, the window's limit, the
+    /// reserve it keeps, everything the gate counts), e.g. for a progress display.</summary>
+    public virtual RateLimiting.HubSpotRateLimitUsage RateLimitUsage =>
+        Http?.RateLimitUsage() ?? new RateLimiting.HubSpotRateLimitUsage(0, 0, 0, 0, 0, RateLimiting.RateLimitGate.DefaultBurstInterval);
 
     /// <summary>The send path (tests and area clients).</summary>
     internal HubSpotHttp Http { get; } = null!;

@@ -89,6 +89,15 @@ public sealed class HubSpotClientOptions
     public double DailyBudgetReserve { get; set; } = 0.05;
 
     /// <summary>
+    /// Share of the portal's 10-second budget (0..1) this client leaves unused for the portal's other apps: the gate grants
+    /// it a slot only while everything counted in the window — this process's calls and what others spent, learned from
+    /// <c>X-HubSpot-RateLimit-Remaining</c> — stays below the rest (190 per 10 s with 5% kept: 180). Default 0; searches
+    /// (their own 5-per-second budget) are not affected. <see cref="HubSpotClient.WithBurstBudgetReserve"/> gives an
+    /// existing client's pipeline another reserve.
+    /// </summary>
+    public double BurstBudgetReserve { get; set; }
+
+    /// <summary>
     /// Pace calls ahead of HubSpot's limits (the gate). Default true; it costs nothing against a server that advertises a
     /// large budget (the emulator does, even with rate limits off). Retries of 429s stay on either way, but without the
     /// gate a 429 without <c>Retry-After</c> waits a whole window: only the gate knows when the window frees a slot.

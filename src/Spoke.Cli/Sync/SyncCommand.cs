@@ -39,6 +39,16 @@ internal static class SyncCommand
             HelpName = "TYPE=a,b,c",
         };
         var full = new Option<bool>("--full") { Description = "Forget every checkpoint and run a fresh full pass" };
+        var reserve = new Option<string>("--reserve")
+        {
+            Description = "Share of the portal's 10-second API budget left unused for its other apps, e.g. 10% or 0.1 (default 5%)",
+            HelpName = "SHARE",
+        };
+        var maxConcurrentTypes = new Option<string>("--max-concurrent-types")
+        {
+            Description = "Object types synced at once (default 3; 1 runs them one after another)",
+            HelpName = "N",
+        };
         var seedSize = new Option<int>("--seed-size") { Description = "Contacts in the embedded demo portal (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 200 };
         properties.Validators.Add(r =>
         {
@@ -54,7 +64,7 @@ internal static class SyncCommand
 
         var command = new Command("sync", "Mirror a HubSpot portal into SQLite or PostgreSQL: records, associations, deletes, merges, properties and pipelines")
         {
-            objects, properties, full, seedSize,
+            objects, properties, full, reserve, maxConcurrentTypes, seedSize,
         };
         connection.AddTo(command);
         command.Subcommands.Add(SyncStatusCommand.Create());
@@ -70,6 +80,28 @@ internal static class SyncCommand
             }
 
             var options = new SyncOptions { Full = parse.GetValue(full) };
+            if (parse.GetValue(reserve) is { } reserveText)
+            {
+                if (ParseShare(reserveText) is not { } share)
+                {
+                    Console.Error.WriteLine($"--reserve \"{reserveText}\": write a share of the budget from 0 up to (not including) 100%, as a percentage (10%) or a fraction (0.1).");
+                    return ExitCodes.BadInput;
+                }
+
+                options.BurstBudgetReserve = share;
+            }
+
+            if (parse.GetValue(maxConcurrentTypes) is { } concurrencyText)
+            {
+                if (!int.TryParse(concurrencyText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 64)
+                {
+                    Console.Error.WriteLine($"--max-concurrent-types \"{concurrencyText}\": write a whole number from 1 to 64, e.g. --max-concurrent-types 3.");
+                    return ExitCodes.BadInput;
+                }
+
+                options.MaxConcurrentTypes = n;
+            }
+
             foreach (var type in SyncConnectionOptions.SplitList(parse.GetValue(objects)))
             {
                 options.ObjectTypes.Add(type);
@@ -104,5 +136,24 @@ internal static class SyncCommand
             }
         });
         return command;
+    }
+
+    /// <summary><c>10%</c> or <c>0.1</c> as 0.1; null when it is neither, or not in [0, 1).</summary>
+    internal static double? ParseShare(string text)
+    {
+        var value = text.Trim();
+        var percent = value.EndsWith('%');
+        if (percent)
+        {
+            value = value[..^1].TrimEnd();
+        }
+
+        if (!double.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return null;
+        }
+
+        var share = percent ? number / 100 : number;
+        return share is >= 0 and < 1 ? share : null;
     }
 }

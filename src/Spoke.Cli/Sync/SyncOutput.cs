@@ -45,7 +45,7 @@ internal sealed class SyncOutput(TextWriter plain, bool interactive) : IDisposab
         SyncRunResult? result = null;
         await AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
                 var live = new LiveProgress(context);
@@ -88,18 +88,55 @@ internal sealed class SyncOutput(TextWriter plain, bool interactive) : IDisposab
 
     public void Dispose() => _listener.Dispose();
 
-    private sealed class PlainProgress(TextWriter output) : IProgress<SyncProgress>
+    /// <summary>One line of figures for a report: records, calls, what was read of the total, rate, budget, ETA.</summary>
+    internal static string Describe(SyncProgress value)
+    {
+        var line = new System.Text.StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"{value.Records:N0} records, {value.ApiCalls:N0} API calls"));
+        if (value.RecordsRead > 0 || value.Total is not null)
+        {
+            line.Append(CultureInfo.InvariantCulture, $", read {value.RecordsRead:N0}");
+            if (value.Total is { } total)
+            {
+                line.Append(CultureInfo.InvariantCulture, $" of {total:N0}");
+            }
+
+            line.Append(CultureInfo.InvariantCulture, $" at {value.RecordsPerSecond:N0}/s");
+        }
+
+        if (value.BudgetUsed is { } budget)
+        {
+            line.Append(CultureInfo.InvariantCulture, $", budget {budget * 100:0}%");
+        }
+
+        if (value.Phase != "done" && value.EstimatedRemaining is { } eta && eta > TimeSpan.Zero)
+        {
+            line.Append(", ETA ").Append(Duration(eta));
+        }
+
+        return line.ToString();
+    }
+
+    private static string Duration(TimeSpan span) => span.TotalHours >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h{span.Minutes:00}m")
+        : string.Create(CultureInfo.InvariantCulture, $"{span.Minutes}m{span.Seconds:00}s");
+
+    /// <summary>A line when a type changes phase or finishes, and every 1,000 records in between. Types report from
+    /// several threads at once: one lock keeps lines whole and the counts per type consistent.</summary>
+    internal sealed class PlainProgress(TextWriter output) : IProgress<SyncProgress>
     {
         private readonly Dictionary<string, (string Phase, long Records)> _last = [];
 
         public void Report(SyncProgress value)
         {
-            // A line when a type changes phase or finishes, and every 1,000 records in between.
-            var changed = !_last.TryGetValue(value.ObjectType, out var last) || last.Phase != value.Phase || value.Records / 1000 != last.Records / 1000;
-            _last[value.ObjectType] = (value.Phase, value.Records);
-            if (changed)
+            lock (_last)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.ObjectType}: {value.Phase}, {value.Records:N0} records, {value.ApiCalls:N0} API calls"));
+                var changed = !_last.TryGetValue(value.ObjectType, out var last) || last.Phase != value.Phase || value.Records / 1000 != last.Records / 1000;
+                _last[value.ObjectType] = (value.Phase, value.Records);
+                if (changed)
+                {
+                    output.WriteLine($"{value.ObjectType}: {value.Phase}, {Describe(value)}");
+                }
             }
         }
     }
@@ -110,19 +147,33 @@ internal sealed class SyncOutput(TextWriter plain, bool interactive) : IDisposab
 
         public void Report(SyncProgress value)
         {
-            if (!_tasks.TryGetValue(value.ObjectType, out var task))
+            lock (_tasks)
             {
-                task = context.AddTask(value.ObjectType, autoStart: true, maxValue: 1);
-                task.IsIndeterminate = true;
-                _tasks[value.ObjectType] = task;
-            }
+                if (!_tasks.TryGetValue(value.ObjectType, out var task))
+                {
+                    task = context.AddTask(value.ObjectType, autoStart: true, maxValue: 1);
+                    task.IsIndeterminate = true;
+                    _tasks[value.ObjectType] = task;
+                }
 
-            task.Description = string.Create(CultureInfo.InvariantCulture, $"{Markup.Escape(value.ObjectType),-12} {value.Phase,-11} {value.Records,10:N0} records {value.ApiCalls,7:N0} calls");
-            if (value.Phase == "done")
-            {
-                task.IsIndeterminate = false;
-                task.Value = task.MaxValue;
-                task.StopTask();
+                task.Description = string.Create(CultureInfo.InvariantCulture, $"{Markup.Escape(value.ObjectType),-12} {value.Phase,-11} {Markup.Escape(Describe(value))}");
+                if (value.Phase == "backfill" && value.Total is > 0 and var total)
+                {
+                    // A bar once the total is known (what this run read: a resumed backfill starts it from zero).
+                    task.IsIndeterminate = false;
+                    task.MaxValue = total;
+                    task.Value = Math.Min(total, value.RecordsRead);
+                }
+                else if (value.Phase != "backfill")
+                {
+                    task.IsIndeterminate = value.Phase != "done";
+                }
+
+                if (value.Phase == "done")
+                {
+                    task.Value = task.MaxValue;
+                    task.StopTask();
+                }
             }
         }
     }

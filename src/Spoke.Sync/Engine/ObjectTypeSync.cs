@@ -19,13 +19,16 @@ internal sealed class ObjectTypeSync
     private readonly AssociationTargets _targets;
     private readonly SyncTypeResult _result;
     private readonly IProgress<SyncProgress>? _progress;
+    private readonly SyncProgressTracker _tracker;
     private readonly CrmObjectsClient _records;
     private readonly HashSet<string> _unreadableTargets = new(StringComparer.OrdinalIgnoreCase);
     private readonly ReverseAssociationRefresh _reverse;
     private string _phase = "";
 
-    public ObjectTypeSync(SyncEngine engine, long portalId, string type, AssociationTargets targets, SyncTypeResult result, IProgress<SyncProgress>? progress)
+    public ObjectTypeSync(SyncEngine engine, long portalId, string type, AssociationTargets targets, SyncTypeResult result, IProgress<SyncProgress>? progress,
+        SyncProgressTracker tracker)
     {
+        _tracker = tracker;
         _engine = engine;
         _portalId = portalId;
         _type = type;
@@ -71,6 +74,8 @@ internal sealed class ObjectTypeSync
             _result.Mode = "incremental";
         }
 
+        _tracker.BackfillDone = true;
+
         await IncrementalAsync(incremental, properties, targets, cancellationToken).ConfigureAwait(false);
         if (Options.Deletes)
         {
@@ -81,7 +86,27 @@ internal sealed class ObjectTypeSync
 
     private void CountCall() => _result.ApiCalls++;
 
-    private void Report() => _progress?.Report(new SyncProgress(_type, _phase, _result.Records, _result.ApiCalls));
+    private void Report() => _progress?.Report(_tracker.Snapshot(_phase, _result.Records, _result.ApiCalls));
+
+    /// <summary>The type's record count for the backfill's ETA (one search asking for one record); null when search fails
+    /// (the backfill does not depend on it). A resumed backfill counts what the mirror holds already as done.</summary>
+    private async Task CountForProgressAsync(bool resumed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            CountCall();
+            _tracker.Total = await _records.CountAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubSpotApiException e) when (e.Status is not (401 or 403))
+        {
+            _tracker.Total = null;
+        }
+
+        if (resumed)
+        {
+            _tracker.AlreadyDone = (await Store.CountAsync(_portalId, _type, cancellationToken).ConfigureAwait(false)).Live;
+        }
+    }
 
     /// <summary>Mirrors the type's property definitions (and pipelines where it has them); returns the properties to sync.</summary>
     private async Task<IReadOnlyList<string>> MirrorDefinitionsAsync(CancellationToken cancellationToken)
@@ -192,6 +217,8 @@ internal sealed class ObjectTypeSync
         var startedAt = saved?.StartedAtMs ?? _engine.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (saved is not { Done: true })
         {
+            await CountForProgressAsync(saved is not null, cancellationToken).ConfigureAwait(false);
+            Report();
             // Edges come inline with the page where HubSpot's answer is known complete (WriteAsync checks), by v4 batch read elsewhere.
             var inline = Options.InlineAssociations ? targets : [];
             var pages = _records.ListAsync(new CrmReadOptions { Properties = inUrl, Associations = [.. inline] }, cancellationToken).AsPages(saved?.After, PageSize);
@@ -199,6 +226,7 @@ internal sealed class ObjectTypeSync
             {
                 CountCall();
                 var records = page.Values;
+                _tracker.Read(records.Count);
                 if (extra.Count > 0 && records.Count > 0)
                 {
                     records = await HydrateAsync(records, extra, cancellationToken).ConfigureAwait(false);
@@ -276,6 +304,7 @@ internal sealed class ObjectTypeSync
         var reverse = Options.Associations
             ? await _reverse.ReadAsync([.. read.Values.Select(r => r.Id)], cancellationToken).ConfigureAwait(false)
             : [];
+        _tracker.Read(read.Values.Count);
         await WriteAsync(read.Values, targets, SyncStreams.Incremental, SyncStreams.Write(new IncrementalCheckpoint(bookmark)), false, reverse, cancellationToken).ConfigureAwait(false);
         Report();
     }

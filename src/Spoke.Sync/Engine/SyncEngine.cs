@@ -31,9 +31,11 @@ public sealed partial class SyncEngine
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(store);
-        _client = client;
-        _store = store;
         _options = options ?? new SyncOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentTypes, 1, "options.MaxConcurrentTypes");
+        // A view of the caller's client on the same gate: the run keeps its reserve, and its usage counts the run's calls.
+        _client = client.WithBurstBudgetReserve(_options.BurstBudgetReserve);
+        _store = store;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
@@ -47,8 +49,9 @@ public sealed partial class SyncEngine
     internal TimeProvider Time => _time;
 
     /// <summary>
-    /// One run: every object type in turn (backfill where none finished, then an incremental pass and a deletes pass).
-    /// A type the token may not read is skipped with the reason; a type that fails is reported and the others still run.
+    /// One run: up to <see cref="SyncOptions.MaxConcurrentTypes"/> object types at once, each a backfill where none
+    /// finished, then an incremental pass and a deletes pass. A type the token may not read is skipped with the reason; a
+    /// type that fails is reported and the others still run. Results keep the types' order.
     /// </summary>
     public async Task<SyncRunResult> RunAsync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -61,32 +64,10 @@ public sealed partial class SyncEngine
         {
             var types = await ResolveObjectTypesAsync(cancellationToken).ConfigureAwait(false);
             var associationTargets = new AssociationTargets(_client, types);
-            foreach (var type in types)
-            {
-                var result = new SyncTypeResult { ObjectType = type };
-                results.Add(result);
-                var typeStarted = _time.GetTimestamp();
-                try
-                {
-                    await new ObjectTypeSync(this, portalId, type, associationTargets, result, progress).RunAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (HubSpotApiException e) when (e.Status is 401 or 403)
-                {
-                    result.SkippedReason = $"the token may not read {type} (HubSpot answered {e.Status}: {e.Message}); grant the scope, or leave the type out with --objects";
-                    LogSkipped(type, e.Status);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    result.Error = e.Message;
-                    LogFailed(type, e);
-                }
-                finally
-                {
-                    result.Duration = _time.GetElapsedTime(typeStarted);
-                }
-
-                progress?.Report(new SyncProgress(type, "done", result.Records, result.ApiCalls));
-            }
+            results.AddRange(types.Select(type => new SyncTypeResult { ObjectType = type }));
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentTypes, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(results, parallel, (result, token) =>
+                new ValueTask(RunTypeAsync(portalId, result, associationTargets, progress, token))).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -104,6 +85,37 @@ public sealed partial class SyncEngine
         await _store.FinishRunAsync(runId, run.Succeeded ? SyncRunStatus.Succeeded : SyncRunStatus.Failed, Counts(results),
             errors.Length == 0 ? null : errors, CancellationToken.None).ConfigureAwait(false);
         return run;
+    }
+
+    /// <summary>The run's share of the 10-second budget in the last window; null while the gate knows no limit.</summary>
+    private double? BudgetUsed() => _client.RateLimitUsage is { Limit: > 0 } usage ? usage.Share : null;
+
+    private async Task RunTypeAsync(long portalId, SyncTypeResult result, AssociationTargets associationTargets,
+        IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var type = result.ObjectType;
+        var tracker = new SyncProgressTracker(type, _time, BudgetUsed);
+        var typeStarted = _time.GetTimestamp();
+        try
+        {
+            await new ObjectTypeSync(this, portalId, type, associationTargets, result, progress, tracker).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubSpotApiException e) when (e.Status is 401 or 403)
+        {
+            result.SkippedReason = $"the token may not read {type} (HubSpot answered {e.Status}: {e.Message}); grant the scope, or leave the type out with --objects";
+            LogSkipped(type, e.Status);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            result.Error = e.Message;
+            LogFailed(type, e);
+        }
+        finally
+        {
+            result.Duration = _time.GetElapsedTime(typeStarted);
+        }
+
+        progress?.Report(tracker.Snapshot("done", result.Records, result.ApiCalls));
     }
 
     private static string Counts(List<SyncTypeResult> results) =>

@@ -52,4 +52,17 @@ public sealed class SyncOptions
     /// as one, <see cref="Full"/> forces one. Null: never. Default 24 hours.
     /// </summary>
     public TimeSpan? ReconcileEvery { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Share (0..1, below 1) of the portal's 10-second API budget the run leaves unused for the portal's other apps,
+    /// counting what they spend (<c>X-HubSpot-RateLimit-Remaining</c>). Default 0.05 (5%). Searches keep to their own
+    /// budget (5 per second).
+    /// </summary>
+    public double BurstBudgetReserve { get; set; } = 0.05;
+
+    /// <summary>
+    /// Object types synced at once (default 3), so the search budget and the general one are used together and database
+    /// writes overlap HubSpot calls; the client's rate-limit gate paces them all. 1: one type after another.
+    /// </summary>
+    public int MaxConcurrentTypes { get; set; } = 3;
 }

@@ -53,10 +53,31 @@ public sealed class SyncRunResult
     public bool Succeeded => Types.All(t => t.Error is null);
 }
 
-/// <summary>A progress report: one object type's counts so far.</summary>
+/// <summary>A progress report: one object type's counts so far. Types running at once report concurrently.</summary>
 /// <param name="ObjectType">The type.</param>
 /// <param name="Phase"><c>backfill</c>, <c>incremental</c>, <c>deletes</c> or <c>done</c>.</param>
 /// <param name="Records">Records written so far in this run.</param>
 /// <param name="ApiCalls">API calls spent so far on this type.</param>
-/// <param name="Total">The type's record count in HubSpot when known (a list total), else null.</param>
-public sealed record SyncProgress(string ObjectType, string Phase, long Records, long ApiCalls, long? Total = null);
+/// <param name="Total">The type's record count in HubSpot when known (a search total read before the backfill), else null.</param>
+public sealed record SyncProgress(string ObjectType, string Phase, long Records, long ApiCalls, long? Total = null)
+{
+    /// <summary>Records read from HubSpot so far in this run (list pages in the backfill, changed records after it).</summary>
+    public long RecordsRead { get; init; }
+
+    /// <summary>Time since the type started in this run.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary><see cref="RecordsRead"/> per second of <see cref="Elapsed"/>.</summary>
+    public double RecordsPerSecond { get; init; }
+
+    /// <summary>Share (0..1) of the portal's 10-second budget the run's client used in the last window; null when unknown.
+    /// Shared by every type of the run (one budget).</summary>
+    public double? BudgetUsed { get; init; }
+
+    /// <summary>During a backfill whose <see cref="Total"/> is known: the rest at the current rate. Zero once the backfill
+    /// is done; otherwise null.</summary>
+    public TimeSpan? EstimatedRemaining { get; init; }
+
+    /// <summary>True once the type's backfill has finished (in this run or an earlier one).</summary>
+    public bool BackfillDone { get; init; }
+}

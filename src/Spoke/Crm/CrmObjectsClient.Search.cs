@@ -27,4 +27,20 @@ public partial class CrmObjectsClient
             return new Page<CrmObject>([.. response.Results.Select(WireMapping.ToCrmObject)], next is null ? null : SearchWindows.Encode(next));
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// How many records match <paramref name="request"/> (every record of the type when null): one search asking for one
+    /// record, whose <c>total</c> is the count. Costs one search (HubSpot's 5 per second). Search reflects writes after a
+    /// short delay and never counts archived records, so treat the figure as an estimate (e.g. for an ETA).
+    /// </summary>
+    public virtual async Task<long> CountAsync(CrmSearchRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        var windows = new SearchWindows(request ?? new CrmSearchRequest());
+        var op = HubSpotOperation.Search(Root);
+        var body = windows.Build(new SearchCursorDto(), 1);
+        body.Properties = [CrmSearchRequest.DefaultSortProperty];
+        var response = await _http.SendAsync(op, op.Path(), body,
+            BatchSearchJsonContext.Default.SearchRequestDto, BatchSearchJsonContext.Default.CollectionResponseDto, cancellationToken).ConfigureAwait(false);
+        return response.Total ?? response.Results.Count;
+    }
 }

@@ -47,6 +47,41 @@ internal sealed class HubSpotHttp
         var state = options.RateLimitState ?? new HubSpotRateLimitState();
         Gate = options.ProactiveRateLimiting ? state.GateFor(tokens.BudgetKey, options) : null;
         _pipeline = HubSpotResilience.Build(options, state.BreakerFor(tokens.BudgetKey, options.TimeProvider), Gate is not null, _logger);
+        Usage = new RateLimitUsageMeter(options.TimeProvider);
+    }
+
+    /// <summary>The same pipeline and gate on other options (a burst reserve of its own), counting its own usage.</summary>
+    private HubSpotHttp(HubSpotHttp source, HubSpotClientOptions options)
+    {
+        _http = source._http;
+        _options = options;
+        _tokens = source._tokens;
+        _logger = source._logger;
+        _pipeline = source._pipeline;
+        _developerApiKey = source._developerApiKey;
+        Gate = source.Gate;
+        Usage = new RateLimitUsageMeter(options.TimeProvider);
+    }
+
+    /// <summary>This pipeline (same gate, breaker and transport) leaving <paramref name="share"/> of the burst window unused.</summary>
+    public HubSpotHttp WithBurstBudgetReserve(double share)
+    {
+        var options = _options.Clone();
+        options.BurstBudgetReserve = share;
+        return new HubSpotHttp(this, options);
+    }
+
+    /// <summary>This pipeline's own sends (every attempt), for <see cref="HubSpotClient.RateLimitUsage"/>.</summary>
+    internal RateLimitUsageMeter Usage { get; }
+
+    /// <summary>What this pipeline spent of its budget's current window.</summary>
+    public HubSpotRateLimitUsage RateLimitUsage()
+    {
+        var interval = Gate?.BurstInterval ?? RateLimitGate.DefaultBurstInterval;
+        var (requests, searches) = Usage.Count(interval);
+        return Gate is null
+            ? new HubSpotRateLimitUsage(requests, searches, 0, 0, requests, interval)
+            : new HubSpotRateLimitUsage(requests, searches, Gate.BurstLimit, Gate.ReservedSlots(_options.BurstBudgetReserve), Gate.BurstWindowUsed, interval);
     }
 
     public HubSpotClientOptions Options => _options;
@@ -131,7 +166,7 @@ internal sealed class HubSpotHttp
     {
         var call = HubSpotResilience.Call(context);
         var operation = call.Operation;
-        var lease = Gate is null ? null : await Gate.AcquireAsync(operation.IsSearch, context.CancellationToken).ConfigureAwait(false);
+        var lease = Gate is null ? null : await Gate.AcquireAsync(operation.IsSearch, _options.BurstBudgetReserve, context.CancellationToken).ConfigureAwait(false);
         call.Attempts++;
         using var attemptTimeout = new CancellationTokenSource(_options.AttemptTimeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, attemptTimeout.Token);
@@ -224,6 +259,7 @@ internal sealed class HubSpotHttp
         finally
         {
             lease?.Dispose();
+            Usage.Record(operation.IsSearch);
             Record(call, response, failure, _options.TimeProvider.GetElapsedTime(started));
             call.LastError = failure ?? call.LastError;
             response?.Dispose();

@@ -102,12 +102,44 @@ internal sealed class RateLimitGate
         }
     }
 
+    /// <summary>Sends the burst window holds now (answered in the last interval, in flight, and other apps' spend booked from
+    /// <c>X-HubSpot-RateLimit-Remaining</c>).</summary>
+    public int BurstWindowUsed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var now = Now();
+                _burst.Prune(now);
+                return _burst.Completed.Count + _burst.InFlight;
+            }
+        }
+    }
+
+    /// <summary>Slots of the burst window a caller with <paramref name="burstReserve"/> leaves unused.</summary>
+    public int ReservedSlots(double burstReserve)
+    {
+        lock (_lock)
+        {
+            return _burst.Reserved(burstReserve);
+        }
+    }
+
+    /// <summary>Waits for a slot with no burst reserve (see the overload).</summary>
+    public ValueTask<GateLease> AcquireAsync(bool search, CancellationToken cancellationToken) => AcquireAsync(search, 0, cancellationToken);
+
     /// <summary>Waits for a slot in the burst window (or the search window), first come, first served.</summary>
+    /// <param name="search">A search: its own window (5 per second).</param>
+    /// <param name="burstReserve">Share (0..1) of the burst window this caller leaves to other apps: it is granted a slot only
+    /// while the window (everything counted in it: this process's sends and other apps' spend) stays below the rest.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="HubSpotRateLimitException">The daily budget is down to the reserve kept for other apps.</exception>
-    public ValueTask<GateLease> AcquireAsync(bool search, CancellationToken cancellationToken)
+    public ValueTask<GateLease> AcquireAsync(bool search, double burstReserve, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var window = search ? _search : _burst;
+        var reserve = search ? 0 : Math.Clamp(burstReserve, 0, 1);
         lock (_lock)
         {
             var now = Now();
@@ -116,12 +148,12 @@ internal sealed class RateLimitGate
                 throw refusal;
             }
 
-            if (window.Waiters.Count == 0 && window.HasRoom(now))
+            if (!QueuedAhead(window, reserve) && window.HasRoom(now, reserve))
             {
                 return ValueTask.FromResult(Grant(window, now));
             }
 
-            var waiter = new Waiter(window);
+            var waiter = new Waiter(window, reserve);
             waiter.Node = window.Waiters.AddLast(waiter);
             if (cancellationToken.CanBeCanceled)
             {
@@ -131,6 +163,20 @@ internal sealed class RateLimitGate
             Schedule(window, now);
             return new ValueTask<GateLease>(waiter.Task);
         }
+    }
+
+    /// <summary>Someone waits whom this caller must not overtake: a waiter keeping the same reserve or a smaller one.</summary>
+    private static bool QueuedAhead(Window window, double reserve)
+    {
+        for (var node = window.Waiters.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Reserve <= reserve)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private GateLease Grant(Window window, DateTimeOffset now)
@@ -273,20 +319,39 @@ internal sealed class RateLimitGate
     }
 
     /// <summary>Grants queued waiters while there is room, then arms the timer for the next change.</summary>
+    /// <remarks>First come, first served among callers keeping the same reserve; a caller keeping a smaller one is not held
+    /// behind one whose larger reserve is what stops it (the window may have room for the first and not the second).</remarks>
     private void Pump(Window window)
     {
         var now = Now();
-        while (window.Waiters.First is { } node && window.HasRoom(now))
+        var blockedAt = double.MaxValue;
+        var node = window.Waiters.First;
+        while (node is not null && blockedAt > 0)
         {
-            window.Waiters.RemoveFirst();
-            node.Value.Node = null;
-            if (DailyRefusal(now) is { } refusal)
+            var next = node.Next;
+            var waiter = node.Value;
+            if (waiter.Reserve < blockedAt)
             {
-                node.Value.Fail(refusal);
-                continue;
+                if (!window.HasRoom(now, waiter.Reserve))
+                {
+                    blockedAt = waiter.Reserve;
+                }
+                else
+                {
+                    window.Waiters.Remove(node);
+                    waiter.Node = null;
+                    if (DailyRefusal(now) is { } refusal)
+                    {
+                        waiter.Fail(refusal);
+                    }
+                    else
+                    {
+                        waiter.Grant(Grant(window, now));
+                    }
+                }
             }
 
-            node.Value.Grant(Grant(window, now));
+            node = next;
         }
 
         Schedule(window, now);
@@ -346,10 +411,15 @@ internal sealed class RateLimitGate
         /// <summary>Slots freed since that 429 (one per aged-out send), minus the ones granted since.</summary>
         private int _freedSinceRejection;
 
-        public bool HasRoom(DateTimeOffset now)
+        /// <summary>Slots left unused by a caller keeping <paramref name="reserve"/> of the window to other apps (at least one
+        /// slot stays usable, so a tiny budget still moves).</summary>
+        public int Reserved(double reserve) =>
+            reserve <= 0 ? 0 : Math.Min(Max - 1, (int)Math.Ceiling(Max * reserve - 1e-9));
+
+        public bool HasRoom(DateTimeOffset now, double reserve)
         {
             Prune(now);
-            if (now < BlockedUntil || Completed.Count + InFlight >= Max)
+            if (now < BlockedUntil || Completed.Count + InFlight >= Max - Reserved(reserve))
             {
                 return false;
             }
@@ -401,7 +471,7 @@ internal sealed class RateLimitGate
             }
         }
 
-        private void Prune(DateTimeOffset now)
+        public void Prune(DateTimeOffset now)
         {
             while (Completed.Count > 0 && Completed.Peek() + Interval <= now)
             {
@@ -420,8 +490,10 @@ internal sealed class RateLimitGate
         }
     }
 
-    internal sealed class Waiter(Window window)
+    internal sealed class Waiter(Window window, double reserve)
     {
+        public double Reserve => reserve;
+
         private readonly TaskCompletionSource<GateLease> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public LinkedListNode<Waiter>? Node { get; set; }

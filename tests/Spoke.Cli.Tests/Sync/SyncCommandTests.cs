@@ -114,6 +114,32 @@ public sealed class SyncCommandTests : IDisposable
         Assert.DoesNotContain(wrong, verify.Output + verify.Errors);
     }
 
+    [Theory]
+    [InlineData("--reserve", "150%", "--reserve \"150%\"")]
+    [InlineData("--reserve", "five", "as a percentage (10%) or a fraction (0.1)")]
+    [InlineData("--reserve", "1", "--reserve \"1\"")]
+    [InlineData("--max-concurrent-types", "0", "whole number from 1 to 64")]
+    [InlineData("--max-concurrent-types", "x", "--max-concurrent-types \"x\"")]
+    public async Task A_reserve_or_concurrency_it_cannot_use_is_refused_with_what_to_write(string option, string value, string message)
+    {
+        await using var sync = SpokeProcess.Start("sync", "--database", Database, option, value);
+        Assert.Equal(2, await sync.WaitForExitAsync(Exit));
+        Assert.Contains(message, sync.Errors);
+        Assert.False(File.Exists(Path.Combine(_directory, "mirror.db")));
+    }
+
+    [Fact]
+    public async Task With_a_reserve_and_two_types_at_once_the_redirected_output_has_a_line_per_event_with_rate_budget_and_total()
+    {
+        await using var sync = SpokeProcess.Start("sync", "--database", Database, "--seed-size", "50", "--reserve", "10%", "--max-concurrent-types", "2",
+            "--objects", "contacts,companies,deals");
+        Assert.Equal(0, await sync.WaitForExitAsync(Exit));
+        // The backfill's first report comes before any page: the total from search, nothing read yet.
+        Assert.Matches(@"contacts: backfill, 0 records, \d+ API calls, read 0 of 50 at 0/s, budget \d+%", sync.Output);
+        Assert.Matches(@"contacts: done, 50 records, \d+ API calls, read 50 of 50 at [\d,]+/s, budget \d+%", sync.Output);
+        Assert.Matches(@"deals: done, 25 records", sync.Output);
+    }
+
     [Fact]
     public async Task A_database_string_it_cannot_use_is_refused_with_what_to_write()
     {
