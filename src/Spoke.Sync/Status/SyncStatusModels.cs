@@ -99,6 +99,6 @@ public sealed class SyncTypeStatus
 
 /// <summary>A portal mirror's sync status: every known object type, and the latest runs.</summary>
 /// <param name="PortalId">The portal.</param>
-/// <param name="Types">One entry per object type (the ones asked about, and every one with a checkpoint), ordered by name.</param>
+/// <param name="Types">One entry per object type (the ones asked about, every one with a checkpoint or in a logged run), ordered by name.</param>
 /// <param name="RecentRuns">The latest runs, newest first.</param>
 public sealed record SyncPortalStatus(long PortalId, IReadOnlyList<SyncTypeStatus> Types, IReadOnlyList<SyncRunEntry> RecentRuns);

@@ -24,8 +24,8 @@ public sealed class SyncStatusReader
 
     /// <summary>
     /// The status of <paramref name="portalId"/>'s mirror: every type in <paramref name="objectTypes"/> (shown as never
-    /// synced when nothing was committed for it) and every type with a checkpoint, and the <paramref name="recentRuns"/>
-    /// latest runs.
+    /// synced when nothing was committed for it), every type with a checkpoint and every type a logged run covered, and
+    /// the <paramref name="recentRuns"/> latest runs.
     /// </summary>
     public async Task<SyncPortalStatus> ReadAsync(long portalId, IEnumerable<string>? objectTypes = null, int recentRuns = 5, CancellationToken cancellationToken = default)
     {
@@ -43,6 +43,15 @@ public sealed class SyncStatusReader
         foreach (var checkpoint in checkpoints)
         {
             names.Add(checkpoint.ObjectType);
+        }
+
+        // A type a run covered but never committed for (failed or skipped on its first page) is still worth showing.
+        foreach (var type in logged.SelectMany(l => l.Types.Keys))
+        {
+            if (!names.Contains(type, StringComparer.OrdinalIgnoreCase))
+            {
+                names.Add(type);
+            }
         }
 
         var types = new List<SyncTypeStatus>(names.Count);
