@@ -95,7 +95,8 @@ public sealed class HubSpotSyncHostingTests : IAsyncLifetime
             ("HubSpotSync:TypedColumns:0", "deals.amount:number"),
             ("HubSpotSync:TypedColumns:1", "deals.amount"),
             ("HubSpotSync:TypedColumns:2", "deals.amount:money"),
-            ("HubSpotSync:Interval", "00:00:00")), _observer);
+            ("HubSpotSync:Interval", "00:00:00"),
+            ("HubSpotSync:ClientName", "eu")), _observer);
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
@@ -105,6 +106,7 @@ public sealed class HubSpotSyncHostingTests : IAsyncLifetime
         Assert.Contains("HubSpotSync:TypedColumns:1: 'deals.amount' is not a typed column: write TYPE.PROPERTY:KIND, e.g. deals.amount:number", error.Message);
         Assert.Contains("HubSpotSync:TypedColumns:2: 'deals.amount:money': the kind 'money' is not one of number, datetime, bool, text", error.Message);
         Assert.Contains("HubSpotSync:Interval is 00:00:00: write a positive time span, e.g. 00:05:00", error.Message);
+        Assert.Contains("HubSpotSync:ClientName is 'eu', which has no access token: register it with services.AddHubSpotClient(\"eu\") and set HubSpot:eu:AccessToken.", error.Message);
         Assert.Equal(0, _observer.Started);
     }
 
