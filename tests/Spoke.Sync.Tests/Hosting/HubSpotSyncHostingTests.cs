@@ -111,6 +111,33 @@ public sealed class HubSpotSyncHostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Every_engine_setting_binds_from_the_section()
+    {
+        using var host = SyncHost.Build(_emulator, _time, Settings(
+            ("HubSpotSync:ObjectTypes:0", "contacts, deals"),
+            ("HubSpotSync:ObjectTypes:1", "2-1234567"),
+            ("HubSpotSync:Properties:contacts:0", "email"),
+            ("HubSpotSync:Properties:contacts:1", "firstname,lastname"),
+            ("HubSpotSync:Associations", "false"),
+            ("HubSpotSync:Deletes", "false"),
+            ("HubSpotSync:Lookback", "00:10:00"),
+            ("HubSpotSync:MaxPropertiesQueryLength", "3000"),
+            ("HubSpotSync:ReconcileEvery", "2.00:00:00"),
+            ("HubSpotSync:TypedColumns:0", "deals.amount:number"),
+            ("HubSpotSync:RunOnStart", "false")));
+
+        var options = host.Services.GetRequiredService<IOptions<HubSpotSyncOptions>>().Value;
+        var engine = options.ToSyncOptions();
+
+        Assert.Equal(["contacts", "deals", "2-1234567"], engine.ObjectTypes);
+        Assert.Equal(["email", "firstname", "lastname"], engine.Properties["CONTACTS"]);
+        Assert.Equal((false, false, TimeSpan.FromMinutes(10), 3000, TimeSpan.FromDays(2)),
+            (engine.Associations, engine.Deletes, engine.Lookback, engine.MaxPropertiesQueryLength, engine.ReconcileEvery));
+        Assert.Equal([new SyncTypedColumn("deals", "amount", SyncColumnType.Number)], options.ToStoreOptions(_time).TypedColumns);
+        Assert.Equal((false, TimeSpan.FromMinutes(5), true), (options.RunOnStart, options.Interval, options.Scheduled));
+    }
+
+    [Fact]
     public async Task Without_a_HubSpot_client_registered_the_app_does_not_start_and_says_what_to_call()
     {
         using var host = SyncHost.Build(_emulator, _time, Settings(("HubSpotSync:ClientName", "eu")), _observer, registerClient: false);
