@@ -38,6 +38,7 @@ internal static class SyncCommand
             Description = "Properties to mirror for a type, repeatable (default: all)",
             HelpName = "TYPE=a,b,c",
         };
+        var typed = SyncTypedColumnOption.Create();
         var full = new Option<bool>("--full") { Description = "Forget every checkpoint and run a fresh full pass" };
         var reserve = new Option<string>("--reserve")
         {
@@ -64,7 +65,7 @@ internal static class SyncCommand
 
         var command = new Command("sync", "Mirror a HubSpot portal into SQLite or PostgreSQL: records, associations, deletes, merges, properties and pipelines")
         {
-            objects, properties, full, reserve, maxConcurrentTypes, seedSize,
+            objects, properties, typed, full, reserve, maxConcurrentTypes, seedSize,
         };
         connection.AddTo(command);
         command.Subcommands.Add(SyncStatusCommand.Create());
@@ -76,6 +77,13 @@ internal static class SyncCommand
             if (!connection.TryParseDatabase(parse, out var database, out var error))
             {
                 Console.Error.WriteLine(error);
+                return ExitCodes.BadInput;
+            }
+
+            var storeOptions = new SyncStoreOptions();
+            if (!SyncTypedColumnOption.TryParse(parse, typed, storeOptions, out var typedError))
+            {
+                Console.Error.WriteLine(typedError);
                 return ExitCodes.BadInput;
             }
 
@@ -115,7 +123,7 @@ internal static class SyncCommand
 
             await using var target = await connection.ConnectAsync(parse, parse.GetValue(seedSize), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(target.Banner(database!));
-            await using var store = await database!.OpenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using var store = await database!.OpenAsync(storeOptions, cancellationToken).ConfigureAwait(false);
             var engine = new SyncEngine(target.Client, store, options);
             using var output = new SyncOutput(Console.Out, interactive: !Console.IsOutputRedirected);
             try

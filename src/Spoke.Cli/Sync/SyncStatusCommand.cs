@@ -1,13 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
-using Spoke.Sync.Engine;
+using Spoke.Sync.Status;
 using Spoke.Sync.Store;
 
 namespace Spoke.Cli.Sync;
 
-/// <summary><c>spoke sync status</c>: each object type's state in the mirror, its checkpoint, and the last runs.</summary>
+/// <summary><c>spoke sync status</c>: each object type's state in the mirror, its checkpoint and last run, and the last runs.</summary>
 internal static class SyncStatusCommand
 {
     public static Command Create()
@@ -17,9 +16,16 @@ internal static class SyncStatusCommand
         {
             Description = "The portal whose mirror to show (default: the token's portal; without a token, the embedded demo portal's)",
         };
-        var command = new Command("status", "Show each object type's sync state (never synced, backfilling, incremental, failed), its checkpoint and the last runs");
+        var objects = new Option<string[]>("--objects")
+        {
+            Description = "Object types to show even if never synced, comma-separated (every type with a checkpoint or in a logged run is shown anyway)",
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "contacts,companies,…",
+        };
+        var command = new Command("status", "Show each object type's sync state (never synced, backfilling, incremental, failed), its checkpoint and last run, and the last runs");
         connection.AddTo(command);
         command.Options.Add(portalId);
+        command.Options.Add(objects);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!connection.TryParseDatabase(parse, out var database, out var error))
@@ -50,93 +56,110 @@ internal static class SyncStatusCommand
             }
 
             await using var store = await database.OpenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var checkpoints = await store.ListCheckpointsAsync(portal, cancellationToken).ConfigureAwait(false);
-            var runs = await store.GetRecentRunsAsync(portal, 5, cancellationToken).ConfigureAwait(false);
-            var types = checkpoints.Select(c => c.ObjectType).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
-
-            var table = new Table().Title($"Portal {portal} in {Markup.Escape(database.ToString())}");
-            foreach (var column in Columns)
-            {
-                table.AddColumn(column);
-            }
-
-            var lastFailures = LastFailures(runs);
-            foreach (var type in types)
-            {
-                var counts = await store.CountAsync(portal, type, cancellationToken).ConfigureAwait(false);
-                var backfill = checkpoints.FirstOrDefault(c => c.ObjectType == type && c.Stream == "backfill");
-                var incremental = checkpoints.FirstOrDefault(c => c.ObjectType == type && c.Stream == "incremental");
-                var state = incremental is not null ? "incremental" : backfill is not null ? "backfilling" : "never synced";
-                if (lastFailures.TryGetValue(type, out var failure))
-                {
-                    state = $"failed: {failure}";
-                }
-
-                var checkpoint = incremental is not null
-                    ? "changes since " + Since(incremental.Value)
-                    : backfill is not null ? "backfill resumes at its last committed page" : "";
-                var updated = (incremental ?? backfill)?.UpdatedAt.ToString("u", CultureInfo.InvariantCulture) ?? "";
-                table.AddRow(Markup.Escape(type), Markup.Escape(state), N(counts.Live), N(counts.Archived), Markup.Escape(checkpoint), updated);
-            }
-
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(Console.Out),
-                Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
-                Interactive = InteractionSupport.No,
-            });
-            if (Console.IsOutputRedirected)
-            {
-                console.Profile.Width = 160;
-            }
-            if (types.Count == 0)
-            {
-                console.WriteLine($"Portal {portal}: never synced into {database}.");
-            }
-            else
-            {
-                console.Write(table);
-            }
-
-            foreach (var run in runs)
-            {
-                var finished = run.FinishedAt is { } f ? $", finished {f.ToString("u", CultureInfo.InvariantCulture)}" : "";
-                console.WriteLine($"run {run.RunId[..8]}: {run.Status.ToString().ToLowerInvariant()}, started {run.StartedAt.ToString("u", CultureInfo.InvariantCulture)}{finished}{(run.Error is null ? "" : " · " + run.Error)}");
-            }
-
+            var status = await new SyncStatusReader(store).ReadAsync(portal, SyncConnectionOptions.SplitList(parse.GetValue(objects)), cancellationToken: cancellationToken).ConfigureAwait(false);
+            Write(status, database);
             return SyncCommand.ExitCodes.Succeeded;
         });
         return command;
     }
 
-    private static readonly string[] Columns = ["type", "state", "records", "tombstones", "checkpoint", "updated"];
+    private static readonly string[] Columns = ["type", "state", "records", "tombstones", "checkpoint", "last run"];
 
-    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string Since(string incrementalJson)
+    private static void Write(SyncPortalStatus status, SyncDatabase database)
     {
-        using var doc = JsonDocument.Parse(incrementalJson);
-        return doc.RootElement.TryGetProperty("sinceMs", out var ms) && ms.TryGetInt64(out var value)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(value).ToString("u", CultureInfo.InvariantCulture)
-            : "?";
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            Interactive = InteractionSupport.No,
+        });
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+
+        if (status.Types.Count == 0)
+        {
+            console.WriteLine($"Portal {status.PortalId}: never synced into {database}.");
+        }
+        else
+        {
+            var table = new Table().Title($"Portal {status.PortalId} in {Markup.Escape(database.ToString())}");
+            foreach (var column in Columns)
+            {
+                table.AddColumn(column);
+            }
+
+            foreach (var type in status.Types)
+            {
+                table.AddRow(Markup.Escape(type.ObjectType), Markup.Escape(State(type)), N(type.Records), N(type.Tombstones),
+                    Markup.Escape(Checkpoint(type)), Markup.Escape(LastRun(type.LastRun)));
+            }
+
+            console.Write(table);
+        }
+
+        foreach (var run in status.RecentRuns)
+        {
+            var finished = run.FinishedAt is { } f ? $", finished {U(f)}" : "";
+            console.WriteLine($"run {run.RunId[..Math.Min(8, run.RunId.Length)]}: {run.Status.ToString().ToLowerInvariant()}, started {U(run.StartedAt)}{finished}{(run.Error is null ? "" : " · " + run.Error)}");
+        }
     }
 
-    /// <summary>The reason per type from the newest run, when that run failed them.</summary>
-    private static Dictionary<string, string> LastFailures(IReadOnlyList<SyncRunEntry> runs)
+    private static string State(SyncTypeStatus type) => type.State switch
     {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (runs.Count > 0 && runs[0].Status == SyncRunStatus.Failed && runs[0].Error is { } error)
+        SyncTypeState.Failed => $"failed: {type.FailureReason}",
+        SyncTypeState.Backfilling => "backfilling",
+        SyncTypeState.Incremental => "incremental",
+        _ => type.SkippedReason is { } skipped ? $"never synced (skipped: {skipped})" : "never synced",
+    };
+
+    private static string Checkpoint(SyncTypeStatus type)
+    {
+        if (type.ChangesSince is { } since)
         {
-            foreach (var part in error.Split("; ", StringSplitOptions.RemoveEmptyEntries))
+            return $"changes since {U(since)}";
+        }
+
+        if (type.CheckpointUpdatedAt is { } saved)
+        {
+            var started = type.BackfillStartedAt is { } s ? $"backfill from {U(s)}, " : "";
+            return $"{started}{N(type.Records)} so far; page saved {U(saved)}";
+        }
+
+        return "";
+    }
+
+    private static string LastRun(SyncTypeLastRun? run)
+    {
+        if (run is null)
+        {
+            return "";
+        }
+
+        var c = run.Counts;
+        var when = U(run.FinishedAt ?? run.StartedAt);
+        if (c.SkippedReason is not null)
+        {
+            return $"{when} skipped";
+        }
+
+        var parts = new List<string> { "+" + Count(c.Records, "record") };
+        foreach (var (count, what) in new[] { (c.Associations, "edge"), (c.Deletes, "delete"), (c.Merges, "merge") })
+        {
+            if (count > 0)
             {
-                var colon = part.IndexOf(": ", StringComparison.Ordinal);
-                if (colon > 0)
-                {
-                    result[part[..colon]] = part[(colon + 2)..];
-                }
+                parts.Add(Count(count, what));
             }
         }
 
-        return result;
+        parts.Add(Count(c.ApiCalls, "call"));
+        return $"{when} {(c.Mode.Length == 0 ? "" : c.Mode + " ")}{string.Join(", ", parts)}";
     }
+
+    private static string Count(long value, string what) => $"{N(value)} {what}{(value == 1 ? "" : "s")}";
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string U(DateTimeOffset value) => value.ToString("u", CultureInfo.InvariantCulture);
 }

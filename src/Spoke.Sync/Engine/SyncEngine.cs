@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spoke.Errors;
+using Spoke.Sync.Status;
 using Spoke.Sync.Store;
+using Spoke.Sync.Telemetry;
 
 namespace Spoke.Sync.Engine;
 
@@ -56,7 +57,18 @@ public sealed partial class SyncEngine
     public async Task<SyncRunResult> RunAsync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
-        var portalId = (await _client.Account.GetDetailsAsync(cancellationToken).ConfigureAwait(false)).PortalId;
+        using var runActivity = SyncTelemetry.StartRun();
+        long portalId;
+        try
+        {
+            portalId = (await _client.Account.GetDetailsAsync(cancellationToken).ConfigureAwait(false)).PortalId;
+        }
+        catch (Exception e)
+        {
+            SyncTelemetry.RecordRun(e is OperationCanceledException ? "cancelled" : "failed", null, _time.GetElapsedTime(started), runActivity, e.Message);
+            throw;
+        }
+
         var runId = Guid.NewGuid().ToString("N");
         await _store.StartRunAsync(portalId, runId, cancellationToken).ConfigureAwait(false);
         var results = new List<SyncTypeResult>();
@@ -72,11 +84,13 @@ public sealed partial class SyncEngine
         catch (OperationCanceledException)
         {
             await _store.FinishRunAsync(runId, SyncRunStatus.Cancelled, Counts(results), "cancelled", CancellationToken.None).ConfigureAwait(false);
+            SyncTelemetry.RecordRun("cancelled", portalId, _time.GetElapsedTime(started), runActivity);
             throw;
         }
         catch (Exception e)
         {
             await _store.FinishRunAsync(runId, SyncRunStatus.Failed, Counts(results), e.Message, CancellationToken.None).ConfigureAwait(false);
+            SyncTelemetry.RecordRun("failed", portalId, _time.GetElapsedTime(started), runActivity, e.Message);
             throw;
         }
 
@@ -84,6 +98,7 @@ public sealed partial class SyncEngine
         var errors = string.Join("; ", results.Where(r => r.Error is not null).Select(r => $"{r.ObjectType}: {r.Error}"));
         await _store.FinishRunAsync(runId, run.Succeeded ? SyncRunStatus.Succeeded : SyncRunStatus.Failed, Counts(results),
             errors.Length == 0 ? null : errors, CancellationToken.None).ConfigureAwait(false);
+        SyncTelemetry.RecordRun(run.Succeeded ? "succeeded" : "failed", portalId, run.Duration, runActivity, errors.Length == 0 ? null : errors);
         return run;
     }
 
@@ -96,6 +111,7 @@ public sealed partial class SyncEngine
         var type = result.ObjectType;
         var tracker = new SyncProgressTracker(type, _time, BudgetUsed);
         var typeStarted = _time.GetTimestamp();
+        using var typeActivity = SyncTelemetry.StartObjectType(type, portalId);
         try
         {
             await new ObjectTypeSync(this, portalId, type, associationTargets, result, progress, tracker).RunAsync(cancellationToken).ConfigureAwait(false);
@@ -113,13 +129,13 @@ public sealed partial class SyncEngine
         finally
         {
             result.Duration = _time.GetElapsedTime(typeStarted);
+            SyncTelemetry.RecordType(result, portalId, typeActivity);
         }
 
         progress?.Report(tracker.Snapshot("done", result.Records, result.ApiCalls));
     }
 
-    private static string Counts(List<SyncTypeResult> results) =>
-        JsonSerializer.Serialize(results.ToDictionary(r => r.ObjectType, r => r.Records), SyncJsonContext.Default.DictionaryStringInt64);
+    private static string Counts(List<SyncTypeResult> results) => SyncRunLog.Write(results);
 
     private async Task<IReadOnlyList<string>> ResolveObjectTypesAsync(CancellationToken cancellationToken)
     {

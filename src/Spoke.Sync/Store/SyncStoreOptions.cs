@@ -18,7 +18,41 @@ public sealed class SyncStoreOptions
 /// <param name="ObjectType">The object type (e.g. <c>deals</c>).</param>
 /// <param name="Property">The property's internal name (e.g. <c>amount</c>).</param>
 /// <param name="Type">How its raw text is parsed.</param>
-public sealed record SyncTypedColumn(string ObjectType, string Property, SyncColumnType Type);
+public sealed record SyncTypedColumn(string ObjectType, string Property, SyncColumnType Type)
+{
+    private const string Expected = "write TYPE.PROPERTY:KIND, e.g. deals.amount:number, where KIND is number, datetime, bool or text";
+
+    /// <summary>Parses <c>TYPE.PROPERTY:KIND</c> (what <c>spoke sync --typed</c> and <c>HubSpotSync:TypedColumns</c> take), e.g. <c>deals.amount:number</c>, <c>contacts.hs_lead_status:text</c>.</summary>
+    /// <exception cref="FormatException">The text is not of that form, or KIND is not <c>number</c>, <c>datetime</c>, <c>bool</c> or <c>text</c>; the message says what to write.</exception>
+    public static SyncTypedColumn Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var text = spec.Trim();
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        var colon = text.LastIndexOf(':');
+        if (dot <= 0 || colon < dot + 2 || colon == text.Length - 1)
+        {
+            throw new FormatException($"'{text}' is not a typed column: {Expected}.");
+        }
+
+        var type = text[..dot].Trim();
+        var property = text[(dot + 1)..colon].Trim();
+        var kind = text[(colon + 1)..].Trim().ToLowerInvariant() switch
+        {
+            "number" => SyncColumnType.Number,
+            "datetime" => SyncColumnType.DateTime,
+            "bool" or "boolean" => SyncColumnType.Boolean,
+            "text" => SyncColumnType.Text,
+            var other => throw new FormatException($"'{text}': the kind '{other}' is not one of number, datetime, bool, text; {Expected}."),
+        };
+        if (type.Length == 0 || property.Length == 0 || property.Contains('.', StringComparison.Ordinal) || property.Contains(':', StringComparison.Ordinal))
+        {
+            throw new FormatException($"'{text}' is not a typed column: {Expected}.");
+        }
+
+        return new SyncTypedColumn(type, property, kind);
+    }
+}
 
 /// <summary>The type of a typed column, and how raw HubSpot text is parsed into it.</summary>
 public enum SyncColumnType
