@@ -109,7 +109,7 @@ public sealed partial class SyncEngine
     private static string Counts(List<SyncTypeResult> results) =>
         JsonSerializer.Serialize(results.ToDictionary(r => r.ObjectType, r => r.Records), SyncJsonContext.Default.DictionaryStringInt64);
 
-    private async Task<IReadOnlyList<string>> ResolveObjectTypesAsync(CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<string>> ResolveObjectTypesAsync(CancellationToken cancellationToken)
     {
         if (_options.ObjectTypes.Count > 0)
         {
