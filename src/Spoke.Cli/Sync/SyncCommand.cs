@@ -57,6 +57,8 @@ internal static class SyncCommand
             objects, properties, full, seedSize,
         };
         connection.AddTo(command);
+        var watch = new SyncWatchMode();
+        watch.AddTo(command);
         command.Subcommands.Add(SyncStatusCommand.Create());
         command.Subcommands.Add(SyncVerifyCommand.Create());
         command.SetAction(async (parse, commandToken) =>
@@ -66,6 +68,12 @@ internal static class SyncCommand
             if (!connection.TryParseDatabase(parse, out var database, out var error))
             {
                 Console.Error.WriteLine(error);
+                return ExitCodes.BadInput;
+            }
+
+            if (watch.Validate(parse) is { } badWatch)
+            {
+                Console.Error.WriteLine(badWatch);
                 return ExitCodes.BadInput;
             }
 
@@ -81,10 +89,28 @@ internal static class SyncCommand
                 options.Properties[value[..eq].Trim()] = [.. SyncConnectionOptions.SplitList([value[(eq + 1)..]])];
             }
 
-            await using var target = await connection.ConnectAsync(parse, parse.GetValue(seedSize), cancellationToken).ConfigureAwait(false);
+            await using var target = await connection.ConnectAsync(parse, parse.GetValue(seedSize), watch.EmulatorClientSecret(parse), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(target.Banner(database!));
             await using var store = await database!.OpenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var engine = new SyncEngine(target.Client, store, options);
+            if (watch.IsOn(parse))
+            {
+                try
+                {
+                    return await watch.RunAsync(parse, target, database, engine, options, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubSpotApiException e) when (e.Status == 401)
+                {
+                    Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                    return ExitCodes.Unauthorized;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    Console.WriteLine("Watch stopped before it started watching; the next run resumes from the last committed page.");
+                    return ExitCodes.Succeeded; // Ctrl+C is how a watch ends
+                }
+            }
+
             using var output = new SyncOutput(Console.Out, interactive: !Console.IsOutputRedirected);
             try
             {
