@@ -61,7 +61,8 @@ public sealed partial class SyncWatcher
     /// Runs until <paramref name="stoppingToken"/> is cancelled: a pass first (a first run backfills), then batches of
     /// events as they arrive and a pass every <see cref="SyncWatchOptions.PollInterval"/>. A batch in progress when it
     /// is cancelled is finished and acknowledged first; a pass is cancelled (its uncommitted page is redone next time).
-    /// Failures are reported and retried; they never end the watch.
+    /// Failures are reported and retried; only HubSpot refusing the token (401, a <see cref="HubSpotApiException"/>) ends
+    /// the watch.
     /// </summary>
     public async Task RunAsync(IProgress<SyncWatchReport>? progress = null, CancellationToken stoppingToken = default)
     {
@@ -80,13 +81,18 @@ public sealed partial class SyncWatcher
                 {
                     return;
                 }
+                catch (HubSpotApiException e) when (e.Status == 401)
+                {
+                    throw; // the token is refused: nothing will work until it is fixed
+                }
                 catch (Exception e)
                 {
                     LogPassFailed(e);
                     progress?.Report(new SyncWatchReport(null, null, "incremental pass: " + e.Message));
                 }
 
-                nextPass = Time.GetUtcNow() + _options.PollInterval;
+                // Until a first pass succeeds no event can be applied (nor is the portal known): try again soon.
+                nextPass = Time.GetUtcNow() + (_types is null ? _options.RetryDelay : _options.PollInterval);
             }
 
             if (_inbox is not null && _types is not null && Time.GetUtcNow() >= retryAt)
@@ -102,6 +108,10 @@ public sealed partial class SyncWatcher
                             break;
                         }
                     }
+                }
+                catch (HubSpotApiException e) when (e.Status == 401)
+                {
+                    throw;
                 }
                 catch (Exception e)
                 {
@@ -196,7 +206,8 @@ public sealed partial class SyncWatcher
         var plan = new WatchPlan();
         foreach (var stored in pending)
         {
-            if (WatchEvent.Parse(stored.Id, stored.SubscriptionType, stored.Json) is { } e)
+            // Events of other portals the app is installed in are not this mirror's: acknowledged, not applied.
+            if (WatchEvent.Parse(stored.Id, stored.SubscriptionType, stored.Json) is { } e && (e.PortalId is null || e.PortalId == portalId))
             {
                 await PlanAsync(plan, e, cancellationToken).ConfigureAwait(false);
             }

@@ -21,7 +21,8 @@ internal sealed record WatchEvent(
     IReadOnlyList<string> MergedObjectIds,
     string? AssociationType,
     string? FromObjectId,
-    string? ToObjectId)
+    string? ToObjectId,
+    long? PortalId)
 {
     /// <summary>The event, or null when its JSON lacks what the watcher needs (it is acknowledged and left to the polls).</summary>
     public static WatchEvent? Parse(long inboxId, string subscriptionType, string json)
@@ -48,8 +49,9 @@ internal sealed record WatchEvent(
             }
 
             return new WatchEvent(inboxId, subscriptionType[..dot], subscriptionType[(dot + 1)..], String(root, "objectTypeId"), objectId,
-                root.TryGetProperty("occurredAt", out var at) && at.TryGetInt64(out var ms) ? ms : 0,
-                Id(root, "primaryObjectId"), Id(root, "newObjectId"), merged, String(root, "associationType"), Id(root, "fromObjectId"), Id(root, "toObjectId"));
+                Long(root, "occurredAt") ?? 0,
+                Id(root, "primaryObjectId"), Id(root, "newObjectId"), merged, String(root, "associationType"), Id(root, "fromObjectId"), Id(root, "toObjectId"),
+                Long(root, "portalId"));
         }
         catch (JsonException)
         {
@@ -59,6 +61,9 @@ internal sealed record WatchEvent(
 
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long? Long(JsonElement root, string name) =>
+        Id(root, name) is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     private static string? Id(JsonElement root, string name) => root.TryGetProperty(name, out var value) ? Text(value) : null;
 

@@ -7,7 +7,11 @@ using Spoke.Sync.Watch;
 
 namespace Spoke.Cli.Tests.Sync;
 
-/// <summary>`spoke sync --watch` as a user runs it: a real process, a real SQLite mirror, Ctrl+C to stop.</summary>
+/// <summary>
+/// `spoke sync --watch` as a user runs it: a real process, a real SQLite mirror, stopped as Ctrl+C stops it. The tests
+/// send SIGTERM, which takes the same path (ShutdownSignals): a SIGINT never reaches a child of a test run that a shell
+/// started in the background, since shells make background jobs ignore it.
+/// </summary>
 public sealed class SyncWatchCommandTests : IAsyncLifetime
 {
     private static readonly TimeSpan Exit = TimeSpan.FromMinutes(2);
@@ -54,7 +58,7 @@ public sealed class SyncWatchCommandTests : IAsyncLifetime
     {
         await using var watch = SpokeProcess.Start("sync", "--watch", "--database", "sqlite:" + DatabaseFile, "--seed-size", "30", "--objects", "contacts,companies");
         await watch.WaitForAsync("pass (backfill)", TimeSpan.FromSeconds(90));
-        watch.Signal("INT");
+        watch.Signal("TERM");
 
         Assert.Equal(0, await watch.WaitForExitAsync(Exit));
         Assert.Contains("Watching with webhooks: the embedded emulator's app sends them to http://127.0.0.1:", watch.Output);
@@ -84,7 +88,7 @@ public sealed class SyncWatchCommandTests : IAsyncLifetime
         }
 
         await watch.WaitForAsync("webhooks: ");
-        watch.Signal("INT");
+        watch.Signal("TERM");
         Assert.Equal(0, await watch.WaitForExitAsync(Exit));
         Assert.DoesNotContain(_secret, watch.Output + watch.Errors);
         Assert.DoesNotContain(_emulator.Token, watch.Output + watch.Errors);
@@ -96,7 +100,7 @@ public sealed class SyncWatchCommandTests : IAsyncLifetime
         await using var watch = SpokeProcess.Start("sync", "--watch", "--database", "sqlite:" + DatabaseFile, "--base-url", _emulator.BaseUri.ToString(), "--token", _emulator.Token,
             "--objects", "contacts", "--poll-interval", "30s");
         await watch.WaitForAsync("pass (backfill)", TimeSpan.FromSeconds(90));
-        watch.Signal("INT");
+        watch.Signal("TERM");
 
         Assert.Equal(0, await watch.WaitForExitAsync(Exit));
         Assert.Contains("Watching by polling: an incremental pass every 30s", watch.Output);

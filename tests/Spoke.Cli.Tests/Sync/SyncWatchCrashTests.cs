@@ -92,7 +92,7 @@ public sealed class SyncWatchCrashTests : IAsyncLifetime
                 await Task.Delay(50);
             }
 
-            last.Signal("INT");
+            last.Signal("TERM");
             Assert.Equal(0, await last.WaitForExitAsync(TimeSpan.FromMinutes(1)));
 
             // Every event the receiver answered 200 for is in the inbox, and processed.
