@@ -13,9 +13,15 @@ using Spoke.Emulator;
 // own and not the emulator's. Everything stays on 127.0.0.1 and every loop is bounded.
 //
 //   dotnet run -c Release --project bench/Spoke.Sync.Bench -- [--quick] [--scale 1] [--databases sqlite,postgres]
+//   dotnet run -c Release --project bench/Spoke.Sync.Bench -- --freshness [--quick]   (the --watch freshness benchmark)
 if (args.Contains("--child"))
 {
     return await SyncChild.RunAsync(args);
+}
+
+if (args.Contains("--freshness"))
+{
+    return await FreshnessBench.RunAsync(args); // watch freshness: bench/Spoke.Sync.Bench/Freshness.cs
 }
 
 var quick = args.Contains("--quick");

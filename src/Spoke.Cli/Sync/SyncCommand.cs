@@ -68,6 +68,8 @@ internal static class SyncCommand
             objects, properties, typed, full, reserve, maxConcurrentTypes, seedSize,
         };
         connection.AddTo(command);
+        var watch = new SyncWatchMode();
+        watch.AddTo(command);
         command.Subcommands.Add(SyncStatusCommand.Create());
         command.Subcommands.Add(SyncVerifyCommand.Create());
         command.SetAction(async (parse, commandToken) =>
@@ -84,6 +86,12 @@ internal static class SyncCommand
             if (!SyncTypedColumnOption.TryParse(parse, typed, storeOptions, out var typedError))
             {
                 Console.Error.WriteLine(typedError);
+                return ExitCodes.BadInput;
+            }
+
+            if (watch.Validate(parse) is { } badWatch)
+            {
+                Console.Error.WriteLine(badWatch);
                 return ExitCodes.BadInput;
             }
 
@@ -121,10 +129,28 @@ internal static class SyncCommand
                 options.Properties[value[..eq].Trim()] = [.. SyncConnectionOptions.SplitList([value[(eq + 1)..]])];
             }
 
-            await using var target = await connection.ConnectAsync(parse, parse.GetValue(seedSize), cancellationToken).ConfigureAwait(false);
+            await using var target = await connection.ConnectAsync(parse, parse.GetValue(seedSize), watch.EmulatorClientSecret(parse), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(target.Banner(database!));
             await using var store = await database!.OpenAsync(storeOptions, cancellationToken).ConfigureAwait(false);
             var engine = new SyncEngine(target.Client, store, options);
+            if (watch.IsOn(parse))
+            {
+                try
+                {
+                    return await watch.RunAsync(parse, target, database, engine, options, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubSpotApiException e) when (e.Status == 401)
+                {
+                    Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                    return ExitCodes.Unauthorized;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    Console.WriteLine("Watch stopped before it started watching; the next run resumes from the last committed page.");
+                    return ExitCodes.Succeeded; // Ctrl+C is how a watch ends
+                }
+            }
+
             using var output = new SyncOutput(Console.Out, interactive: !Console.IsOutputRedirected);
             try
             {

@@ -76,7 +76,13 @@ internal sealed class SyncConnectionOptions
         new[] { parse.GetValue(Token), Environment.GetEnvironmentVariable("HUBSPOT_ACCESS_TOKEN"), Environment.GetEnvironmentVariable("HubSpot__AccessToken") }
             .FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
 
-    public async Task<SyncTarget> ConnectAsync(ParseResult parse, int seedSize, CancellationToken cancellationToken)
+    public Task<SyncTarget> ConnectAsync(ParseResult parse, int seedSize, CancellationToken cancellationToken) => ConnectAsync(parse, seedSize, null, cancellationToken);
+
+    /// <param name="parse">The command line.</param>
+    /// <param name="seedSize">Contacts in the embedded demo portal.</param>
+    /// <param name="emulatorClientSecret">The secret the embedded emulator's app signs webhooks with (<c>--watch</c>), or null for a generated one.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public async Task<SyncTarget> ConnectAsync(ParseResult parse, int seedSize, string? emulatorClientSecret, CancellationToken cancellationToken)
     {
         var token = ResolveToken(parse);
         var baseUrl = (parse.GetValue(BaseUrl) ?? Environment.GetEnvironmentVariable("HubSpot__BaseUri")) is { Length: > 0 } b ? ParseUrl(b) : null;
@@ -97,6 +103,7 @@ internal sealed class SyncConnectionOptions
             Port = 0,
             Seed = SeedKind.Demo,
             SeedSize = seedSize,
+            ClientSecret = emulatorClientSecret,
             ConfigureLogging = EmulatorLogging.ErrorsToStderr,
         }, cancellationToken).ConfigureAwait(false);
         var client = new HubSpotClient(new HubSpotClientOptions { BaseUri = emulator.BaseUri, AccessToken = emulator.Token });

@@ -137,7 +137,7 @@ public sealed partial class SyncEngine
 
     private static string Counts(List<SyncTypeResult> results) => SyncRunLog.Write(results);
 
-    private async Task<IReadOnlyList<string>> ResolveObjectTypesAsync(CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<string>> ResolveObjectTypesAsync(CancellationToken cancellationToken)
     {
         if (_options.ObjectTypes.Count > 0)
         {

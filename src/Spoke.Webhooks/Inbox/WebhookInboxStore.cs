@@ -103,7 +103,75 @@ public abstract class WebhookInboxStore : IAsyncDisposable
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        EventsAppended?.Invoke(this, EventArgs.Empty);
         return inserted;
+    }
+
+    /// <summary>
+    /// Raised after appended events have committed (before the receiver answers 200), so a consumer that reads the inbox
+    /// itself (<see cref="GetPendingAsync"/>) can look at once instead of on its next poll.
+    /// </summary>
+    public event EventHandler? EventsAppended;
+
+    /// <summary>
+    /// For a consumer that handles events in batches itself instead of through the dispatcher (run it with
+    /// <see cref="HubSpotWebhookOptions.RunDispatcher"/> false, or it would handle them too): up to <paramref name="max"/>
+    /// pending events, oldest first. They stay pending until <see cref="MarkProcessedAsync(IReadOnlyCollection{long}, DateTimeOffset, CancellationToken)"/>: a consumer that dies
+    /// before it gets them again.
+    /// </summary>
+    public async Task<IReadOnlyList<InboxEvent>> GetPendingAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, dedupe_key, subscription_type, object_key, occurred_at, event_json, attempts FROM {Table} WHERE status = 0 ORDER BY id LIMIT @max";
+        AddParameter(command, "@max", (long)max);
+        var events = new List<InboxEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new InboxEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5), reader.GetInt32(6)));
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// Marks pending events processed in one transaction, once the consumer's effects have committed elsewhere (a crash
+    /// in between leaves them pending, so the effects must be idempotent). <paramref name="processedAt"/> is recorded as
+    /// their finish time. Returns how many were still pending.
+    /// </summary>
+    public async Task<int> MarkProcessedAsync(IReadOnlyCollection<long> ids, DateTimeOffset processedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var writing = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var marked = 0;
+        foreach (var chunk in ids.Chunk(MaxRowsPerInsert))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"UPDATE {Table} SET status = 1, finished_at = @finished, last_error = NULL WHERE status = 0 AND id IN ("
+                + string.Join(", ", chunk.Select((_, i) => $"@i{i}")) + ")";
+            AddParameter(command, "@finished", processedAt.ToUnixTimeMilliseconds());
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                AddParameter(command, $"@i{i}", chunk[i]);
+            }
+
+            marked += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return marked;
     }
 
     private const int MaxRowsPerInsert = 100;
