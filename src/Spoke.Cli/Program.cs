@@ -10,4 +10,29 @@ root.Subcommands.Add(WebhooksCommand.Create());
 // The commands stop their hosts on the cancellation token (Kestrel waits up to 5 s for requests in flight), which
 // can take longer than System.CommandLine's default 2 s on a busy machine; past this it exits with 130/143 anyway.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
-return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+{
+    // Bad input exits 2 on every command (System.CommandLine's own default is 1, which `spoke sync` uses for "a type
+    // failed"), so a scheduler can tell a typo from a failed run.
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine(error.Message);
+    }
+
+    Console.Error.WriteLine($"Run `{string.Join(' ', ["spoke", .. CommandPath(parse.CommandResult), "--help"])}` for the options.");
+    return 2;
+}
+
+return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+
+static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+{
+    var names = new Stack<string>();
+    for (var current = result; current.Parent is System.CommandLine.Parsing.CommandResult parent; current = parent)
+    {
+        names.Push(current.Command.Name);
+    }
+
+    return names;
+}

@@ -140,6 +140,19 @@ public sealed class SyncCommandTests : IDisposable
         Assert.Matches(@"deals: done, 25 records", sync.Output);
     }
 
+    [Theory]
+    [InlineData("--properties", "contacts", "write TYPE=a,b,c")]
+    [InlineData("--base-url", "not a url", "--base-url")]
+    [InlineData("--no-such-option", "x", "--no-such-option")]
+    public async Task An_option_the_parser_refuses_exits_2_like_every_bad_input_and_says_where_help_is(string option, string value, string message)
+    {
+        await using var sync = SpokeProcess.Start("sync", "--database", Database, option, value);
+        Assert.Equal(2, await sync.WaitForExitAsync(Exit));
+        Assert.Contains(message, sync.Errors);
+        Assert.Contains("spoke sync --help", sync.Errors);
+        Assert.False(File.Exists(Path.Combine(_directory, "mirror.db")));
+    }
+
     [Fact]
     public async Task A_database_string_it_cannot_use_is_refused_with_what_to_write()
     {
