@@ -75,6 +75,10 @@ internal sealed class ObjectTypeSync
         }
 
         _tracker.BackfillDone = true;
+        if (Options.Associations)
+        {
+            await EdgesForNewTargetsAsync(targets, _result.Mode == "backfill", cancellationToken).ConfigureAwait(false);
+        }
 
         await IncrementalAsync(incremental, properties, targets, cancellationToken).ConfigureAwait(false);
         if (Options.Deletes)
@@ -247,6 +251,81 @@ internal sealed class ObjectTypeSync
     }
 
     /// <summary>
+    /// Edges towards types that became targets after this type's backfill (a type added to <c>--objects</c> later, or a
+    /// custom object created since): every record is listed once more, ids only, with those types' associations inline
+    /// (v4 batch read where not known complete), each page committed with the cursor after it. Only the pages' edges
+    /// towards the new types are replaced; the records are left alone.
+    /// </summary>
+    private async Task EdgesForNewTargetsAsync(IReadOnlyList<string> targets, bool backfilled, CancellationToken cancellationToken)
+    {
+        var saved = SyncStreams.ReadEdges(await Store.GetCheckpointAsync(_portalId, _type, SyncStreams.Edges, cancellationToken).ConfigureAwait(false));
+        if (backfilled || saved is null)
+        {
+            // A backfill just read every edge towards today's targets; a mirror older than this checkpoint read them too.
+            if (saved is null || saved.Pending is not null || !SameTypes(saved.Covered, targets))
+            {
+                await SaveEdgesAsync(new EdgesCheckpoint(targets), cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // A type that stopped being a target drops out of Covered, so adding it back reads its edges afresh.
+        var covered = targets.Where(t => saved.Covered.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList();
+        var pending = (saved.Pending ?? targets.Where(t => !covered.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList())
+            .Where(t => targets.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (pending.Count == 0)
+        {
+            if (saved.Pending is not null || !SameTypes(saved.Covered, covered))
+            {
+                await SaveEdgesAsync(new EdgesCheckpoint(covered), cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        _phase = "edges";
+        var done = new EdgesCheckpoint([.. covered, .. pending]);
+        var inline = Options.InlineAssociations ? pending : [];
+        var pages = _records.ListAsync(new CrmReadOptions { Properties = ["hs_object_id"], Associations = [.. inline] }, cancellationToken)
+            .AsPages(saved.Pending is null ? null : saved.After, PageSize);
+        var any = false;
+        await foreach (var page in pages.ConfigureAwait(false))
+        {
+            CountCall();
+            any = true;
+            var ids = page.Values.Select(r => r.Id).ToList();
+            var edges = await ReadEdgesAsync(page.Values, pending, inline.Count > 0, cancellationToken).ConfigureAwait(false);
+            await using var batch = await Store.BeginAsync(_portalId, cancellationToken).ConfigureAwait(false);
+            foreach (var (toType, list) in edges)
+            {
+                await batch.ReplaceAssociationsAsync(_type, ids, toType, list, cancellationToken).ConfigureAwait(false);
+                _result.Associations += list.Count;
+            }
+
+            var checkpoint = page.ContinuationToken is null ? done : new EdgesCheckpoint(covered, pending, page.ContinuationToken);
+            await batch.SaveCheckpointAsync(_type, SyncStreams.Edges, SyncStreams.Write(checkpoint), cancellationToken).ConfigureAwait(false);
+            await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+            Report();
+        }
+
+        if (!any)
+        {
+            await SaveEdgesAsync(done, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SaveEdgesAsync(EdgesCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        await using var batch = await Store.BeginAsync(_portalId, cancellationToken).ConfigureAwait(false);
+        await batch.SaveCheckpointAsync(_type, SyncStreams.Edges, SyncStreams.Write(checkpoint), cancellationToken).ConfigureAwait(false);
+        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool SameTypes(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        a.Count == b.Count && a.All(t => b.Contains(t, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
     /// Changes since the bookmark (less the lookback): search asks only for ids and the last-modified time, ascending,
     /// past 10,000 results by the client's windowing (exact whatever order HubSpot gives ties); each 100 are read whole
     /// by batch read and written with the bookmark of the newest among them.
@@ -362,41 +441,7 @@ internal sealed class ObjectTypeSync
         IReadOnlyList<EdgeReplacement> alsoReplace, CancellationToken cancellationToken)
     {
         var ids = records.Select(r => r.Id).ToList();
-        var edges = new List<(string ToType, List<SyncAssociation> Edges)>();
-        if (ids.Count > 0)
-        {
-            // An answer under a name no target was asked by can't be attributed: the page is read by v4 instead.
-            inline &= records.All(r => r.AssociationLists.Keys.All(k => targets.Contains(k, StringComparer.OrdinalIgnoreCase)));
-            foreach (var toType in targets.Where(t => !_unreadableTargets.Contains(t)))
-            {
-                if (inline && await InlineEdgesAsync(records, toType, cancellationToken).ConfigureAwait(false) is { } fromInline)
-                {
-                    edges.Add((toType, fromInline));
-                    continue;
-                }
-
-                CountCall();
-                BatchResult<RecordAssociations> read;
-                try
-                {
-                    read = await _engine.Client.Associations.BatchReadAsync(_type, toType, ids, cancellationToken).ConfigureAwait(false);
-                }
-                catch (HubSpotApiException e) when (e.Status == 403)
-                {
-                    // Edges to a type the token may not read are left out (HubSpot lists the labels all the same).
-                    _unreadableTargets.Add(toType);
-                    continue;
-                }
-
-                if (read.HasFailures)
-                {
-                    throw new InvalidOperationException($"Reading {_type}→{toType} associations failed for {read.Failed.Count} records: {read.Failed[0].Message}");
-                }
-
-                edges.Add((toType, [.. read.Values.SelectMany(r => r.To.SelectMany(to => to.Types.Select(t =>
-                    new SyncAssociation(_type, r.FromObjectId, toType, to.ToObjectId, t.TypeId, t.Category.ToString(), t.Label))))]));
-            }
-        }
+        var edges = await ReadEdgesAsync(records, targets, inline, cancellationToken).ConfigureAwait(false);
 
         var merges = new List<(string Loser, string Survivor)>();
         foreach (var record in records)
@@ -436,6 +481,55 @@ internal sealed class ObjectTypeSync
 
         await batch.SaveCheckpointAsync(_type, stream, checkpoint, cancellationToken).ConfigureAwait(false);
         await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The edges of <paramref name="records"/> towards each of <paramref name="targets"/>: from the list answer's inline
+    /// associations where known complete (<paramref name="inline"/>), else by one v4 batch read per target type.
+    /// </summary>
+    private async Task<List<(string ToType, List<SyncAssociation> Edges)>> ReadEdgesAsync(IReadOnlyList<CrmObject> records, IReadOnlyList<string> targets,
+        bool inline, CancellationToken cancellationToken)
+    {
+        var ids = records.Select(r => r.Id).ToList();
+        var edges = new List<(string ToType, List<SyncAssociation> Edges)>();
+        if (ids.Count == 0)
+        {
+            return edges;
+        }
+
+        // An answer under a name no target was asked by can't be attributed: the page is read by v4 instead.
+        inline &= records.All(r => r.AssociationLists.Keys.All(k => targets.Contains(k, StringComparer.OrdinalIgnoreCase)));
+        foreach (var toType in targets.Where(t => !_unreadableTargets.Contains(t)))
+        {
+            if (inline && await InlineEdgesAsync(records, toType, cancellationToken).ConfigureAwait(false) is { } fromInline)
+            {
+                edges.Add((toType, fromInline));
+                continue;
+            }
+
+            CountCall();
+            BatchResult<RecordAssociations> read;
+            try
+            {
+                read = await _engine.Client.Associations.BatchReadAsync(_type, toType, ids, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HubSpotApiException e) when (e.Status == 403)
+            {
+                // Edges to a type the token may not read are left out (HubSpot lists the labels all the same).
+                _unreadableTargets.Add(toType);
+                continue;
+            }
+
+            if (read.HasFailures)
+            {
+                throw new InvalidOperationException($"Reading {_type}→{toType} associations failed for {read.Failed.Count} records: {read.Failed[0].Message}");
+            }
+
+            edges.Add((toType, [.. read.Values.SelectMany(r => r.To.SelectMany(to => to.Types.Select(t =>
+                new SyncAssociation(_type, r.FromObjectId, toType, to.ToObjectId, t.TypeId, t.Category.ToString(), t.Label))))]));
+        }
+
+        return edges;
     }
 
     /// <summary>

@@ -21,12 +21,25 @@ internal sealed record ReconcileCheckpoint(long LastRunMs);
 /// </summary>
 internal sealed record DefinitionsCheckpoint(IReadOnlyList<string> Names, long ReadAtMs);
 
+/// <summary>
+/// The target types whose edges the mirror holds for every record of a type (<see cref="Covered"/>), and an edge pass in
+/// progress for types that became targets later (<see cref="Pending"/>, resumed after <see cref="After"/>): a type added
+/// to a run after this one's backfill gets its edges read once, not never.
+/// </summary>
+internal sealed record EdgesCheckpoint(IReadOnlyList<string> Covered, IReadOnlyList<string>? Pending = null, string? After = null);
+
 internal static class SyncStreams
 {
     public const string Backfill = "backfill";
     public const string Incremental = "incremental";
     public const string Reconcile = "reconcile";
     public const string Definitions = "definitions";
+    public const string Edges = "edges";
+
+    public static string Write(EdgesCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.EdgesCheckpoint);
+
+    public static EdgesCheckpoint? ReadEdges(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, SyncJsonContext.Default.EdgesCheckpoint);
 
     public static string Write(DefinitionsCheckpoint value) => JsonSerializer.Serialize(value, SyncJsonContext.Default.DefinitionsCheckpoint);
 
@@ -54,6 +67,7 @@ internal static class SyncStreams
 [JsonSerializable(typeof(IncrementalCheckpoint))]
 [JsonSerializable(typeof(ReconcileCheckpoint))]
 [JsonSerializable(typeof(DefinitionsCheckpoint))]
+[JsonSerializable(typeof(EdgesCheckpoint))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class SyncJsonContext : JsonSerializerContext;

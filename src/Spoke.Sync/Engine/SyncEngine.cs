@@ -141,7 +141,9 @@ public sealed partial class SyncEngine
     {
         if (_options.ObjectTypes.Count > 0)
         {
-            return [.. _options.ObjectTypes.Distinct(StringComparer.OrdinalIgnoreCase)];
+            // The standard types in their fixed order, whatever order they were asked in: an edge is read (and stored)
+            // from the earlier type of its pair, so the order must not change between runs.
+            return [.. _options.ObjectTypes.Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(StandardRank)];
         }
 
         var types = new List<string>(StandardObjectTypes);
@@ -159,6 +161,19 @@ public sealed partial class SyncEngine
         }
 
         return types;
+    }
+
+    private static int StandardRank(string type)
+    {
+        for (var i = 0; i < StandardObjectTypes.Count; i++)
+        {
+            if (string.Equals(StandardObjectTypes[i], type, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return StandardObjectTypes.Count;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Skipping {ObjectType}: the token may not read it (HubSpot answered {Status})")]

@@ -111,6 +111,34 @@ public sealed class SyncAssociationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_type_added_to_the_run_later_gets_its_edges_read_once_from_the_same_side_whatever_order_the_types_are_asked_in()
+    {
+        var companies = await CreateAsync("companies", 5, i => new PropertyBag().Set("name", $"Company {i}"));
+        var contacts = await CreateAsync("contacts", 150, i => new PropertyBag().Set("email", $"p{i}@example.com"));
+        (await _client.Associations.BatchCreateDefaultAsync("contacts", "companies",
+            contacts.Select((id, i) => new AssociationPair(id, companies[i % companies.Count])))).EnsureAllSucceeded();
+        await FirstRunPastTheLookbackAsync(Options(true, "contacts"));
+        Assert.Equal(0, await _store.CountAssociationsAsync(_emulator.PortalId, "contacts", "companies"));
+
+        // Companies join the run (asked first): the contacts were backfilled without them, and nothing about them changed.
+        _emulator.Clock.Advance(TimeSpan.FromMinutes(10));
+        var added = await new SyncEngine(_client, _store, Options(true, "companies", "contacts"), _emulator.Clock).RunAsync();
+
+        Assert.True(added.Succeeded, string.Join("; ", added.Types.Select(t => $"{t.ObjectType}: {t.Error}")));
+        Assert.Equal(["contacts", "companies"], added.Types.Select(t => t.ObjectType));
+        Assert.Equal(contacts.Count, await _store.CountAssociationsAsync(_emulator.PortalId, "contacts", "companies"));
+        Assert.Equal(0, await _store.CountAssociationsAsync(_emulator.PortalId, "companies", "contacts"));
+        await MirrorAssert.EqualToPortalAsync(_client, _store, _emulator.PortalId, ["contacts", "companies"]);
+
+        // Read once: the next run, with nothing changed, reads no edge again.
+        _emulator.Clock.Advance(TimeSpan.FromMinutes(10));
+        var next = await new SyncEngine(_client, _store, Options(true, "contacts", "companies"), _emulator.Clock).RunAsync();
+        Assert.True(next.Succeeded);
+        Assert.Equal(0, next.Types.Sum(t => t.Associations));
+        Assert.Equal(contacts.Count, await _store.CountAssociationsAsync(_emulator.PortalId, "contacts", "companies"));
+    }
+
+    [Fact]
     public async Task An_association_change_seen_only_on_the_target_side_is_mirrored_by_reading_the_source_side_again()
     {
         var companies = await CreateAsync("companies", 5, i => new PropertyBag().Set("name", $"Company {i}"));
