@@ -1,0 +1,155 @@
+using Dapper;
+using Spoke.Crm;
+using Spoke.Emulator.Faults;
+using Spoke.Sync.Engine;
+using Spoke.Sync.Push;
+using Spoke.Sync.Store;
+using Spoke.Sync.Tests.Infrastructure;
+
+namespace Spoke.Sync.Tests.Push;
+
+/// <summary>Local changes to a SQLite mirror pushed to the in-process emulator, then the mirror compared with the portal.</summary>
+public sealed class SyncPusherTests() : EmulatorMirrorTests("sync-push")
+{
+    private SyncEngine Engine()
+    {
+        var options = new SyncOptions();
+        options.ObjectTypes.Add("contacts");
+        return new SyncEngine(Client, Store, options, Emulator.Clock);
+    }
+
+    private SyncPusher Pusher(HubSpotClient? client = null) => new(client ?? Client, Store, new SyncPushOptions { TimeProvider = Emulator.Clock });
+
+    private async Task<List<string>> SeedAndSyncAsync(int contacts)
+    {
+        var ids = (await Client.Crm.Contacts.BatchCreateAsync(Enumerable.Range(0, contacts)
+            .Select(i => new PropertyBag().Set("email", $"p{i}@example.com").Set("firstname", $"Person {i}")))).EnsureAllSucceeded().Values.Select(c => c.Id).ToList();
+        Assert.True((await Engine().RunAsync()).Succeeded);
+        return ids;
+    }
+
+    private async Task<SyncRunResult> SyncAgainAsync()
+    {
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(10));
+        var run = await Engine().RunAsync();
+        Assert.True(run.Succeeded, string.Join("; ", run.Types.Select(t => $"{t.ObjectType}: {t.Error}")));
+        return run;
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var connection = await ((SqlSyncStore)Store).OpenForQueriesAsync();
+        await connection.ExecuteAsync(sql);
+    }
+
+    private Task SetAsync(string id, string property, string value) =>
+        SqlAsync($"UPDATE obj_contacts SET properties = json_set(properties, '$.{property}', '{value}') WHERE portal_id = {Emulator.PortalId} AND id = '{id}'");
+
+    private Task AssertMirrorEqualsPortalAsync() => MirrorAssert.EqualToPortalAsync(Client, Store, Emulator.PortalId, ["contacts"]);
+
+    [Fact]
+    public async Task A_local_update_reaches_HubSpot_and_reading_it_back_captures_nothing()
+    {
+        var ids = await SeedAndSyncAsync(5);
+        await SetAsync(ids[1], "firstname", "Renamed locally");
+        await SetAsync(ids[1], "lastname", "Added locally");
+        await SetAsync(ids[3], "firstname", "Also renamed");
+
+        var push = await Pusher().PushAsync();
+
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, Pushed: 3, Rejected: 0, Retrying: 0), push);
+        var one = await Client.Crm.Contacts.GetAsync(ids[1], new CrmReadOptions { Properties = ["firstname", "lastname"] });
+        Assert.Equal("Renamed locally", one.Properties.GetString("firstname"));
+        Assert.Equal("Added locally", one.Properties.GetString("lastname"));
+        Assert.Equal("Also renamed", (await Client.Crm.Contacts.GetAsync(ids[3], new CrmReadOptions { Properties = ["firstname"] })).Properties.GetString("firstname"));
+        Assert.All(await SyncOutbox.ListAsync(Store, Emulator.PortalId), c => Assert.Equal(SyncChangeState.Pushed, c.State));
+
+        // The incremental pass reads our own write back: the mirror takes it, and no change is captured from it.
+        await SyncAgainAsync();
+        Assert.Equal(new SyncOutboxCounts(0, 3, 0), await SyncOutbox.CountAsync(Store, Emulator.PortalId));
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 0, 0, 0), await Pusher().PushAsync());
+        await AssertMirrorEqualsPortalAsync();
+    }
+
+    [Fact]
+    public async Task A_local_create_whose_answer_was_lost_is_sent_again_and_makes_exactly_one_record()
+    {
+        await SeedAndSyncAsync(2);
+        await SqlAsync($"""INSERT INTO obj_contacts (portal_id, id, properties) VALUES ({Emulator.PortalId}, 'local-1', '{"{"}"email":"new@example.com","firstname":"Made here"{"}"}')""");
+        // HubSpot makes the record, then the answer is lost (5xx after executing), and this client does not retry.
+        Emulator.Faults.Add(new FaultRule { Route = "POST */contacts/batch/upsert", Kind = FaultKind.Status, Status = 502, AfterExecute = true, Count = 1 });
+        var noRetries = new HubSpotClient(new HubSpotClientOptions { BaseUri = Emulator.BaseUri, AccessToken = Emulator.Token, MaxRetries = 0 });
+
+        var first = await Pusher(noRetries).PushAsync();
+
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 0, 0, Retrying: 1), first);
+        Assert.Equal(SyncChangeState.Pending, Assert.Single(await SyncOutbox.ListAsync(Store, Emulator.PortalId)).State);
+
+        var second = await Pusher(noRetries).PushAsync();
+
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 1, 0, 0), second);
+        var matches = await Client.Crm.Contacts.ListAsync(new CrmReadOptions { Properties = ["email", "firstname"] })
+            .Where(c => c.Properties.GetString("email") == "new@example.com").ToListAsync();
+        var made = Assert.Single(matches);
+        Assert.Equal("Made here", made.Properties.GetString("firstname"));
+        var change = Assert.Single(await SyncOutbox.ListAsync(Store, Emulator.PortalId));
+        Assert.Equal((SyncChangeState.Pushed, made.Id), (change.State, change.HubSpotId));
+        // The provisional row gave way to the record under HubSpot's id.
+        Assert.Empty(await Store.GetRecordsAsync(Emulator.PortalId, "contacts", ["local-1"]));
+        Assert.Equal("Made here", Assert.Single(await Store.GetRecordsAsync(Emulator.PortalId, "contacts", [made.Id])).Properties["firstname"]);
+
+        await SyncAgainAsync();
+        Assert.Equal(0, (await SyncOutbox.CountAsync(Store, Emulator.PortalId)).Pending);
+        await AssertMirrorEqualsPortalAsync();
+    }
+
+    [Fact]
+    public async Task A_change_HubSpot_refuses_is_kept_rejected_with_its_reason_and_the_rest_are_pushed()
+    {
+        var ids = await SeedAndSyncAsync(4);
+        await SetAsync(ids[0], "firstname", "Fine 0");
+        await SetAsync(ids[1], "lifecyclestage", "not-a-stage");
+        await SetAsync(ids[2], "firstname", "Fine 2");
+
+        var push = await Pusher().PushAsync();
+
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, Pushed: 2, Rejected: 1, Retrying: 0), push);
+        var rejected = Assert.Single(await SyncOutbox.ListAsync(Store, Emulator.PortalId, SyncChangeState.Rejected));
+        Assert.Equal(ids[1], rejected.RecordId);
+        Assert.Contains("not-a-stage", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal("Fine 0", (await Client.Crm.Contacts.GetAsync(ids[0], new CrmReadOptions { Properties = ["firstname"] })).Properties.GetString("firstname"));
+        Assert.Equal("Fine 2", (await Client.Crm.Contacts.GetAsync(ids[2], new CrmReadOptions { Properties = ["firstname"] })).Properties.GetString("firstname"));
+
+        // Never retried blindly: the next push sends nothing.
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 0, 0, 0), await Pusher().PushAsync());
+        Assert.Equal(new SyncOutboxCounts(0, 2, 1), await SyncOutbox.CountAsync(Store, Emulator.PortalId));
+    }
+
+    [Fact]
+    public async Task A_local_delete_archives_the_record_in_HubSpot()
+    {
+        var ids = await SeedAndSyncAsync(3);
+        await SqlAsync($"DELETE FROM obj_contacts WHERE portal_id = {Emulator.PortalId} AND id = '{ids[2]}'");
+
+        var push = await Pusher().PushAsync();
+
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 1, 0, 0), push);
+        var live = await Client.Crm.Contacts.ListAsync(new CrmReadOptions { Properties = ["hs_object_id"] }).Select(c => c.Id).ToListAsync();
+        Assert.Equal(ids.Take(2).Order(StringComparer.Ordinal), live.Order(StringComparer.Ordinal));
+        await SyncAgainAsync();
+        Assert.Equal(new SyncOutboxCounts(0, 1, 0), await SyncOutbox.CountAsync(Store, Emulator.PortalId));
+        await AssertMirrorEqualsPortalAsync();
+    }
+
+    [Fact]
+    public async Task A_sync_run_of_its_own_captures_nothing()
+    {
+        var ids = await SeedAndSyncAsync(120);
+        await Client.Crm.Contacts.UpdateAsync(ids[5], new PropertyBag().Set("firstname", "Changed in HubSpot"));
+        await Client.Crm.Contacts.ArchiveAsync(ids[6]);
+        await SyncAgainAsync();
+
+        Assert.Equal(new SyncOutboxCounts(0, 0, 0), await SyncOutbox.CountAsync(Store, Emulator.PortalId));
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 0, 0, 0), await Pusher().PushAsync());
+    }
+}
