@@ -1,16 +1,94 @@
 using Dapper;
+using Npgsql;
 using Spoke.Crm;
+using Spoke.Emulator;
 using Spoke.Emulator.Faults;
 using Spoke.Sync.Engine;
 using Spoke.Sync.Push;
 using Spoke.Sync.Store;
 using Spoke.Sync.Tests.Infrastructure;
+using Spoke.Webhooks.Tests.Infrastructure;
 
 namespace Spoke.Sync.Tests.Push;
 
-/// <summary>Local changes to a SQLite mirror pushed to the in-process emulator, then the mirror compared with the portal.</summary>
-public sealed class SyncPusherTests() : EmulatorMirrorTests("sync-push")
+/// <summary>The pusher on a SQLite mirror.</summary>
+public sealed class SqliteSyncPusherTests : SyncPusherTests
 {
+    private readonly TempInboxDirectory _directory = new("sync-push");
+
+    protected override bool IsPostgres => false;
+
+    protected override async Task<ISyncStore> OpenStoreAsync() => await SqliteSyncStore.OpenAsync(_directory.File("mirror.db"));
+
+    protected override Task DropStoreAsync()
+    {
+        _directory.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The pusher on a throwaway PostgreSQL database.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresSyncPusherTests(PostgresServer server) : SyncPusherTests
+{
+    private readonly string _name = "spoke_push_" + Guid.NewGuid().ToString("N")[..16];
+
+    protected override bool IsPostgres => true;
+
+    protected override async Task<ISyncStore> OpenStoreAsync()
+    {
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {_name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return await PostgresSyncStore.OpenAsync(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = _name }.ConnectionString);
+    }
+
+    protected override async Task DropStoreAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>Local changes to a mirror pushed to the in-process emulator, then the mirror compared with the portal; on both databases.</summary>
+public abstract class SyncPusherTests : IAsyncLifetime
+{
+    protected HubSpotEmulator Emulator { get; private set; } = null!;
+
+    protected HubSpotClient Client { get; private set; } = null!;
+
+    protected ISyncStore Store { get; private set; } = null!;
+
+    protected abstract bool IsPostgres { get; }
+
+    protected abstract Task<ISyncStore> OpenStoreAsync();
+
+    protected abstract Task DropStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions
+        {
+            Clock = EmulatorClock.FrozenAt(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero)),
+        });
+        Client = new HubSpotClient(new HubSpotClientOptions { BaseUri = Emulator.BaseUri, AccessToken = Emulator.Token });
+        Store = await OpenStoreAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        await Emulator.DisposeAsync();
+        await DropStoreAsync();
+    }
+
     private SyncEngine Engine()
     {
         var options = new SyncOptions();
@@ -42,8 +120,9 @@ public sealed class SyncPusherTests() : EmulatorMirrorTests("sync-push")
         await connection.ExecuteAsync(sql);
     }
 
-    private Task SetAsync(string id, string property, string value) =>
-        SqlAsync($"UPDATE obj_contacts SET properties = json_set(properties, '$.{property}', '{value}') WHERE portal_id = {Emulator.PortalId} AND id = '{id}'");
+    private Task SetAsync(string id, string property, string value) => IsPostgres
+        ? SqlAsync($"UPDATE obj_contacts SET properties = jsonb_set(properties, '{{{property}}}', to_jsonb('{value}'::text)) WHERE portal_id = {Emulator.PortalId} AND id = '{id}'")
+        : SqlAsync($"UPDATE obj_contacts SET properties = json_set(properties, '$.{property}', '{value}') WHERE portal_id = {Emulator.PortalId} AND id = '{id}'");
 
     private Task AssertMirrorEqualsPortalAsync() => MirrorAssert.EqualToPortalAsync(Client, Store, Emulator.PortalId, ["contacts"]);
 
@@ -75,7 +154,7 @@ public sealed class SyncPusherTests() : EmulatorMirrorTests("sync-push")
     public async Task A_local_create_whose_answer_was_lost_is_sent_again_and_makes_exactly_one_record()
     {
         await SeedAndSyncAsync(2);
-        await SqlAsync($"""INSERT INTO obj_contacts (portal_id, id, properties) VALUES ({Emulator.PortalId}, 'local-1', '{"{"}"email":"new@example.com","firstname":"Made here"{"}"}')""");
+        await SqlAsync($"""INSERT INTO obj_contacts (portal_id, id, properties) VALUES ({Emulator.PortalId}, 'local-1', '{"{"}"email":"new@example.com","firstname":"Made here"{"}"}'{(IsPostgres ? "::jsonb" : "")})""");
         // HubSpot makes the record, then the answer is lost (5xx after executing), and this client does not retry.
         Emulator.Faults.Add(new FaultRule { Route = "POST */contacts/batch/upsert", Kind = FaultKind.Status, Status = 502, AfterExecute = true, Count = 1 });
         var noRetries = new HubSpotClient(new HubSpotClientOptions { BaseUri = Emulator.BaseUri, AccessToken = Emulator.Token, MaxRetries = 0 });
