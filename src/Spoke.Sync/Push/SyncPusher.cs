@@ -216,13 +216,15 @@ public sealed class SyncPusher
             var confirmed = done.Where(o => o.Record is not null).ToList();
             if (confirmed.Count > 0)
             {
-                var current = (await _store.GetRecordsAsync(portalId, objectType, [.. confirmed.Select(o => o.Work.Id)], cancellationToken).ConfigureAwait(false))
+                var current = (await _store.GetRecordsAsync(portalId, objectType, [.. confirmed.Select(o => o.Work.Id).Concat(confirmed.Select(o => o.Record!.Id)).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false))
                     .ToDictionary(r => r.Id, StringComparer.Ordinal);
                 var rows = new List<SyncRecord>();
                 foreach (var outcome in confirmed)
                 {
                     var record = outcome.Record!;
-                    var properties = current.TryGetValue(outcome.Work.Id, out var stored)
+                    // A create HubSpot matched to a record the mirror has already (its unique value was taken) keeps that row's values.
+                    var stored = current.GetValueOrDefault(record.Id) ?? current.GetValueOrDefault(outcome.Work.Id);
+                    var properties = stored is not null
                         ? new Dictionary<string, string?>(stored.Properties, StringComparer.Ordinal)
                         : new Dictionary<string, string?>(StringComparer.Ordinal);
                     foreach (var (name, value) in outcome.Work.Properties)

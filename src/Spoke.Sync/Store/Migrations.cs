@@ -113,6 +113,7 @@ internal static class Migrations
                 pushed_at {s.TimeType});
             CREATE INDEX ix_sync_outbox_state ON sync_outbox (portal_id, state, change_id);
             CREATE TABLE sync_capture_suppressed (token TEXT NOT NULL PRIMARY KEY);
+            CREATE TABLE sync_capture_triggers (object_type TEXT NOT NULL PRIMARY KEY, definition TEXT NOT NULL);
             ALTER TABLE sync_properties ADD COLUMN read_only {s.BoolType} NOT NULL DEFAULT FALSE;
             {s.OutboxRefusalSql}
             """),

@@ -199,12 +199,28 @@ public abstract class SqlSyncStore : ISyncStore
         }
     }
 
+    // (Re)creates a table's triggers only when their definition changed (a new table, a new typed column, a new Spoke):
+    // dropping a trigger locks the table, which an open of the store must not do to a mirror in use.
     private async Task InstallCaptureAsync(DbConnection connection, DbTransaction transaction, string objectType, ObjectTable table, CancellationToken cancellationToken)
     {
-        if (CapturesChanges)
+        if (!CapturesChanges)
         {
-            await connection.ExecuteAsync(new CommandDefinition(CaptureTriggersSql(objectType, table), transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return;
         }
+
+        var definition = CaptureTriggersSql(objectType, table);
+        var installed = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT definition FROM sync_capture_triggers WHERE object_type = @objectType", new { objectType }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (installed == definition)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(definition, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sync_capture_triggers (object_type, definition) VALUES (@objectType, @definition)
+            ON CONFLICT (object_type) DO UPDATE SET definition = excluded.definition
+            """, new { objectType, definition }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>The primary key column type of an auto-numbered table.</summary>

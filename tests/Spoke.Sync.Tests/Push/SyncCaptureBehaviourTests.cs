@@ -70,6 +70,22 @@ public abstract partial class SyncStoreBehaviourTests
     }
 
     [Fact]
+    public async Task A_typed_column_configured_later_is_captured_too_once_the_store_is_opened_with_it()
+    {
+        await using (var before = await OpenAsync())
+        {
+            await SeedMirrorAsync(before, Record("1", ("email", "a@example.com"), ("amount", "10")));
+        }
+
+        await using var store = await OpenAsync(new SyncTypedColumn("contacts", "amount", SyncColumnType.Number));
+        Assert.Equal(10m, await NumberAsync(store, $"SELECT p_amount FROM obj_contacts WHERE portal_id = {Portal} AND id = '1'")); // filled, not captured
+        await ExecuteAsync(store, $"UPDATE obj_contacts SET p_amount = 12 WHERE portal_id = {Portal} AND id = '1'");
+
+        var change = Assert.Single(await SyncOutbox.ListAsync(store, Portal));
+        Assert.Equal(new Dictionary<string, string?> { ["amount"] = "12" }, change.Properties);
+    }
+
+    [Fact]
     public async Task An_inserted_row_is_a_create_under_its_provisional_id_and_a_deleted_row_a_delete()
     {
         await using var store = await OpenAsync();
