@@ -205,6 +205,21 @@ public abstract class SyncPusherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_of_a_property_HubSpot_sets_itself_is_refused_when_captured_and_never_sent()
+    {
+        var ids = await SeedAndSyncAsync(2);
+        await SetAsync(ids[0], "hs_object_id", "424242");
+        await SetAsync(ids[1], "firstname", "Writable");
+
+        var refused = Assert.Single(await SyncOutbox.ListAsync(Store, Emulator.PortalId, SyncChangeState.Rejected));
+        Assert.Equal(ids[0], refused.RecordId);
+        Assert.StartsWith("hs_object_id read-only in HubSpot", refused.Reason, StringComparison.Ordinal);
+
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 1, 0, 0), await Pusher().PushAsync());
+        Assert.Equal(ids[0], (await Client.Crm.Contacts.GetAsync(ids[0], new CrmReadOptions { Properties = ["hs_object_id"] })).Properties.GetString("hs_object_id"));
+    }
+
+    [Fact]
     public async Task A_local_delete_archives_the_record_in_HubSpot()
     {
         var ids = await SeedAndSyncAsync(3);
