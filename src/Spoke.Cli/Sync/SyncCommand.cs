@@ -4,6 +4,7 @@ using Spoke.Cli.Hosting;
 using Spoke.Emulator;
 using Spoke.Errors;
 using Spoke.Sync.Engine;
+using Spoke.Sync.Push;
 using Spoke.Sync.Store;
 
 namespace Spoke.Cli.Sync;
@@ -50,6 +51,10 @@ internal static class SyncCommand
             Description = "Object types synced at once (default 3; 1 runs them one after another)",
             HelpName = "N",
         };
+        var push = new Option<bool>("--push")
+        {
+            Description = "First push the changes made to the mirror (captured by its triggers, or queued through SyncOutbox) to HubSpot, then sync",
+        };
         var seedSize = new Option<int>("--seed-size") { Description = "Contacts in the embedded demo portal (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 200 };
         properties.Validators.Add(r =>
         {
@@ -65,7 +70,7 @@ internal static class SyncCommand
 
         var command = new Command("sync", "Mirror a HubSpot portal into SQLite or PostgreSQL: records, associations, deletes, merges, properties and pipelines")
         {
-            objects, properties, typed, full, reserve, maxConcurrentTypes, seedSize,
+            objects, properties, typed, full, reserve, maxConcurrentTypes, push, seedSize,
         };
         connection.AddTo(command);
         var watch = new SyncWatchMode();
@@ -92,6 +97,12 @@ internal static class SyncCommand
             if (watch.Validate(parse) is { } badWatch)
             {
                 Console.Error.WriteLine(badWatch);
+                return ExitCodes.BadInput;
+            }
+
+            if (parse.GetValue(push) && watch.IsOn(parse))
+            {
+                Console.Error.WriteLine("--push with --watch is not supported yet: run `spoke sync --push` (it pushes, then syncs once), and --watch without --push.");
                 return ExitCodes.BadInput;
             }
 
@@ -154,9 +165,19 @@ internal static class SyncCommand
             using var output = new SyncOutput(Console.Out, interactive: !Console.IsOutputRedirected);
             try
             {
+                var rejected = false;
+                if (parse.GetValue(push))
+                {
+                    var pushed = await new SyncPusher(target.Client, store).PushAsync(cancellationToken).ConfigureAwait(false);
+                    Console.WriteLine($"Pushed {pushed.Pushed} local change{(pushed.Pushed == 1 ? "" : "s")} to HubSpot"
+                        + (pushed.Rejected > 0 ? $"; {pushed.Rejected} rejected (reasons: spoke sync status)" : "")
+                        + (pushed.Retrying > 0 ? $"; {pushed.Retrying} left pending after failed calls, sent again next time" : "") + ".");
+                    rejected = pushed.Rejected > 0;
+                }
+
                 var run = await output.RunAsync(progress => engine.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
                 output.Summary(run);
-                return run.Succeeded ? ExitCodes.Succeeded : ExitCodes.SomeTypesFailed;
+                return run.Succeeded && !rejected ? ExitCodes.Succeeded : ExitCodes.SomeTypesFailed;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Spoke.Sync.Push;
 using Spoke.Sync.Status;
 using Spoke.Sync.Store;
 
@@ -58,6 +59,7 @@ internal static class SyncStatusCommand
             await using var store = await database.OpenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var status = await new SyncStatusReader(store).ReadAsync(portal, SyncConnectionOptions.SplitList(parse.GetValue(objects)), cancellationToken: cancellationToken).ConfigureAwait(false);
             Write(status, database);
+            await WriteOutboxAsync(store, portal, cancellationToken).ConfigureAwait(false);
             return SyncCommand.ExitCodes.Succeeded;
         });
         return command;
@@ -103,6 +105,36 @@ internal static class SyncStatusCommand
         {
             var finished = run.FinishedAt is { } f ? $", finished {U(f)}" : "";
             console.WriteLine($"run {run.RunId[..Math.Min(8, run.RunId.Length)]}: {run.Status.ToString().ToLowerInvariant()}, started {U(run.StartedAt)}{finished}{(run.Error is null ? "" : " · " + run.Error)}");
+        }
+    }
+
+    private const int ChangesListed = 20;
+
+    // Local changes waiting for `spoke sync --push`, and the ones HubSpot (or the capture) refused, with the reason.
+    private static async Task WriteOutboxAsync(ISyncStore store, long portal, CancellationToken cancellationToken)
+    {
+        var counts = await SyncOutbox.CountAsync(store, portal, cancellationToken).ConfigureAwait(false);
+        if (counts == default)
+        {
+            return;
+        }
+
+        Console.WriteLine($"local changes: {N(counts.Pending)} pending, {N(counts.Pushed)} pushed, {N(counts.Rejected)} rejected");
+        foreach (var state in new[] { SyncChangeState.Pending, SyncChangeState.Rejected })
+        {
+            var changes = await SyncOutbox.ListAsync(store, portal, state, ChangesListed, cancellationToken).ConfigureAwait(false);
+            foreach (var change in changes)
+            {
+                var what = change.Kind == SyncChangeKind.Delete ? "" : " " + string.Join(", ", change.Properties.Keys.Order(StringComparer.Ordinal));
+                var reason = change.Reason is null ? "" : " · " + change.Reason;
+                Console.WriteLine($"  {state.ToString().ToLowerInvariant()} #{change.ChangeId} {change.Kind.ToString().ToLowerInvariant()} {change.ObjectType} {change.RecordId}{what} (captured {U(change.CapturedAt)}){reason}");
+            }
+
+            var total = state == SyncChangeState.Pending ? counts.Pending : counts.Rejected;
+            if (total > changes.Count)
+            {
+                Console.WriteLine($"  … and {N(total - changes.Count)} more {state.ToString().ToLowerInvariant()} (query sync_outbox)");
+            }
         }
     }
 

@@ -132,7 +132,7 @@ internal sealed class ObjectTypeSync
         await using (var batch = await Store.BeginAsync(_portalId, cancellationToken).ConfigureAwait(false))
         {
             await batch.ReplacePropertyDefinitionsAsync(_type, [.. definitions.Select(d => new SyncPropertyDefinition(d.Name, d.Label, d.Type.ToString(), d.FieldType.ToString(), d.GroupName,
-                [.. d.Options.Select(o => new SyncPropertyOption(o.Value, o.Label))]))], cancellationToken).ConfigureAwait(false);
+                [.. d.Options.Select(o => new SyncPropertyOption(o.Value, o.Label))]) { ReadOnlyValue = d.Calculated || d.ModificationMetadata?.ReadOnlyValue == true })], cancellationToken).ConfigureAwait(false);
             if (pipelines is not null)
             {
                 await batch.ReplacePipelinesAsync(_type, pipelines, cancellationToken).ConfigureAwait(false);

@@ -98,5 +98,24 @@ internal static class Migrations
             CREATE INDEX ix_sync_id_aliases_survivor ON sync_id_aliases (portal_id, object_type, survivor_id);
             CREATE INDEX ix_sync_runs_portal ON sync_runs (portal_id, started_at);
             """),
+        new(3, "push: the outbox, capture suppression, read-only property flag", s => $"""
+            CREATE TABLE sync_outbox (
+                change_id {s.AutoIdType},
+                portal_id BIGINT NOT NULL,
+                object_type TEXT NOT NULL,
+                record_id {s.IdType} NOT NULL,
+                kind TEXT NOT NULL,
+                changes TEXT,
+                captured_at {s.TimeType} NOT NULL DEFAULT {s.NowSql},
+                state TEXT NOT NULL DEFAULT 'pending',
+                hubspot_id {s.IdType},
+                reason TEXT,
+                pushed_at {s.TimeType});
+            CREATE INDEX ix_sync_outbox_state ON sync_outbox (portal_id, state, change_id);
+            CREATE TABLE sync_capture_suppressed (token TEXT NOT NULL PRIMARY KEY);
+            CREATE TABLE sync_capture_triggers (object_type TEXT NOT NULL PRIMARY KEY, definition TEXT NOT NULL);
+            ALTER TABLE sync_properties ADD COLUMN read_only {s.BoolType} NOT NULL DEFAULT FALSE;
+            {s.OutboxRefusalSql}
+            """),
     ];
 }

@@ -44,6 +44,14 @@ public sealed class PostgresSyncStore : SqlSyncStore
         }
     }
 
+    internal override string AutoIdType => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+
+    internal override string NowSql => "now()";
+
+    internal override string OutboxRefusalSql => Push.CaptureSql.PostgresRefusal;
+
+    internal override string CaptureTriggersSql(string objectType, ObjectTable table) => Push.CaptureSql.Postgres(objectType, table);
+
     internal override string IdType => "TEXT COLLATE \"C\"";
 
     internal override string TimeType => "TIMESTAMPTZ";

@@ -13,10 +13,12 @@ internal sealed class SqlSyncBatch : ISyncBatch
     private readonly DbTransaction _transaction;
     private readonly IDisposable? _writer;
     private readonly Dictionary<string, ObjectTable> _created = new(StringComparer.Ordinal);
+    private readonly string? _suppression;
     private bool _finished;
 
-    public SqlSyncBatch(SqlSyncStore store, long portalId, DbConnection connection, DbTransaction transaction, IDisposable? writer)
+    public SqlSyncBatch(SqlSyncStore store, long portalId, DbConnection connection, DbTransaction transaction, IDisposable? writer, string? suppression)
     {
+        _suppression = suppression;
         _store = store;
         PortalId = portalId;
         _connection = connection;
@@ -25,6 +27,24 @@ internal sealed class SqlSyncBatch : ISyncBatch
     }
 
     public long PortalId { get; }
+
+    internal DbConnection Connection => _connection;
+
+    internal DbTransaction Transaction => _transaction;
+
+    /// <summary>Deletes rows outright (a pushed create's provisional row); the batch's writes are never captured.</summary>
+    internal async Task DeleteRowsAsync(string objectType, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        EnsureOpen();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var table = await _store.EnsureTableAsync(_connection, _transaction, objectType, _created, cancellationToken).ConfigureAwait(false);
+        var parameters = new DynamicParameters(new { portal = PortalId });
+        await ExecuteAsync($"DELETE FROM {table.Name} WHERE portal_id = @portal AND {_store.IdIn("id", ids, parameters)}", parameters, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<int> UpsertAsync(string objectType, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken = default)
     {
@@ -183,8 +203,11 @@ internal sealed class SqlSyncBatch : ISyncBatch
             """, args, cancellationToken).ConfigureAwait(false);
         var unique = properties.DistinctBy(p => p.Name, StringComparer.Ordinal).ToList();
         await _store.BulkAsync(_connection, _transaction,
-            "INSERT INTO sync_properties (portal_id, object_type, name, label, type, field_type, group_name)", [.. Enumerable.Repeat(ColumnKind.Plain, 7)], "",
-            [.. unique.Select(p => new object?[] { PortalId, objectType, p.Name, p.Label, p.Type, p.FieldType, p.GroupName })], cancellationToken).ConfigureAwait(false);
+            "INSERT INTO sync_properties (portal_id, object_type, name, label, type, field_type, group_name" + (_store.CapturesChanges ? ", read_only)" : ")"),
+            [.. Enumerable.Repeat(ColumnKind.Plain, 7), .. _store.CapturesChanges ? [ColumnKind.Boolean] : Array.Empty<ColumnKind>()], "",
+            [.. unique.Select(p => _store.CapturesChanges
+                ? new object?[] { PortalId, objectType, p.Name, p.Label, p.Type, p.FieldType, p.GroupName, p.ReadOnlyValue }
+                : new object?[] { PortalId, objectType, p.Name, p.Label, p.Type, p.FieldType, p.GroupName })], cancellationToken).ConfigureAwait(false);
         var options = unique.SelectMany(p => (p.Options ?? []).DistinctBy(o => o.Value, StringComparer.Ordinal)
             .Select((o, i) => new object?[] { PortalId, objectType, p.Name, o.Value, o.Label, i })).ToList();
         await _store.BulkAsync(_connection, _transaction,
@@ -237,6 +260,7 @@ internal sealed class SqlSyncBatch : ISyncBatch
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureOpen();
+        await SqlSyncStore.ReleaseCaptureAsync(_connection, _transaction, _suppression, cancellationToken).ConfigureAwait(false);
         await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _finished = true;
         _store.Committed(_created);

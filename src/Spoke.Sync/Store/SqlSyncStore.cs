@@ -117,11 +117,18 @@ public abstract class SqlSyncStore : ISyncStore
 
     internal static bool ReadBool(object? value) => value is not null and not DBNull && Convert.ToBoolean(value, CultureInfo.InvariantCulture);
 
-    /// <summary>Brings the schema up to date, then adds configured typed columns to the tables that exist already.</summary>
+    /// <summary>True once the database has the outbox (migration 3): batches then suppress capture, tables get capture triggers.</summary>
+    internal bool CapturesChanges { get; private set; }
+
+    /// <summary>
+    /// Brings the schema up to date, adds configured typed columns to the tables that exist already, and (re)installs
+    /// the capture triggers on every object table (tables from before the outbox existed get them here).
+    /// </summary>
     internal async Task InitializeAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
     {
         await MigrateAsync(migrations, cancellationToken).ConfigureAwait(false);
-        if (_configured.Count == 0)
+        CapturesChanges = migrations.Any(m => m.Version == Push.CaptureSql.OutboxMigration);
+        if (_configured.Count == 0 && !CapturesChanges)
         {
             return;
         }
@@ -131,6 +138,7 @@ public abstract class SqlSyncStore : ISyncStore
         try
         {
             await using var transaction = await BeginTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
+            var token = await SuppressCaptureAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             var created = new Dictionary<string, ObjectTable>(StringComparer.Ordinal);
             foreach (var objectType in _configured.Keys)
             {
@@ -140,6 +148,21 @@ public abstract class SqlSyncStore : ISyncStore
                 }
             }
 
+            if (CapturesChanges)
+            {
+                await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                var types = await connection.QueryAsync<string>(new CommandDefinition(
+                    "SELECT object_type FROM sync_object_types ORDER BY object_type", transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                foreach (var objectType in types)
+                {
+                    if (!created.ContainsKey(objectType) && await LoadTableAsync(connection, transaction, objectType, cancellationToken).ConfigureAwait(false) is { } table)
+                    {
+                        await InstallCaptureAsync(connection, transaction, objectType, table, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await ReleaseCaptureAsync(connection, transaction, token, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             Committed(created);
         }
@@ -148,6 +171,69 @@ public abstract class SqlSyncStore : ISyncStore
             writer?.Dispose();
         }
     }
+
+    /// <summary>
+    /// Marks the transaction as the engine's: the capture triggers skip its writes while the row exists. The row is
+    /// inserted and deleted inside the transaction, so no other transaction ever sees it (SQLite has one writer at a
+    /// time; PostgreSQL never shows another transaction's uncommitted rows), and a crash rolls it back with the rest.
+    /// Returns the token to release, or null when the database has no outbox.
+    /// </summary>
+    internal async Task<string?> SuppressCaptureAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (!CapturesChanges)
+        {
+            return null;
+        }
+
+        var token = Guid.NewGuid().ToString("N");
+        await connection.ExecuteAsync(new CommandDefinition("INSERT INTO sync_capture_suppressed (token) VALUES (@token)", new { token }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return token;
+    }
+
+    /// <summary>Deletes the suppression row before commit (see <see cref="SuppressCaptureAsync"/>).</summary>
+    internal static async Task ReleaseCaptureAsync(DbConnection connection, DbTransaction transaction, string? token, CancellationToken cancellationToken)
+    {
+        if (token is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM sync_capture_suppressed WHERE token = @token", new { token }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    // (Re)creates a table's triggers only when their definition changed (a new table, a new typed column, a new Spoke):
+    // dropping a trigger locks the table, which an open of the store must not do to a mirror in use.
+    private async Task InstallCaptureAsync(DbConnection connection, DbTransaction transaction, string objectType, ObjectTable table, CancellationToken cancellationToken)
+    {
+        if (!CapturesChanges)
+        {
+            return;
+        }
+
+        var definition = CaptureTriggersSql(objectType, table);
+        var installed = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT definition FROM sync_capture_triggers WHERE object_type = @objectType", new { objectType }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (installed == definition)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(definition, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sync_capture_triggers (object_type, definition) VALUES (@objectType, @definition)
+            ON CONFLICT (object_type) DO UPDATE SET definition = excluded.definition
+            """, new { objectType, definition }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>The primary key column type of an auto-numbered table.</summary>
+    internal abstract string AutoIdType { get; }
+
+    /// <summary>The current time as the database writes it into a time column.</summary>
+    internal abstract string NowSql { get; }
+
+    /// <summary>The trigger on <c>sync_outbox</c> that refuses changes of read-only properties as they are captured.</summary>
+    internal abstract string OutboxRefusalSql { get; }
+
+    /// <summary>Drops and creates the capture triggers of one object table (its typed columns included).</summary>
+    internal abstract string CaptureTriggersSql(string objectType, ObjectTable table);
 
     // ---- migrations ----
     private async Task MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
@@ -282,6 +368,7 @@ public abstract class SqlSyncStore : ISyncStore
         }
 
         var table = new ObjectTable(existing.Name, columns);
+        await InstallCaptureAsync(connection, transaction, objectType, table, cancellationToken).ConfigureAwait(false);
         created[objectType] = table; // cached only when the batch commits
         return table;
     }
@@ -448,7 +535,8 @@ public abstract class SqlSyncStore : ISyncStore
         {
             connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             var transaction = await BeginTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
-            return new SqlSyncBatch(this, portalId, connection, transaction, writer);
+            var suppression = await SuppressCaptureAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            return new SqlSyncBatch(this, portalId, connection, transaction, writer, suppression);
         }
         catch
         {

@@ -63,6 +63,14 @@ public sealed class SqliteSyncStore : SqlSyncStore
         }
     }
 
+    internal override string AutoIdType => "INTEGER PRIMARY KEY AUTOINCREMENT";
+
+    internal override string NowSql => Push.CaptureSql.SqliteNow;
+
+    internal override string OutboxRefusalSql => Push.CaptureSql.SqliteRefusal;
+
+    internal override string CaptureTriggersSql(string objectType, ObjectTable table) => Push.CaptureSql.Sqlite(objectType, table);
+
     internal override string IdType => "TEXT";
 
     internal override string TimeType => "TEXT";

@@ -64,7 +64,14 @@ public sealed record SyncPropertyDefinition(
     string? Type,
     string? FieldType,
     string? GroupName,
-    IReadOnlyList<SyncPropertyOption>? Options = null);
+    IReadOnlyList<SyncPropertyOption>? Options = null)
+{
+    /// <summary>
+    /// True when HubSpot sets the values itself and refuses writes (<c>modificationMetadata.readOnlyValue</c>, or a
+    /// calculated property): a local change of it is refused when captured, never pushed.
+    /// </summary>
+    public bool ReadOnlyValue { get; init; }
+}
 
 /// <summary>One option of an enumeration property.</summary>
 /// <param name="Value">The stored value (what records carry).</param>

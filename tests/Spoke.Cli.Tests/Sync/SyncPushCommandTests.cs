@@ -1,0 +1,63 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Spoke.Cli.Tests.Sync;
+
+/// <summary>`spoke sync --push` and the local changes `spoke sync status` lists, as a user runs them (the embedded emulator).</summary>
+public sealed class SyncPushCommandTests : IDisposable
+{
+    private static readonly TimeSpan Exit = TimeSpan.FromMinutes(2);
+    private readonly string _directory = Directory.CreateTempSubdirectory("spoke-sync-push-").FullName;
+
+    private string File => Path.Combine(_directory, "mirror.db");
+
+    private string Database => "sqlite:" + File;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Push_sends_local_edits_then_syncs_and_status_lists_the_rejected_one_with_its_reason()
+    {
+        await using (var sync = SpokeProcess.Start("sync", "--database", Database, "--seed-size", "10", "--objects", "contacts"))
+        {
+            Assert.Equal(0, await sync.WaitForExitAsync(Exit));
+        }
+
+        List<string> ids;
+        await using (var connection = new SqliteConnection($"Data Source={File}"))
+        {
+            ids = [.. await connection.QueryAsync<string>("SELECT id FROM obj_contacts ORDER BY id LIMIT 2")];
+            await connection.ExecuteAsync("UPDATE obj_contacts SET properties = json_set(properties, '$.firstname', 'Edited locally') WHERE id = @id", new { id = ids[0] });
+            await connection.ExecuteAsync("UPDATE obj_contacts SET properties = json_set(properties, '$.lifecyclestage', 'not-a-stage') WHERE id = @id", new { id = ids[1] });
+        }
+
+        await using (var push = SpokeProcess.Start("sync", "--push", "--database", Database, "--seed-size", "10", "--objects", "contacts"))
+        {
+            Assert.Equal(1, await push.WaitForExitAsync(Exit)); // a rejected change is worth a scheduler's attention
+            Assert.Contains("Pushed 1 local change to HubSpot; 1 rejected (reasons: spoke sync status).", push.Output);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={File}"))
+        {
+            // The run after the push read the record back from HubSpot: the edit is what HubSpot holds now.
+            Assert.Equal("Edited locally", await connection.ExecuteScalarAsync<string>("SELECT json_extract(properties, '$.firstname') FROM obj_contacts WHERE id = @id", new { id = ids[0] }));
+        }
+
+        await using var status = SpokeProcess.Start("sync", "status", "--database", Database);
+        Assert.Equal(0, await status.WaitForExitAsync(Exit));
+        Assert.Contains("local changes: 0 pending, 1 pushed, 1 rejected", status.Output);
+        Assert.Matches($@"rejected #\d+ update contacts {ids[1]} lifecyclestage \(captured [^)]+\) · HubSpot refused it \(400[^)]*\): .*not-a-stage", status.Output);
+    }
+
+    [Fact]
+    public async Task Push_with_watch_is_bad_input_saying_what_to_run_instead()
+    {
+        await using var push = SpokeProcess.Start("sync", "--push", "--watch", "--database", Database);
+        Assert.Equal(2, await push.WaitForExitAsync(Exit));
+        Assert.Contains("--push with --watch is not supported yet", push.Errors);
+    }
+}
