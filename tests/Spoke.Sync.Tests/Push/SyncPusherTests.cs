@@ -1,5 +1,4 @@
 using Dapper;
-using Npgsql;
 using Spoke.Crm;
 using Spoke.Emulator;
 using Spoke.Emulator.Faults;
@@ -31,30 +30,17 @@ public sealed class SqliteSyncPusherTests : SyncPusherTests
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSyncPusherTests(PostgresServer server) : SyncPusherTests
 {
-    private readonly string _name = "spoke_push_" + Guid.NewGuid().ToString("N")[..16];
+    private readonly ScratchPostgresDatabase _database = new(server, "spoke_push");
 
     protected override bool IsPostgres => true;
 
     protected override async Task<ISyncStore> OpenStoreAsync()
     {
-        await using (var connection = new NpgsqlConnection(server.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {_name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return await PostgresSyncStore.OpenAsync(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = _name }.ConnectionString);
+        await _database.CreateAsync();
+        return await PostgresSyncStore.OpenAsync(_database.ConnectionString);
     }
 
-    protected override async Task DropStoreAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(server.ConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    protected override Task DropStoreAsync() => _database.DropAsync();
 }
 
 /// <summary>Local changes to a mirror pushed to the in-process emulator, then the mirror compared with the portal; on both databases.</summary>

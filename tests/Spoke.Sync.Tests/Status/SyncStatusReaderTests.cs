@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 using Spoke.Sync.Engine;
 using Spoke.Sync.Status;
 using Spoke.Sync.Store;
@@ -130,26 +129,11 @@ public sealed class SqliteSyncStatusReaderTests : SyncStatusReaderTests
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSyncStatusReaderTests(PostgresServer server) : SyncStatusReaderTests
 {
-    private readonly string _name = "spoke_status_" + Guid.NewGuid().ToString("N")[..16];
-    private string _connectionString = "";
+    private readonly ScratchPostgresDatabase _database = new(server, "spoke_status");
 
-    protected override string Database => "postgres:" + _connectionString;
+    protected override string Database => "postgres:" + _database.ConnectionString;
 
-    public override async Task InitializeAsync()
-    {
-        _connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = _name }.ConnectionString;
-        await using var connection = new NpgsqlConnection(server.ConnectionString);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {_name}", connection);
-        await create.ExecuteNonQueryAsync();
-    }
+    public override Task InitializeAsync() => _database.CreateAsync();
 
-    public override async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(server.ConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public override Task DisposeAsync() => _database.DropAsync();
 }

@@ -1,5 +1,5 @@
-using Npgsql;
 using Spoke.Sync.Store;
+using Spoke.Sync.Tests.Infrastructure;
 using Spoke.Webhooks.Tests.Infrastructure;
 
 namespace Spoke.Sync.Tests.Store;
@@ -8,29 +8,14 @@ namespace Spoke.Sync.Tests.Store;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSyncStoreTests(PostgresServer server) : SyncStoreBehaviourTests
 {
-    private readonly string _name = "spoke_sync_" + Guid.NewGuid().ToString("N")[..16];
-    private string _connectionString = "";
+    private readonly ScratchPostgresDatabase _database = new(server, "spoke_sync");
 
-    protected override string Database => "postgres:" + _connectionString;
+    protected override string Database => "postgres:" + _database.ConnectionString;
 
-    public override async Task InitializeAsync()
-    {
-        _connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = _name }.ConnectionString;
-        await using var connection = new NpgsqlConnection(server.ConnectionString);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {_name}", connection);
-        await create.ExecuteNonQueryAsync();
-    }
+    public override Task InitializeAsync() => _database.CreateAsync();
 
-    public override async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(server.ConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public override Task DisposeAsync() => _database.DropAsync();
 
     internal override async Task<SqlSyncStore> OpenWithMigrationsAsync(IReadOnlyList<Migration> migrations) =>
-        await PostgresSyncStore.OpenAsync(_connectionString, new SyncStoreOptions { TimeProvider = Time }, migrations, CancellationToken.None);
+        await PostgresSyncStore.OpenAsync(_database.ConnectionString, new SyncStoreOptions { TimeProvider = Time }, migrations, CancellationToken.None);
 }
