@@ -11,7 +11,6 @@ internal sealed class ObjectTypeSync
 {
     private const int PageSize = 100;
     private const int SearchPageSize = CrmSearchRequest.MaxPageSize;
-    private const string MergedIdsProperty = "hs_merged_object_ids";
 
     private readonly SyncEngine _engine;
     private readonly long _portalId;
@@ -173,7 +172,7 @@ internal sealed class ObjectTypeSync
         {
             names.AddRange(configured.Where(defined.Contains));
             // What the engine itself relies on comes along whatever was configured.
-            foreach (var needed in new[] { LastModifiedProperty(_type), MergedIdsProperty })
+            foreach (var needed in new[] { LastModifiedProperty(_type), SyncMapping.MergedIdsProperty })
             {
                 if (defined.Contains(needed) && !names.Contains(needed))
                 {
@@ -443,22 +442,12 @@ internal sealed class ObjectTypeSync
         var ids = records.Select(r => r.Id).ToList();
         var edges = await ReadEdgesAsync(records, targets, inline, cancellationToken).ConfigureAwait(false);
 
-        var merges = new List<(string Loser, string Survivor)>();
-        foreach (var record in records)
-        {
-            foreach (var loser in record.Properties.GetValues(MergedIdsProperty))
-            {
-                if (loser != record.Id && await Store.ResolveIdAsync(_portalId, _type, loser, cancellationToken).ConfigureAwait(false) != record.Id)
-                {
-                    merges.Add((loser, record.Id));
-                }
-            }
-        }
+        var merges = await SyncMapping.NewMergesAsync(Store, _portalId, _type, records, cancellationToken).ConfigureAwait(false);
 
         await using var batch = await Store.BeginAsync(_portalId, cancellationToken).ConfigureAwait(false);
         if (records.Count > 0)
         {
-            _result.Records += await batch.UpsertAsync(_type, [.. records.Select(ToSyncRecord)], cancellationToken).ConfigureAwait(false);
+            _result.Records += await batch.UpsertAsync(_type, [.. records.Select(SyncMapping.ToSyncRecord)], cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (loser, survivor) in merges)
@@ -525,8 +514,7 @@ internal sealed class ObjectTypeSync
                 throw new InvalidOperationException($"Reading {_type}→{toType} associations failed for {read.Failed.Count} records: {read.Failed[0].Message}");
             }
 
-            edges.Add((toType, [.. read.Values.SelectMany(r => r.To.SelectMany(to => to.Types.Select(t =>
-                new SyncAssociation(_type, r.FromObjectId, toType, to.ToObjectId, t.TypeId, t.Category.ToString(), t.Label))))]));
+            edges.Add((toType, SyncMapping.ToSyncEdges(read.Values, _type, toType)));
         }
 
         return edges;
@@ -573,7 +561,4 @@ internal sealed class ObjectTypeSync
 
         return edges;
     }
-
-    private static SyncRecord ToSyncRecord(CrmObject o) =>
-        new(o.Id, o.Properties, o.CreatedAt == default ? null : o.CreatedAt, o.UpdatedAt == default ? null : o.UpdatedAt, o.Archived, o.ArchivedAt);
 }

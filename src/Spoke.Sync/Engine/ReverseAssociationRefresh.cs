@@ -62,8 +62,7 @@ internal sealed class ReverseAssociationRefresh(SyncEngine engine, long portalId
 
             // Only the records asked about are replaced (an answer naming another id would not belong to this replacement).
             var asked = new HashSet<string>(ids, StringComparer.Ordinal);
-            replacements.Add(new EdgeReplacement(sourceType, ids, type, [.. forward.Where(r => asked.Contains(r.FromObjectId)).SelectMany(r => r.To.SelectMany(to => to.Types.Select(t =>
-                new SyncAssociation(sourceType, r.FromObjectId, type, to.ToObjectId, t.TypeId, t.Category.ToString(), t.Label))))]));
+            replacements.Add(new EdgeReplacement(sourceType, ids, type, SyncMapping.ToSyncEdges(forward.Where(r => asked.Contains(r.FromObjectId)), sourceType, type)));
         }
 
         return replacements;

@@ -22,7 +22,6 @@ namespace Spoke.Sync.Watch;
 public sealed partial class SyncWatcher
 {
     private const int BatchReadSize = 100;
-    private const string MergedIdsProperty = "hs_merged_object_ids";
 
     private readonly SyncEngine _engine;
     private readonly WebhookInboxStore? _inbox;
@@ -343,16 +342,10 @@ public sealed partial class SyncWatcher
                     gone.Add((type, id));
                 }
 
-                upserts.Add((type, [.. read.Values.Select(ToSyncRecord)]));
-                foreach (var record in read.Values)
+                upserts.Add((type, [.. read.Values.Select(SyncMapping.ToSyncRecord)]));
+                foreach (var (loser, survivor) in await SyncMapping.NewMergesAsync(Store, portalId, type, read.Values, cancellationToken).ConfigureAwait(false))
                 {
-                    foreach (var loser in record.Properties.GetValues(MergedIdsProperty))
-                    {
-                        if (loser != record.Id && await Store.ResolveIdAsync(portalId, type, loser, cancellationToken).ConfigureAwait(false) != record.Id)
-                        {
-                            merges.Add((type, loser, record.Id));
-                        }
-                    }
+                    merges.Add((type, loser, survivor));
                 }
             }
         }
@@ -386,8 +379,7 @@ public sealed partial class SyncWatcher
                 }
 
                 // A record without edges is missing from the answer (or answered 404): its stored edges go.
-                edges.Add((from, to, chunk, [.. read.Values.SelectMany(r => r.To.SelectMany(t => t.Types.Select(a =>
-                    new SyncAssociation(from, r.FromObjectId, to, t.ToObjectId, a.TypeId, a.Category.ToString(), a.Label))))]));
+                edges.Add((from, to, chunk, SyncMapping.ToSyncEdges(read.Values, from, to)));
             }
         }
 
@@ -424,9 +416,6 @@ public sealed partial class SyncWatcher
 
         return new SyncWatchBatch(0, written, deletes, merged, associations, calls);
     }
-
-    private static SyncRecord ToSyncRecord(CrmObject o) =>
-        new(o.Id, o.Properties, o.CreatedAt == default ? null : o.CreatedAt, o.UpdatedAt == default ? null : o.UpdatedAt, o.Archived, o.ArchivedAt);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Watch: an incremental pass failed; the next runs after the poll interval")]
     private partial void LogPassFailed(Exception exception);
