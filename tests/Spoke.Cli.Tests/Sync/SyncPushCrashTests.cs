@@ -128,4 +128,91 @@ public sealed class SyncPushCrashTests : IAsyncLifetime
         await MirrorAssert.EqualToPortalAsync(_client, store, _emulator.PortalId, ["contacts"]);
         Assert.Equal(Rounds, killed);
     }
+
+    [Fact]
+    public async Task Kill_9s_of_a_watch_that_pushes_then_a_new_watch_apply_every_local_change_exactly_once()
+    {
+        const int Rounds = 5, Updates = 150, Creates = 8;
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        await using (var first = StartSync(push: false))
+        {
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        }
+
+        List<string> ids;
+        await using (var connection = new SqliteConnection($"Data Source={DatabaseFile}"))
+        {
+            ids = [.. await connection.QueryAsync<string>("SELECT id FROM obj_contacts WHERE NOT archived AND merged_into IS NULL ORDER BY id LIMIT 300")];
+        }
+
+        var slow = _emulator.Faults.Add(new FaultRule { Route = "POST /crm/objects/*/contacts/batch/*", Kind = FaultKind.Latency, Latency = new LatencyDistribution { MinMs = 150, MaxMs = 400 } });
+        int Writes() => _emulator.Faults.List().Single(r => r.Rule.Id == slow.Id).Matched;
+        SpokeProcess Watch() => SpokeProcess.Start("sync", "--watch", "--push", "--poll-interval", "1h", "--database", "sqlite:" + DatabaseFile,
+            "--base-url", _emulator.BaseUri.ToString(), "--token", _emulator.Token, "--objects", "contacts");
+        var expected = new Dictionary<string, string>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            await using var watch = Watch();
+            await watch.WaitForAsync(" pass (", TimeSpan.FromSeconds(60));
+            // Changes made while it watches: the push loop notices them within its poll interval.
+            var before = Writes();
+            await using (var connection = new SqliteConnection($"Data Source={DatabaseFile}"))
+            {
+                foreach (var id in ids.Skip(round % 2 * Updates).Take(Updates))
+                {
+                    expected[id] = $"Watched {round}";
+                }
+
+                await connection.ExecuteAsync("UPDATE obj_contacts SET properties = json_set(properties, '$.firstname', @name) WHERE id IN @ids",
+                    new { name = $"Watched {round}", ids = ids.Skip(round % 2 * Updates).Take(Updates).ToList() });
+                for (var k = 0; k < Creates; k++)
+                {
+                    await connection.ExecuteAsync("INSERT INTO obj_contacts (portal_id, id, properties) VALUES (@portal, @id, json_object('email', @email, 'firstname', 'Made while watching'))",
+                        new { portal = _emulator.PortalId, id = $"w-{round}-{k}", email = $"watched-{round}-{k}@example.com" });
+                }
+            }
+
+            var bound = System.Diagnostics.Stopwatch.StartNew();
+            while (Writes() == before && bound.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(5);
+            }
+
+            Assert.True(Writes() > before, $"round {round}: the watch pushed nothing within 30 s; seed {seed}\n{watch.Output}");
+            await Task.Delay(random.Next(0, 450)); // ≥ 3 slow calls (≥ 450 ms): it is still pushing
+            watch.Signal("KILL");
+            await watch.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await using (var last = Watch())
+        {
+            await using var store = await SqliteSyncStore.OpenAsync(DatabaseFile);
+            var bound = System.Diagnostics.Stopwatch.StartNew();
+            while ((await SyncOutbox.CountAsync(store, _emulator.PortalId)).Pending > 0 && bound.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
+
+            last.Signal("INT");
+            Assert.Equal(0, await last.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(new SyncOutboxCounts(0, Rounds * (Updates + Creates), 0), await SyncOutbox.CountAsync(store, _emulator.PortalId));
+        }
+
+        var portal = await _client.Crm.Contacts.ListAsync(new CrmReadOptions { Properties = ["email", "firstname"] }).ToListAsync();
+        var byId = portal.ToDictionary(c => c.Id);
+        foreach (var (id, name) in expected)
+        {
+            Assert.True(byId.TryGetValue(id, out var contact) && contact.Properties.GetString("firstname") == name, $"update of {id} to {name} not applied; seed {seed}");
+        }
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var k = 0; k < Creates; k++)
+            {
+                var email = $"watched-{round}-{k}@example.com";
+                Assert.True(portal.Count(c => c.Properties.GetString("email") == email) == 1, $"{email}: {portal.Count(c => c.Properties.GetString("email") == email)} records; seed {seed}");
+            }
+        }
+    }
 }
