@@ -214,5 +214,14 @@ public sealed class SyncPushCrashTests : IAsyncLifetime
                 Assert.True(portal.Count(c => c.Properties.GetString("email") == email) == 1, $"{email}: {portal.Count(c => c.Properties.GetString("email") == email)} records; seed {seed}");
             }
         }
+
+        // A plain sync reads back what HubSpot set itself on the pushed records (the watch's hourly pass never came).
+        await using (var sync = StartSync(push: false))
+        {
+            Assert.Equal(0, await sync.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        }
+
+        await using var mirror = await SqliteSyncStore.OpenAsync(DatabaseFile);
+        await MirrorAssert.EqualToPortalAsync(_client, mirror, _emulator.PortalId, ["contacts"]);
     }
 }
