@@ -14,9 +14,15 @@ using Spoke.Emulator;
 //
 //   dotnet run -c Release --project bench/Spoke.Sync.Bench -- [--quick] [--scale 1] [--databases sqlite,postgres]
 //   dotnet run -c Release --project bench/Spoke.Sync.Bench -- --freshness [--quick]   (the --watch freshness benchmark)
+//   dotnet run -c Release --project bench/Spoke.Sync.Bench -- --push                  (push throughput and --watch --push latency)
 if (args.Contains("--child"))
 {
     return await SyncChild.RunAsync(args);
+}
+
+if (args.Contains("--push"))
+{
+    return await PushBench.RunAsync(args); // bench/Spoke.Sync.Bench/PushBench.cs
 }
 
 if (args.Contains("--freshness"))

@@ -53,7 +53,7 @@ internal static class SyncCommand
         };
         var push = new Option<bool>("--push")
         {
-            Description = "First push the changes made to the mirror (captured by its triggers, or queued through SyncOutbox) to HubSpot, then sync",
+            Description = "First push the changes made to the mirror (captured by its triggers, or queued through SyncOutbox) to HubSpot, then sync; with --watch, keep pushing them as they are made",
         };
         var seedSize = new Option<int>("--seed-size") { Description = "Contacts in the embedded demo portal (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 200 };
         properties.Validators.Add(r =>
@@ -100,12 +100,6 @@ internal static class SyncCommand
                 return ExitCodes.BadInput;
             }
 
-            if (parse.GetValue(push) && watch.IsOn(parse))
-            {
-                Console.Error.WriteLine("--push with --watch is not supported yet: run `spoke sync --push` (it pushes, then syncs once), and --watch without --push.");
-                return ExitCodes.BadInput;
-            }
-
             var options = new SyncOptions { Full = parse.GetValue(full) };
             if (parse.GetValue(reserve) is { } reserveText)
             {
@@ -148,7 +142,9 @@ internal static class SyncCommand
             {
                 try
                 {
-                    return await watch.RunAsync(parse, target, database, engine, options, cancellationToken).ConfigureAwait(false);
+                    // --watch --push: local changes are pushed while watching (SyncWatchOptions.Pusher).
+                    var watchPusher = parse.GetValue(push) ? new SyncPusher(target.Client, store) : null;
+                    return await watch.RunAsync(parse, target, database, engine, options, watchPusher, cancellationToken).ConfigureAwait(false);
                 }
                 catch (HubSpotApiException e) when (e.Status == 401)
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spoke.Cli.Webhooks;
 using Spoke.Sync.Engine;
+using Spoke.Sync.Push;
 using Spoke.Sync.Store;
 using Spoke.Sync.Watch;
 using Spoke.Webhooks.Inbox;
@@ -103,7 +104,7 @@ internal sealed class SyncWatchMode
     private static Uri? ParseListen(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == "http" && uri.Host.Length > 0 && string.IsNullOrEmpty(uri.Query) ? uri : null;
 
-    public async Task<int> RunAsync(ParseResult parse, SyncTarget target, SyncDatabase database, SyncEngine engine, SyncOptions options, CancellationToken stoppingToken)
+    public async Task<int> RunAsync(ParseResult parse, SyncTarget target, SyncDatabase database, SyncEngine engine, SyncOptions options, SyncPusher? pusher, CancellationToken stoppingToken)
     {
         var listen = parse.GetValue(_listen) is { } l ? ParseListen(l) : null;
         var webhooks = target.Emulator is not null || listen is not null;
@@ -153,7 +154,12 @@ internal sealed class SyncWatchMode
                 Console.WriteLine($"Watching by polling: an incremental pass every {Describe(interval)} (to apply changes as they happen, receive HubSpot's webhooks with --webhook-listen URL). Ctrl+C stops after the current commit.");
             }
 
-            var watcher = new SyncWatcher(engine, inbox, new SyncWatchOptions { PollInterval = interval });
+            if (pusher is not null)
+            {
+                Console.WriteLine("Pushing local changes as they are made (the outbox is checked every 0.25 s); a line per push.");
+            }
+
+            var watcher = new SyncWatcher(engine, inbox, new SyncWatchOptions { PollInterval = interval, Pusher = pusher });
             await watcher.RunAsync(new WatchOutput(Console.Out), stoppingToken).ConfigureAwait(false);
             Console.WriteLine("Watch stopped; everything applied is committed (pending webhook events stay in the inbox for the next run).");
             return SyncCommand.ExitCodes.Succeeded;
@@ -196,7 +202,7 @@ internal sealed class SyncWatchMode
             if (value.Batch is { } b)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{at} webhooks: {b.Events:N0} events → {b.Records:N0} records written, {b.Deletes:N0} deletes, {b.Merges:N0} merges, {b.Associations:N0} association edges ({b.ApiCalls:N0} API calls)"));
+                    $"{at} webhooks: {b.Events:N0} events → {b.Records:N0} records written{(b.Unchanged > 0 ? $" ({b.Unchanged:N0} unchanged: echoes of our pushes)" : "")}, {b.Deletes:N0} deletes, {b.Merges:N0} merges, {b.Associations:N0} association edges ({b.ApiCalls:N0} API calls)"));
             }
             else if (value.Pass is { } pass)
             {
@@ -204,6 +210,11 @@ internal sealed class SyncWatchMode
                 var failed = pass.Succeeded ? "" : "; failed: " + string.Join("; ", types.Where(t => t.Error is not null).Select(t => $"{t.ObjectType}: {t.Error}"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{at} pass ({string.Join(", ", types.Select(t => t.Mode).Distinct())}): {types.Sum(t => t.Records):N0} records written, {types.Sum(t => t.Deletes):N0} deletes, {types.Sum(t => t.Merges):N0} merges in {pass.Duration.TotalSeconds:0.0} s{failed}"));
+            }
+            else if (value.Push is { } push)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{at} push: {push.Pushed:N0} local changes pushed, {push.Rejected:N0} rejected{(push.Rejected > 0 ? " (reasons: spoke sync status)" : "")}, {push.Retrying:N0} left pending after failed calls"));
             }
             else if (value.Error is { } error)
             {

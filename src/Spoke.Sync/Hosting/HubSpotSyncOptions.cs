@@ -32,6 +32,12 @@ public sealed class HubSpotSyncOptions
     /// <summary>Run on a schedule at all. Off: runs happen only when <see cref="HubSpotSyncService.RunAsync"/> is called. Default on.</summary>
     public bool Scheduled { get; set; } = true;
 
+    /// <summary>
+    /// After each run, push the local changes made to the mirror (captured by its triggers or queued through
+    /// <see cref="Push.SyncOutbox"/>) to HubSpot with <see cref="Push.SyncPusher"/>. Config <c>HubSpotSync:Push</c>. Default off.
+    /// </summary>
+    public bool Push { get; set; }
+
     /// <summary>The HubSpot client to sync with: the name given to <c>services.AddHubSpotClient(name)</c>; empty (the default) for the default client.</summary>
     public string ClientName { get; set; } = "";
 

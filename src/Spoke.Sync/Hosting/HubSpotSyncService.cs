@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Spoke.DependencyInjection;
 using Spoke.Sync.Engine;
+using Spoke.Sync.Push;
 using Spoke.Sync.Status;
 using Spoke.Sync.Store;
 
@@ -43,7 +44,7 @@ public sealed partial class HubSpotSyncService : IAsyncDisposable
 
     /// <summary>
     /// Runs a sync now (after the one in progress, if any) and returns what it did; observers hear its progress and
-    /// result. Throws what the run throws (HubSpot unreachable, the token refused, cancelled); a type that fails is
+    /// result. With <see cref="HubSpotSyncOptions.Push"/> the local changes are pushed after the sync. Throws what the run throws (HubSpot unreachable, the token refused, cancelled); a type that fails is
     /// reported in the result instead.
     /// </summary>
     public async Task<SyncRunResult> RunAsync(CancellationToken cancellationToken = default)
@@ -52,12 +53,22 @@ public sealed partial class HubSpotSyncService : IAsyncDisposable
         try
         {
             var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
-            var engine = new SyncEngine(CreateClient(), store, _options.ToSyncOptions(), _time, _loggers.CreateLogger<SyncEngine>());
+            var client = CreateClient();
+            var engine = new SyncEngine(client, store, _options.ToSyncOptions(), _time, _loggers.CreateLogger<SyncEngine>());
             Notify(static (o, _) => o.OnRunStarted(), 0);
             try
             {
                 var result = await engine.RunAsync(new ObserverProgress(this), cancellationToken).ConfigureAwait(false);
                 _portalId = result.PortalId;
+                if (_options.Push)
+                {
+                    // After the run: what was changed locally since the last one goes to HubSpot; its echo is read back
+                    // by the next run and, equal to the mirror, writes nothing.
+                    var push = await new SyncPusher(client, store, new SyncPushOptions { TimeProvider = _time }).PushAsync(cancellationToken).ConfigureAwait(false);
+                    LogPushed(push.PortalId, push.Pushed, push.Rejected, push.Retrying);
+                    Notify(static (o, p) => o.OnPushCompleted(p), push);
+                }
+
                 Notify(static (o, r) => o.OnRunCompleted(r), result);
                 return result;
             }
@@ -155,6 +166,9 @@ public sealed partial class HubSpotSyncService : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(EventId = 2120, Level = LogLevel.Information, Message = "Pushed {Pushed} local changes to portal {PortalId}; {Rejected} rejected (kept with HubSpot's reason), {Retrying} left pending after failed calls")]
+    private partial void LogPushed(long portalId, int pushed, int rejected, int retrying);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Sync observer {Observer} threw; ignored")]
     private partial void LogObserverFailed(string observer, Exception exception);

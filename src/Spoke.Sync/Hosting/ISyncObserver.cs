@@ -1,4 +1,5 @@
 using Spoke.Sync.Engine;
+using Spoke.Sync.Push;
 
 namespace Spoke.Sync.Hosting;
 
@@ -21,6 +22,11 @@ public interface ISyncObserver
 
     /// <summary>A run finished (<see cref="SyncRunResult.Succeeded"/> is false when some types failed).</summary>
     void OnRunCompleted(SyncRunResult result)
+    {
+    }
+
+    /// <summary>With <see cref="HubSpotSyncOptions.Push"/>: the run's push of local changes finished (before <see cref="OnRunCompleted"/>).</summary>
+    void OnPushCompleted(SyncPushResult result)
     {
     }
 

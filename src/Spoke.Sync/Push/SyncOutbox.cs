@@ -93,6 +93,14 @@ public static class SyncOutbox
         return new SyncOutboxCounts(counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("pushed"), counts.GetValueOrDefault("rejected"));
     }
 
+    // One indexed lookup (ix_sync_outbox_state): cheap enough for the watch's push loop to ask every 250 ms.
+    internal static async Task<bool> HasPendingAsync(ISyncStore store, long portalId, CancellationToken cancellationToken)
+    {
+        await using var connection = await Sql(store).OpenForQueriesAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT 1 FROM sync_outbox WHERE portal_id = @portalId AND state = 'pending' LIMIT 1", new { portalId }, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>The portal's changes in <paramref name="state"/> (every state when null), oldest first, at most <paramref name="limit"/>.</summary>
     public static async Task<IReadOnlyList<SyncChange>> ListAsync(ISyncStore store, long portalId, SyncChangeState? state = null, int limit = 100, CancellationToken cancellationToken = default)
     {

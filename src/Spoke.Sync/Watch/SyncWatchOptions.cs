@@ -1,3 +1,5 @@
+using Spoke.Sync.Push;
+
 namespace Spoke.Sync.Watch;
 
 /// <summary>How <see cref="SyncWatcher"/> keeps a mirror current (<c>spoke sync --watch</c>).</summary>
@@ -20,4 +22,16 @@ public sealed class SyncWatchOptions
 
     /// <summary>How long after a failed batch (HubSpot or the database down) the same events are tried again. Default 5 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// When set, local changes are pushed while watching (<c>spoke sync --watch --push</c>): every
+    /// <see cref="PushPollInterval"/> the outbox is checked for pending changes and, when it has some, this pusher runs.
+    /// Pushes take turns with event batches and passes (never two at once), so the echo of a push (its webhook events,
+    /// its records in the next incremental read) is read only after the pusher wrote HubSpot's answer into the mirror,
+    /// and finds nothing to change. Default null: no pushing.
+    /// </summary>
+    public SyncPusher? Pusher { get; set; }
+
+    /// <summary>How often the outbox is checked for pending changes when <see cref="Pusher"/> is set (an indexed lookup). Default 250 ms.</summary>
+    public TimeSpan PushPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 }

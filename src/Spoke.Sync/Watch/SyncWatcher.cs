@@ -5,6 +5,7 @@ using Spoke.Batching;
 using Spoke.Crm;
 using Spoke.Errors;
 using Spoke.Sync.Engine;
+using Spoke.Sync.Push;
 using Spoke.Sync.Store;
 using Spoke.Webhooks.Inbox;
 
@@ -61,12 +62,13 @@ public sealed partial class SyncWatcher
     /// events as they arrive and a pass every <see cref="SyncWatchOptions.PollInterval"/>. A batch in progress when it
     /// is cancelled is finished and acknowledged first; a pass is cancelled (its uncommitted page is redone next time).
     /// Failures are reported and retried; only HubSpot refusing the token (401, a <see cref="HubSpotApiException"/>) ends
-    /// the watch.
+    /// the watch. With <see cref="SyncWatchOptions.Pusher"/> set, local changes are pushed between batches and passes.
     /// </summary>
     public async Task RunAsync(IProgress<SyncWatchReport>? progress = null, CancellationToken stoppingToken = default)
     {
         var nextPass = Time.GetUtcNow();
         var retryAt = DateTimeOffset.MinValue;
+        var nextPush = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             if (Time.GetUtcNow() >= nextPass)
@@ -120,17 +122,51 @@ public sealed partial class SyncWatcher
                 }
             }
 
-            await WaitAsync(nextPass, retryAt, stoppingToken).ConfigureAwait(false);
+            if (_options.Pusher is { } pusher && _portalId is { } portalId && Time.GetUtcNow() >= nextPush && !stoppingToken.IsCancellationRequested)
+            {
+                nextPush = Time.GetUtcNow() + _options.PushPollInterval;
+                try
+                {
+                    // Stopping cancels the push: each chunk's outcome commits in its own transaction, and a chunk whose
+                    // answer was not recorded stays pending and is sent again next time, which changes nothing more.
+                    if (await SyncOutbox.HasPendingAsync(Store, portalId, stoppingToken).ConfigureAwait(false))
+                    {
+                        var push = await pusher.PushAsync(stoppingToken).ConfigureAwait(false);
+                        progress?.Report(new SyncWatchReport(null, null, null, push));
+                        if (push.Retrying > 0 && push.Pushed == 0 && push.Rejected == 0)
+                        {
+                            nextPush = Time.GetUtcNow() + _options.RetryDelay; // HubSpot failing every call: not every 250 ms
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (HubSpotApiException e) when (e.Status == 401)
+                {
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    LogPushFailed(e);
+                    progress?.Report(new SyncWatchReport(null, null, "push: " + e.Message));
+                    nextPush = Time.GetUtcNow() + _options.RetryDelay;
+                }
+            }
+
+            await WaitAsync(nextPass, retryAt, _options.Pusher is not null && _portalId is not null ? nextPush : DateTimeOffset.MaxValue, stoppingToken).ConfigureAwait(false);
         }
     }
 
-    private async Task WaitAsync(DateTimeOffset nextPass, DateTimeOffset retryAt, CancellationToken stoppingToken)
+    private async Task WaitAsync(DateTimeOffset nextPass, DateTimeOffset retryAt, DateTimeOffset nextPush, CancellationToken stoppingToken)
     {
         // Never longer than the inbox poll interval: the clock is read again then, so a clock that jumps (a fake one in
         // tests, an adjusted system clock) is noticed within it.
         var now = Time.GetUtcNow();
         var until = now + _options.InboxPollInterval;
         until = nextPass < until ? nextPass : until;
+        until = nextPush < until ? nextPush : until;
         if (_inbox is not null && retryAt > now && retryAt < until)
         {
             until = retryAt;
@@ -303,6 +339,7 @@ public sealed partial class SyncWatcher
     {
         long calls = 0;
         var upserts = new List<(string Type, List<SyncRecord> Records)>();
+        var echoes = new List<(string Type, List<SyncRecord> Records)>();
         var tombstones = new List<(string Type, string Id, DateTimeOffset At)>();
         var merges = new List<(string Type, string Loser, string Survivor)>(plan.Merges);
         var gone = new HashSet<(string, string)>();
@@ -315,6 +352,7 @@ public sealed partial class SyncWatcher
             }
 
             var records = Client.Crm.Objects(type);
+            HashSet<string>? readOnly = null;
             foreach (var chunk in dirty.Keys.Chunk(BatchReadSize))
             {
                 calls++;
@@ -342,7 +380,11 @@ public sealed partial class SyncWatcher
                     gone.Add((type, id));
                 }
 
-                upserts.Add((type, [.. read.Values.Select(SyncMapping.ToSyncRecord)]));
+                var incoming = read.Values.Select(SyncMapping.ToSyncRecord).ToList();
+                readOnly ??= await ReadOnlyPropertiesAsync(portalId, type, cancellationToken).ConfigureAwait(false);
+                var same = await WritableValuesUnchangedAsync(portalId, type, incoming, readOnly, cancellationToken).ConfigureAwait(false);
+                upserts.Add((type, [.. incoming.Where(r => !same.Contains(r.Id))]));
+                echoes.Add((type, [.. incoming.Where(r => same.Contains(r.Id))]));
                 foreach (var (loser, survivor) in await SyncMapping.NewMergesAsync(Store, portalId, type, read.Values, cancellationToken).ConfigureAwait(false))
                 {
                     merges.Add((type, loser, survivor));
@@ -391,6 +433,12 @@ public sealed partial class SyncWatcher
                 written += await batch.UpsertAsync(type, records, cancellationToken).ConfigureAwait(false);
             }
 
+            // Still written (HubSpot's own values, e.g. hs_lastmodifieddate, moved), but not counted as remote changes.
+            foreach (var (type, records) in echoes.Where(u => u.Records.Count > 0))
+            {
+                await batch.UpsertAsync(type, records, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var group in tombstones.GroupBy(t => (t.Type, t.At)))
             {
                 deletes += await batch.ArchiveAsync(group.Key.Type, [.. group.Select(t => t.Id)], group.Key.At, cancellationToken).ConfigureAwait(false);
@@ -414,11 +462,66 @@ public sealed partial class SyncWatcher
             await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new SyncWatchBatch(0, written, deletes, merged, associations, calls);
+        return new SyncWatchBatch(0, written, deletes, merged, associations, calls, echoes.Sum(e => e.Records.Count));
+    }
+
+    // Properties HubSpot sets itself (calculated, or modificationMetadata.readOnlyValue), as the last pass stored them;
+    // empty on a store that keeps no such flag (then every difference counts as a remote change).
+    private async Task<HashSet<string>> ReadOnlyPropertiesAsync(long portalId, string type, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(SystemProperties, StringComparer.Ordinal);
+        if (Store is SqlSyncStore { CapturesChanges: true } sql)
+        {
+            await using var connection = await sql.OpenForQueriesAsync(cancellationToken).ConfigureAwait(false);
+            names.UnionWith(await Dapper.SqlMapper.QueryAsync<string>(connection, new Dapper.CommandDefinition(
+                "SELECT name FROM sync_properties WHERE portal_id = @portalId AND object_type = @type AND read_only",
+                new { portalId, type }, cancellationToken: cancellationToken)).ConfigureAwait(false));
+        }
+
+        return names;
+    }
+
+    // HubSpot moves these on every write, our own pushes included; nobody can push them.
+    private static readonly string[] SystemProperties = ["hs_lastmodifieddate", "lastmodifieddate"];
+
+    /// <summary>
+    /// The ids of <paramref name="incoming"/> records whose writable values all equal the mirror's: the echo of our own
+    /// push (the pusher already wrote HubSpot's answer back), or a change of HubSpot-calculated values alone. Neither is
+    /// a remote change anyone made, so neither may count as one (nor, with conflicts, raise one).
+    /// </summary>
+    private async Task<HashSet<string>> WritableValuesUnchangedAsync(long portalId, string type, List<SyncRecord> incoming, HashSet<string> readOnly, CancellationToken cancellationToken)
+    {
+        var same = new HashSet<string>(StringComparer.Ordinal);
+        if (incoming.Count == 0)
+        {
+            return same;
+        }
+
+        var stored = (await Store.GetRecordsAsync(portalId, type, [.. incoming.Select(r => r.Id)], cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var record in incoming)
+        {
+            if (stored.GetValueOrDefault(record.Id) is not { Archived: false } row)
+            {
+                continue;
+            }
+
+            var differs = record.Properties.Keys.Concat(row.Properties.Keys).Where(k => !readOnly.Contains(k))
+                .Any(k => !string.Equals(record.Properties.GetValueOrDefault(k), row.Properties.GetValueOrDefault(k), StringComparison.Ordinal));
+            if (!differs)
+            {
+                same.Add(record.Id);
+            }
+        }
+
+        return same;
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Watch: an incremental pass failed; the next runs after the poll interval")]
     private partial void LogPassFailed(Exception exception);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Watch: pushing local changes failed; they stay pending and are pushed again shortly")]
+    private partial void LogPushFailed(Exception exception);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Watch: applying a batch of webhook events failed; the events stay in the inbox and are tried again")]
     private partial void LogBatchFailed(Exception exception);

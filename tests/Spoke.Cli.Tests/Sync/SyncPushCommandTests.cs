@@ -54,10 +54,47 @@ public sealed class SyncPushCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Push_with_watch_is_bad_input_saying_what_to_run_instead()
+    public async Task Watch_with_push_pushes_a_local_edit_as_it_is_made_and_its_webhook_echo_writes_nothing()
     {
-        await using var push = SpokeProcess.Start("sync", "--push", "--watch", "--database", Database);
-        Assert.Equal(2, await push.WaitForExitAsync(Exit));
-        Assert.Contains("--push with --watch is not supported yet", push.Errors);
+        await using var watch = SpokeProcess.Start("sync", "--watch", "--push", "--database", Database, "--seed-size", "10", "--objects", "contacts");
+        await watch.WaitForAsync("pass (backfill)", TimeSpan.FromSeconds(90));
+        Assert.Contains("Pushing local changes as they are made", watch.Output);
+        string id;
+        await using (var connection = new SqliteConnection($"Data Source={File}"))
+        {
+            id = await connection.ExecuteScalarAsync<string>("SELECT id FROM obj_contacts ORDER BY id LIMIT 1") ?? throw new InvalidOperationException("nothing mirrored");
+            await connection.ExecuteAsync("UPDATE obj_contacts SET properties = json_set(properties, '$.firstname', 'Edited while watching') WHERE id = @id", new { id });
+        }
+
+        var output = await watch.WaitForAsync("push: 1 local changes pushed, 0 rejected, 0 left pending", TimeSpan.FromSeconds(30));
+        var pushedAt = output.IndexOf("push: 1 local changes pushed", StringComparison.Ordinal);
+        // The echo: HubSpot's propertyChange event for our own write comes back and, equal to the mirror, writes nothing.
+        await WaitForAfterAsync(watch, pushedAt, "events → 0 records written");
+        watch.Signal("INT");
+        Assert.Equal(0, await watch.WaitForExitAsync(Exit));
+        Assert.Contains("Watch stopped", watch.Output);
+        var after = watch.Output[pushedAt..];
+        Assert.DoesNotMatch(@"events → [1-9][\d,]* records written", after); // no echo came back as a remote change
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(watch.Output, "push: [1-9]")); // and nothing was pushed again
+
+        await using (var connection = new SqliteConnection($"Data Source={File}"))
+        {
+            Assert.Equal("Edited while watching", await connection.ExecuteScalarAsync<string>("SELECT json_extract(properties, '$.firstname') FROM obj_contacts WHERE id = @id", new { id }));
+            Assert.Equal("pushed", await connection.ExecuteScalarAsync<string>("SELECT group_concat(state) FROM sync_outbox"));
+        }
+    }
+
+    private static async Task WaitForAfterAsync(SpokeProcess process, int from, string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (process.Output.IndexOf(text, from, StringComparison.Ordinal) < 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"'{text}' did not appear after the push; output so far:\n{process.Output}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 }

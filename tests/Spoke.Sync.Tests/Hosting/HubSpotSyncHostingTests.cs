@@ -167,6 +167,33 @@ public sealed class HubSpotSyncHostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_Push_a_run_pushes_the_local_edits_after_syncing_and_observers_and_the_log_hear_it()
+    {
+        await CreateContactsAsync(5, "p");
+        using var host = SyncHost.Build(_emulator, _time, Settings(("HubSpotSync:Scheduled", "false"), ("HubSpotSync:Push", "true")), _observer, _logs);
+        await host.StartAsync();
+        var service = host.Services.GetRequiredService<HubSpotSyncService>();
+        await service.RunAsync();
+        Assert.Equal(new Spoke.Sync.Push.SyncPushResult(_emulator.PortalId, 0, 0, 0), Assert.Single(_observer.Events.OfType<Spoke.Sync.Push.SyncPushResult>()));
+
+        string id;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_directory.File("mirror.db")}"))
+        {
+            id = await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT id FROM obj_contacts ORDER BY id LIMIT 1") ?? throw new InvalidOperationException("nothing mirrored");
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE obj_contacts SET properties = json_set(properties, '$.firstname', 'Edited in the app') WHERE id = @id", new { id });
+        }
+
+        var result = await service.RunAsync();
+
+        Assert.Equal(new Spoke.Sync.Push.SyncPushResult(_emulator.PortalId, 1, 0, 0), _observer.Events.OfType<Spoke.Sync.Push.SyncPushResult>().Last());
+        Assert.Same(result, _observer.Events[^1]); // the push is heard before the run's result
+        Assert.Equal("Edited in the app", (await _client.Crm.Contacts.GetAsync(id, new CrmReadOptions { Properties = ["firstname"] })).Properties.GetString("firstname"));
+        Assert.Contains(_logs.Lines, l => l.Contains("Pushed 1 local changes to portal", StringComparison.Ordinal));
+        await host.StopAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task Observers_hear_start_progress_and_result_in_order_and_a_manual_run_needs_no_schedule()
     {
         await CreateContactsAsync(120, "p");

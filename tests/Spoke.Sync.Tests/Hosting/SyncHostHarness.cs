@@ -33,6 +33,8 @@ internal sealed class RecordingObserver : ISyncObserver
     public void OnRunCompleted(SyncRunResult result) => _events.Enqueue(result);
 
     public void OnRunFailed(Exception exception) => _events.Enqueue(exception);
+
+    public void OnPushCompleted(Spoke.Sync.Push.SyncPushResult result) => _events.Enqueue(result);
 }
 
 /// <summary>Keeps every log line, to assert what a host said.</summary>
