@@ -90,10 +90,10 @@ public abstract class SyncEdgePushTests : IAsyncLifetime
         await DropStoreAsync();
     }
 
-    private async Task SyncAsync()
+    private async Task SyncAsync(bool full = false)
     {
         Emulator.Clock.Advance(TimeSpan.FromMinutes(10));
-        var options = new SyncOptions();
+        var options = new SyncOptions { Full = full };
         foreach (var type in Types)
         {
             options.ObjectTypes.Add(type);
@@ -158,6 +158,11 @@ public abstract class SyncEdgePushTests : IAsyncLifetime
         Assert.Equal(new SyncOutboxCounts(0, 2, 0), await EdgeCountsAsync());
         Assert.Equal(0, (await Pusher().PushAsync()).EdgesPushed);
         await AssertAgreeAsync();
+        // A full sync reads every edge again: the pushed ones are HubSpot's now too.
+        await SyncAsync(full: true);
+        Assert.Equal([$"{Companies[0]}/279/"], await MirrorEdgesAsync(Contacts[0]));
+        Assert.Equal(new SyncOutboxCounts(0, 2, 0), await EdgeCountsAsync());
+        await AssertAgreeAsync();
     }
 
     [Fact]
@@ -175,6 +180,8 @@ public abstract class SyncEdgePushTests : IAsyncLifetime
         Assert.Empty(await PortalEdgesAsync(Contacts[0]));
         await SyncAsync();
         Assert.Empty(await MirrorEdgesAsync(Contacts[0])); // not brought back by the sync
+        await SyncAsync(full: true);
+        Assert.Empty(await MirrorEdgesAsync(Contacts[0])); // nor by a full one
 
         await Client.Associations.ArchiveAsync("contacts", Contacts[1], "companies", Companies[1]);
         await SyncAsync();
@@ -201,6 +208,34 @@ public abstract class SyncEdgePushTests : IAsyncLifetime
         Assert.Equal([$"{Companies[0]}/{boss.TypeId}/Boss", $"{Companies[0]}/279/"], await PortalEdgesAsync(Contacts[0]));
         Assert.Equal([$"{Companies[1]}/279/"], await PortalEdgesAsync(Contacts[1]));
         Assert.Equal([$"{Companies[0]}/{boss.TypeId}/Boss", $"{Companies[0]}/279/"], await MirrorEdgesAsync(Contacts[0])); // HubSpot's label text
+        await SyncAsync();
+        await AssertAgreeAsync();
+    }
+
+    [Fact]
+    public async Task An_update_of_an_edges_type_is_the_old_type_removed_and_the_new_one_added_and_a_label_edit_gets_HubSpots_text_back()
+    {
+        var labels = await Client.Associations.CreateLabelAsync("contacts", "companies", new AssociationLabelCreateInput("boss", "Boss"));
+        var boss = labels.First(t => t.Category == AssociationCategory.UserDefined);
+        var friend = (await Client.Associations.CreateLabelAsync("contacts", "companies", new AssociationLabelCreateInput("friend", "Friend")))
+            .First(t => t.Category == AssociationCategory.UserDefined);
+        await Client.Associations.CreateAsync("contacts", Contacts[0], "companies", Companies[0], [AssociationTypes.ContactToCompany, boss]);
+        await Client.Associations.CreateDefaultAsync("contacts", Contacts[1], "companies", Companies[1]);
+        await SyncAsync();
+
+        await SqlAsync($"UPDATE sync_associations SET type_id = {friend.TypeId} WHERE portal_id = {Emulator.PortalId} AND from_id = '{Contacts[0]}' AND type_id = {boss.TypeId}");
+        await SqlAsync($"UPDATE sync_associations SET label = 'typed by hand' WHERE portal_id = {Emulator.PortalId} AND from_id = '{Contacts[1]}'");
+        var captured = await SyncEdgeOutbox.ListAsync(Store, Emulator.PortalId);
+        Assert.Equal(
+            [(SyncChangeKind.Delete, Contacts[0], boss.TypeId), (SyncChangeKind.Create, Contacts[0], friend.TypeId), (SyncChangeKind.Create, Contacts[1], 279)],
+            captured.Select(c => (c.Kind, c.Edge.FromId, c.Edge.TypeId)));
+
+        var push = await Pusher().PushAsync();
+
+        Assert.Equal((3, 0), (push.EdgesPushed, push.EdgesRejected));
+        Assert.Equal([$"{Companies[0]}/{friend.TypeId}/Friend", $"{Companies[0]}/279/"], await PortalEdgesAsync(Contacts[0]));
+        Assert.Equal([$"{Companies[1]}/279/"], await PortalEdgesAsync(Contacts[1]));
+        Assert.Equal([$"{Companies[1]}/279/"], await MirrorEdgesAsync(Contacts[1])); // the label HubSpot has (none), not the hand-typed one
         await SyncAsync();
         await AssertAgreeAsync();
     }
