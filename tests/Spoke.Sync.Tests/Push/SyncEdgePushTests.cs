@@ -195,19 +195,22 @@ public abstract class SyncEdgePushTests : IAsyncLifetime
     {
         var boss = (await Client.Associations.CreateLabelAsync("contacts", "companies", new AssociationLabelCreateInput("boss", "Boss")))
             .First(t => t.Category == AssociationCategory.UserDefined);
-        await Client.Associations.CreateDefaultAsync("contacts", Contacts[0], "companies", Companies[0]);
+        var friend = (await Client.Associations.CreateLabelAsync("contacts", "companies", new AssociationLabelCreateInput("friend", "Friend")))
+            .First(t => t.Category == AssociationCategory.UserDefined);
+        await Client.Associations.CreateAsync("contacts", Contacts[0], "companies", Companies[0], [AssociationTypes.ContactToCompany, boss]);
         await Client.Associations.CreateAsync("contacts", Contacts[1], "companies", Companies[1], [AssociationTypes.ContactToCompany, boss]);
         await SyncAsync();
 
-        await AddEdgeAsync(Contacts[0], Companies[0], boss.TypeId, "USER_DEFINED");
+        await AddEdgeAsync(Contacts[0], Companies[0], friend.TypeId, "USER_DEFINED");
         await RemoveEdgeAsync(Contacts[1], Companies[1], boss.TypeId);
         var push = await Pusher().PushAsync();
 
         Assert.Equal((2, 0), (push.EdgesPushed, push.EdgesRejected));
-        // HubSpot replaces a pair's labels on create: the unlabelled type was sent along and stays.
-        Assert.Equal([$"{Companies[0]}/{boss.TypeId}/Boss", $"{Companies[0]}/279/"], await PortalEdgesAsync(Contacts[0]));
+        // HubSpot replaces a pair's labels on create: the pair's other types were sent along and stay.
+        string[] both = [$"{Companies[0]}/{boss.TypeId}/Boss", $"{Companies[0]}/{friend.TypeId}/Friend", $"{Companies[0]}/279/"];
+        Assert.Equal(both, await PortalEdgesAsync(Contacts[0]));
         Assert.Equal([$"{Companies[1]}/279/"], await PortalEdgesAsync(Contacts[1]));
-        Assert.Equal([$"{Companies[0]}/{boss.TypeId}/Boss", $"{Companies[0]}/279/"], await MirrorEdgesAsync(Contacts[0])); // HubSpot's label text
+        Assert.Equal(both, await MirrorEdgesAsync(Contacts[0])); // HubSpot's label text
         await SyncAsync();
         await AssertAgreeAsync();
     }
