@@ -54,7 +54,8 @@ public sealed record SyncPushResult(long PortalId, int Pushed, int Rejected, int
 /// the mirror (a create's provisional row replaced by the record under HubSpot's id); refused ones are kept rejected
 /// with HubSpot's reason and never sent again; ones whose call failed on the way stay pending. A crash between
 /// HubSpot's answer and that commit sends them again next time, which changes nothing more: updates and archives are
-/// idempotent and creates match the record the first attempt made.
+/// idempotent and creates match the record the first attempt made. Association edges go last (<c>SyncEdgePusher</c>),
+/// so an edge to a local create is sent with the id HubSpot gave it.
 /// </summary>
 public sealed class SyncPusher
 {
