@@ -168,7 +168,15 @@ internal static class SyncCommand
                     Console.WriteLine($"Pushed {pushed.Pushed} local change{(pushed.Pushed == 1 ? "" : "s")} to HubSpot"
                         + (pushed.Rejected > 0 ? $"; {pushed.Rejected} rejected (reasons: spoke sync status)" : "")
                         + (pushed.Retrying > 0 ? $"; {pushed.Retrying} left pending after failed calls, sent again next time" : "") + ".");
-                    rejected = pushed.Rejected > 0;
+                    if (pushed.EdgesPushed + pushed.EdgesRejected + pushed.EdgesRetrying + pushed.EdgesWaiting > 0)
+                    {
+                        Console.WriteLine($"Pushed {pushed.EdgesPushed} local association change{(pushed.EdgesPushed == 1 ? "" : "s")}"
+                            + (pushed.EdgesRejected > 0 ? $"; {pushed.EdgesRejected} rejected (reasons: spoke sync status)" : "")
+                            + (pushed.EdgesRetrying > 0 ? $"; {pushed.EdgesRetrying} left pending after failed calls, sent again next time" : "")
+                            + (pushed.EdgesWaiting > 0 ? $"; {pushed.EdgesWaiting} waiting for a local create they link to reach HubSpot" : "") + ".");
+                    }
+
+                    rejected = pushed.Rejected > 0 || pushed.EdgesRejected > 0;
                 }
 
                 var run = await output.RunAsync(progress => engine.RunAsync(progress, cancellationToken)).ConfigureAwait(false);

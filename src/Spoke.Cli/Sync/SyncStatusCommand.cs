@@ -60,6 +60,7 @@ internal static class SyncStatusCommand
             var status = await new SyncStatusReader(store).ReadAsync(portal, SyncConnectionOptions.SplitList(parse.GetValue(objects)), cancellationToken: cancellationToken).ConfigureAwait(false);
             Write(status, database);
             await WriteOutboxAsync(store, portal, cancellationToken).ConfigureAwait(false);
+            await WriteEdgeOutboxAsync(store, portal, cancellationToken).ConfigureAwait(false);
             return SyncCommand.ExitCodes.Succeeded;
         });
         return command;
@@ -134,6 +135,35 @@ internal static class SyncStatusCommand
             if (total > changes.Count)
             {
                 Console.WriteLine($"  … and {N(total - changes.Count)} more {state.ToString().ToLowerInvariant()} (query sync_outbox)");
+            }
+        }
+    }
+
+    // Local association changes (rows added to or removed from sync_associations, or queued through SyncEdgeOutbox).
+    private static async Task WriteEdgeOutboxAsync(ISyncStore store, long portal, CancellationToken cancellationToken)
+    {
+        var counts = await SyncEdgeOutbox.CountAsync(store, portal, cancellationToken).ConfigureAwait(false);
+        if (counts == default)
+        {
+            return;
+        }
+
+        Console.WriteLine($"local edge changes: {N(counts.Pending)} pending, {N(counts.Pushed)} pushed, {N(counts.Rejected)} rejected");
+        foreach (var state in new[] { SyncChangeState.Pending, SyncChangeState.Rejected })
+        {
+            var changes = await SyncEdgeOutbox.ListAsync(store, portal, state, ChangesListed, cancellationToken).ConfigureAwait(false);
+            foreach (var change in changes)
+            {
+                var e = change.Edge;
+                var what = change.Kind == SyncChangeKind.Delete ? "remove" : "add";
+                var reason = change.Reason is null ? "" : " · " + change.Reason;
+                Console.WriteLine($"  {state.ToString().ToLowerInvariant()} #{change.ChangeId} {what} {e.FromType} {e.FromId} → {e.ToType} {e.ToId} type {e.Category} {e.TypeId} (captured {U(change.CapturedAt)}){reason}");
+            }
+
+            var total = state == SyncChangeState.Pending ? counts.Pending : counts.Rejected;
+            if (total > changes.Count)
+            {
+                Console.WriteLine($"  … and {N(total - changes.Count)} more {state.ToString().ToLowerInvariant()} (query sync_edge_outbox)");
             }
         }
     }

@@ -32,7 +32,20 @@ public sealed class SyncPushOptions
 /// <param name="Pushed">Changes HubSpot confirmed (several captured changes of one record count each).</param>
 /// <param name="Rejected">Changes refused, kept with the reason.</param>
 /// <param name="Retrying">Changes whose call failed on the way (5xx, timeout, 429 after retries): still pending, sent again next push.</param>
-public sealed record SyncPushResult(long PortalId, int Pushed, int Rejected, int Retrying);
+public sealed record SyncPushResult(long PortalId, int Pushed, int Rejected, int Retrying)
+{
+    /// <summary>Association edge changes HubSpot confirmed (each captured row counts).</summary>
+    public int EdgesPushed { get; init; }
+
+    /// <summary>Edge changes refused (by HubSpot, or because a record they link was a refused local create), kept with the reason.</summary>
+    public int EdgesRejected { get; init; }
+
+    /// <summary>Edge changes whose call failed on the way: still pending, sent again next push.</summary>
+    public int EdgesRetrying { get; init; }
+
+    /// <summary>Edge changes still pending because a record they link is a local create HubSpot has not confirmed yet.</summary>
+    public int EdgesWaiting { get; init; }
+}
 
 /// <summary>
 /// Pushes the outbox's pending changes to HubSpot: per object type, updates by batch update, creates by batch upsert
@@ -41,7 +54,8 @@ public sealed record SyncPushResult(long PortalId, int Pushed, int Rejected, int
 /// the mirror (a create's provisional row replaced by the record under HubSpot's id); refused ones are kept rejected
 /// with HubSpot's reason and never sent again; ones whose call failed on the way stay pending. A crash between
 /// HubSpot's answer and that commit sends them again next time, which changes nothing more: updates and archives are
-/// idempotent and creates match the record the first attempt made.
+/// idempotent and creates match the record the first attempt made. Association edges go last (<c>SyncEdgePusher</c>),
+/// so an edge to a local create is sent with the id HubSpot gave it.
 /// </summary>
 public sealed class SyncPusher
 {
@@ -79,7 +93,16 @@ public sealed class SyncPusher
             await PushTypeAsync(portalId, type.Key, work, tally, cancellationToken).ConfigureAwait(false);
         }
 
-        return new SyncPushResult(portalId, tally.Pushed, tally.Rejected, tally.Retrying);
+        // Edges last: a local create's edges need the id HubSpot gave it.
+        var edges = new SyncEdgePusher.Tally();
+        await new SyncEdgePusher(_client, _store, _time).PushAsync(portalId, _options.MaxChanges, edges, cancellationToken).ConfigureAwait(false);
+        return new SyncPushResult(portalId, tally.Pushed, tally.Rejected, tally.Retrying)
+        {
+            EdgesPushed = edges.Pushed,
+            EdgesRejected = edges.Rejected,
+            EdgesRetrying = edges.Retrying,
+            EdgesWaiting = edges.Waiting,
+        };
     }
 
     // One record's pending changes folded, in capture order, into the one call that brings HubSpot to the latest state.

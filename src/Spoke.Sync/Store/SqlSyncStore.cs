@@ -120,6 +120,9 @@ public abstract class SqlSyncStore : ISyncStore
     /// <summary>True once the database has the outbox (migration 3): batches then suppress capture, tables get capture triggers.</summary>
     internal bool CapturesChanges { get; private set; }
 
+    /// <summary>True once the database has the edge outbox (migration 5): edits of <c>sync_associations</c> are captured.</summary>
+    internal bool CapturesEdges { get; private set; }
+
     /// <summary>
     /// Brings the schema up to date, adds configured typed columns to the tables that exist already, and (re)installs
     /// the capture triggers on every object table (tables from before the outbox existed get them here).
@@ -128,6 +131,7 @@ public abstract class SqlSyncStore : ISyncStore
     {
         await MigrateAsync(migrations, cancellationToken).ConfigureAwait(false);
         CapturesChanges = migrations.Any(m => m.Version == Push.CaptureSql.OutboxMigration);
+        CapturesEdges = migrations.Any(m => m.Version == Push.EdgeCaptureSql.EdgeOutboxMigration);
         if (_configured.Count == 0 && !CapturesChanges)
         {
             return;

@@ -54,6 +54,47 @@ public sealed class SyncPushCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Push_sends_an_edge_inserted_into_the_mirror_and_status_counts_it()
+    {
+        await using (var sync = SpokeProcess.Start("sync", "--database", Database, "--seed-size", "10", "--objects", "contacts,companies"))
+        {
+            Assert.Equal(0, await sync.WaitForExitAsync(Exit));
+        }
+
+        string contact, company;
+        await using (var connection = new SqliteConnection($"Data Source={File}"))
+        {
+            // A contact and a company the demo portal does not link yet.
+            (contact, company) = await connection.QuerySingleAsync<(string, string)>("""
+                SELECT c.id, k.id FROM obj_contacts c CROSS JOIN obj_companies k
+                WHERE NOT EXISTS (SELECT 1 FROM sync_associations e WHERE e.from_id = c.id AND e.to_id = k.id) ORDER BY c.id, k.id LIMIT 1
+                """);
+            await connection.ExecuteAsync("""
+                INSERT INTO sync_associations (portal_id, from_type, from_id, to_type, to_id, type_id, category)
+                SELECT DISTINCT portal_id, 'contacts', @contact, 'companies', @company, 279, 'HUBSPOT_DEFINED' FROM obj_contacts
+                """, new { contact, company });
+        }
+
+        await using (var push = SpokeProcess.Start("sync", "--push", "--database", Database, "--seed-size", "10", "--objects", "contacts,companies"))
+        {
+            Assert.Equal(0, await push.WaitForExitAsync(Exit));
+            Assert.Contains("Pushed 1 local association change.", push.Output);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={File}"))
+        {
+            // The run after the push read the contact's edges back from HubSpot: ours is among them.
+            Assert.Equal(1, await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM sync_associations WHERE from_type = 'contacts' AND from_id = @contact AND to_type = 'companies' AND to_id = @company AND type_id = 279",
+                new { contact, company }));
+        }
+
+        await using var status = SpokeProcess.Start("sync", "status", "--database", Database);
+        Assert.Equal(0, await status.WaitForExitAsync(Exit));
+        Assert.Contains("local edge changes: 0 pending, 1 pushed, 0 rejected", status.Output);
+    }
+
+    [Fact]
     public async Task Watch_with_push_pushes_a_local_edit_as_it_is_made_and_its_webhook_echo_writes_nothing()
     {
         await using var watch = SpokeProcess.Start("sync", "--watch", "--push", "--database", Database, "--seed-size", "10", "--objects", "contacts");
