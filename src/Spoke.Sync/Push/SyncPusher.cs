@@ -213,6 +213,8 @@ public sealed class SyncPusher
         var done = outcomes.Where(o => o.State == SyncChangeState.Pushed).ToList();
         await using (var batch = (SqlSyncBatch)await _store.BeginAsync(portalId, cancellationToken).ConfigureAwait(false))
         {
+            // HubSpot's answer to our own changes is no remote edit to reconcile them with.
+            batch.Conflicts.Ignored.UnionWith(done.SelectMany(o => o.Work.ChangeIds));
             var confirmed = done.Where(o => o.Record is not null).ToList();
             if (confirmed.Count > 0)
             {

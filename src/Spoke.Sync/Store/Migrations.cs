@@ -117,5 +117,6 @@ internal static class Migrations
             ALTER TABLE sync_properties ADD COLUMN read_only {s.BoolType} NOT NULL DEFAULT FALSE;
             {s.OutboxRefusalSql}
             """),
+        new(4, "conflicts: the last agreed value of captured updates (sync_outbox.base), sync_conflicts", s => s.ConflictsMigrationSql),
     ];
 }
