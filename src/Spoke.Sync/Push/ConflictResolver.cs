@@ -15,6 +15,12 @@ internal sealed class ConflictContext
     /// <summary>HubSpot's time of the current value of (record id, property), from <c>propertiesWithHistory</c>.</summary>
     public Dictionary<(string Type, string Id, string Property), DateTimeOffset> RemoteTimes { get; } = [];
 
+    /// <summary>
+    /// True for the pusher's write-back: a conflict it meets keeps the local value and is left for the next sync pass,
+    /// which decides it with the configured policies.
+    /// </summary>
+    public bool Defer { get; set; }
+
     /// <summary>Changes the writer settles itself (the pusher writing back HubSpot's answer to them).</summary>
     public HashSet<long> Ignored { get; } = [];
 }
@@ -176,6 +182,12 @@ internal static class ConflictResolver
                     continue;
                 }
 
+                if (context.Defer)
+                {
+                    properties[property] = local;
+                    continue;
+                }
+
                 var policy = context.Policies.For(objectType, property);
                 DateTimeOffset? remoteAt = context.RemoteTimes.TryGetValue((objectType, id, property), out var at) ? at : incoming.UpdatedAt;
                 var decision = Decide(policy, local, localAt, remote, remoteAt);
@@ -234,7 +246,7 @@ internal static class ConflictResolver
 
     /// <summary>Records gone from HubSpot (archived, or merged into another): their pending changes are never pushed.</summary>
     public static async Task SupersedeGoneAsync(SqlSyncStore store, DbConnection connection, DbTransaction transaction, long portalId, string objectType,
-        IReadOnlyList<string> ids, string reason, ConflictContext? context, CancellationToken cancellationToken)
+        IReadOnlyList<string> ids, string updateReason, string deleteReason, ConflictContext? context, CancellationToken cancellationToken)
     {
         var pending = await LoadAsync(store, connection, transaction, portalId, objectType, ids, context, cancellationToken).ConfigureAwait(false);
         if (pending.Count == 0)
@@ -248,7 +260,7 @@ internal static class ConflictResolver
             change.Dirty = true;
             change.Changes.Clear();
             // A local delete of a record HubSpot archived already is done: nothing is sent.
-            (change.State, change.Reason) = change.Kind == "delete" ? ("pushed", "HubSpot had already " + reason) : ("superseded", reason + ": the record is gone there, so the change is not pushed");
+            (change.State, change.Reason) = change.Kind == "delete" ? ("pushed", deleteReason) : ("superseded", updateReason);
             change.Emptied = true;
         }
 

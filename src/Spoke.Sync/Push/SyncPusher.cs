@@ -215,6 +215,7 @@ public sealed class SyncPusher
         {
             // HubSpot's answer to our own changes is no remote edit to reconcile them with.
             batch.Conflicts.Ignored.UnionWith(done.SelectMany(o => o.Work.ChangeIds));
+            batch.Conflicts.Defer = true;
             var confirmed = done.Where(o => o.Record is not null).ToList();
             if (confirmed.Count > 0)
             {

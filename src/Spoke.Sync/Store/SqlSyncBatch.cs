@@ -129,7 +129,8 @@ internal sealed class SqlSyncBatch : ISyncBatch
         var table = await _store.EnsureTableAsync(_connection, _transaction, objectType, _created, cancellationToken).ConfigureAwait(false);
         if (Reconciling)
         {
-            await Push.ConflictResolver.SupersedeGoneAsync(_store, _connection, _transaction, PortalId, objectType, [.. ids.Distinct(StringComparer.Ordinal)], "archived in HubSpot", Conflicts, cancellationToken).ConfigureAwait(false);
+            await Push.ConflictResolver.SupersedeGoneAsync(_store, _connection, _transaction, PortalId, objectType, [.. ids.Distinct(StringComparer.Ordinal)], 
+                "archived in HubSpot: the record is gone there, so the change is not pushed", "HubSpot had already archived it: nothing was sent", Conflicts, cancellationToken).ConfigureAwait(false);
         }
 
         var archived = 0;
@@ -157,7 +158,9 @@ internal sealed class SqlSyncBatch : ISyncBatch
         var table = await _store.EnsureTableAsync(_connection, _transaction, objectType, _created, cancellationToken).ConfigureAwait(false);
         if (Reconciling)
         {
-            await Push.ConflictResolver.SupersedeGoneAsync(_store, _connection, _transaction, PortalId, objectType, [loserId], $"merged into {survivorId} in HubSpot", Conflicts, cancellationToken).ConfigureAwait(false);
+            await Push.ConflictResolver.SupersedeGoneAsync(_store, _connection, _transaction, PortalId, objectType, [loserId],
+                $"merged into {survivorId} in HubSpot: the record is gone there, so the change is not pushed (make it on {survivorId})",
+                $"HubSpot had already merged it into {survivorId}: nothing was sent (delete {survivorId} to delete the record)", Conflicts, cancellationToken).ConfigureAwait(false);
         }
 
         var args = new { portal = PortalId, type = objectType, loser = loserId, survivor = survivorId };
