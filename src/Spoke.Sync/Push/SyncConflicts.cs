@@ -146,7 +146,7 @@ public static class SyncConflicts
         if (take == SyncConflictResolution.Local)
         {
             outcome = "local";
-            await ReleaseAsync(batch, sql, held, conflict.Property, null, false, now, cancellationToken).ConfigureAwait(false);
+            await ReleaseAsync(batch, sql, held, conflict.Property, conflict.RemoteValue, null, false, now, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -163,7 +163,7 @@ public static class SyncConflicts
                 batch.Reconciles = true;
             }
 
-            await ReleaseAsync(batch, sql, held, conflict.Property, take == SyncConflictResolution.HubSpot ? null : written, take == SyncConflictResolution.HubSpot, now, cancellationToken).ConfigureAwait(false);
+            await ReleaseAsync(batch, sql, held, conflict.Property, conflict.RemoteValue, take == SyncConflictResolution.HubSpot ? null : written, take == SyncConflictResolution.HubSpot, now, cancellationToken).ConfigureAwait(false);
         }
 
         await batch.Connection.ExecuteAsync(new CommandDefinition(
@@ -174,7 +174,7 @@ public static class SyncConflicts
     }
 
     // The held property goes back to pending (with the value given, if any), or is dropped when HubSpot's value is taken.
-    private static async Task ReleaseAsync(SqlSyncBatch batch, SqlSyncStore sql, List<(long Id, string Changes, string? Base)> held, string property, string? value, bool drop, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task ReleaseAsync(SqlSyncBatch batch, SqlSyncStore sql, List<(long Id, string Changes, string? Base)> held, string property, string? remote, string? value, bool drop, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var (id, changesJson, baseJson) in held)
         {
@@ -185,7 +185,8 @@ public static class SyncConflicts
             var restBase = new Dictionary<string, string?>(@base, StringComparer.Ordinal);
             restBase.Remove(property);
             var one = new Dictionary<string, string?>(StringComparer.Ordinal) { [property] = drop ? null : value ?? changes[property] };
-            var oneBase = new Dictionary<string, string?>(StringComparer.Ordinal) { [property] = @base.GetValueOrDefault(property) };
+            // HubSpot's value has been seen and decided on: it is the value the push replaces, so a pass reading it again before the push is no new conflict.
+            var oneBase = new Dictionary<string, string?>(StringComparer.Ordinal) { [property] = remote };
             var at = sql.TimeValue(now);
             // The property leaves the held change: pending again, or superseded by HubSpot's value.
             await batch.Connection.ExecuteAsync(new CommandDefinition(

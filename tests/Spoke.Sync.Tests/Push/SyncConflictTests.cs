@@ -327,6 +327,9 @@ public abstract class SyncConflictTests : IAsyncLifetime
 
         Assert.Equal(SyncConflictOutcome.LocalWon, resolved.Outcome);
         Assert.Equal(0, await SyncConflicts.CountOpenAsync(Store, Emulator.PortalId));
+        // A pass reading HubSpot's value again before the push does not hold the resolved value again.
+        await SyncAsync(policies);
+        Assert.Equal(0, await SyncConflicts.CountOpenAsync(Store, Emulator.PortalId));
         Assert.Equal(new SyncPushResult(Emulator.PortalId, 1, 0, 0), await Pusher().PushAsync());
         await SyncAsync(policies);
         await AssertBothAsync(id, "firstname", "Local");
@@ -363,6 +366,8 @@ public abstract class SyncConflictTests : IAsyncLifetime
 
         await SyncConflicts.ResolveWithValueAsync(Store, Emulator.PortalId, open.ConflictId, "Both");
 
+        Assert.Equal("Both", await LocalAsync(id, "firstname"));
+        await SyncAsync(policies);
         Assert.Equal("Both", await LocalAsync(id, "firstname"));
         Assert.Equal(new SyncPushResult(Emulator.PortalId, 1, 0, 0), await Pusher().PushAsync());
         await SyncAsync(policies);
