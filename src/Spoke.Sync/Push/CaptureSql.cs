@@ -35,7 +35,10 @@ internal static class CaptureSql
         END;
         """;
 
-    public static string Sqlite(string objectType, ObjectTable table)
+    /// <param name="objectType">The table's type.</param>
+    /// <param name="table">The table and its typed columns.</param>
+    /// <param name="withBase">True from migration 4 on: an update also stores the old values (<c>sync_outbox.base</c>).</param>
+    public static string Sqlite(string objectType, ObjectTable table, bool withBase = true)
     {
         var t = table.Name;
         var type = Literal(objectType);
@@ -48,10 +51,13 @@ internal static class CaptureSql
                 _ => $"CAST(NEW.{column.Column} AS TEXT)",
             };
             var before = value.Replace("NEW.", "OLD.", StringComparison.Ordinal);
-            typed.Append($"\n            UNION ALL SELECT {Literal(column.Property)}, {value}, {before} WHERE NEW.{column.Column} IS NOT OLD.{column.Column}");
+            typed.Append($"\n            UNION ALL SELECT {Literal(column.Property)}, {value}{(withBase ? ", " + before : "")} WHERE NEW.{column.Column} IS NOT OLD.{column.Column}");
         }
 
         const string Live = "NOT EXISTS (SELECT 1 FROM sync_capture_suppressed)";
+        var (baseColumn, baseValue, baseAggregate, baseNew, baseOld) = withBase
+            ? (", base", ", d.base", " json_group_object(k, b) AS base,", ", (SELECT o.value FROM json_each(OLD.properties) o WHERE o.key = n.key) AS b", ", o.value")
+            : ("", "", "", "", "");
         return $"""
             DROP TRIGGER IF EXISTS {t}_capture_insert;
             DROP TRIGGER IF EXISTS {t}_capture_update;
@@ -66,12 +72,12 @@ internal static class CaptureSql
             END;
             CREATE TRIGGER {t}_capture_update AFTER UPDATE ON {t} WHEN {Live}
             BEGIN
-                INSERT INTO sync_outbox (portal_id, object_type, record_id, kind, changes, base)
-                SELECT NEW.portal_id, {type}, NEW.id, 'update', d.changes, d.base FROM (
-                    SELECT json_group_object(k, v) AS changes, json_group_object(k, b) AS base, COUNT(*) AS n FROM (
-                        SELECT n.key AS k, n.value AS v, (SELECT o.value FROM json_each(OLD.properties) o WHERE o.key = n.key) AS b FROM json_each(NEW.properties) n
+                INSERT INTO sync_outbox (portal_id, object_type, record_id, kind, changes{baseColumn})
+                SELECT NEW.portal_id, {type}, NEW.id, 'update', d.changes{baseValue} FROM (
+                    SELECT json_group_object(k, v) AS changes,{baseAggregate} COUNT(*) AS n FROM (
+                        SELECT n.key AS k, n.value AS v{baseNew} FROM json_each(NEW.properties) n
                             WHERE NOT EXISTS (SELECT 1 FROM json_each(OLD.properties) o WHERE o.key = n.key AND o.value IS n.value AND o.type = n.type)
-                        UNION ALL SELECT o.key, NULL, o.value FROM json_each(OLD.properties) o
+                        UNION ALL SELECT o.key, NULL{baseOld} FROM json_each(OLD.properties) o
                             WHERE NOT EXISTS (SELECT 1 FROM json_each(NEW.properties) n WHERE n.key = o.key){typed})) d
                 WHERE d.n > 0;
             END;
