@@ -402,6 +402,25 @@ public abstract class SyncConflictTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_merged_away_in_HubSpot_supersedes_its_pending_local_updates()
+    {
+        var loser = await SeedAsync();
+        var survivor = (await Client.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", "grace@example.com").Set("firstname", "Grace"))).Id;
+        await SyncAsync();
+        await SetLocalAsync(loser, "firstname", "Local");
+        Emulator.Clock.Advance(TimeSpan.FromMinutes(5));
+        var merged = await Client.Crm.Contacts.MergeAsync(new CrmMergeInput(survivor, loser));
+
+        await SyncAsync();
+
+        var change = Assert.Single(await SyncOutbox.ListAsync(Store, Emulator.PortalId));
+        Assert.Equal(SyncChangeState.Superseded, change.State);
+        Assert.StartsWith($"merged into {merged.Id} in HubSpot", change.Reason, StringComparison.Ordinal);
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 0, 0, 0), await Pusher().PushAsync());
+        await AssertAgreementAsync();
+    }
+
+    [Fact]
     public async Task A_pending_local_delete_is_not_undone_by_a_HubSpot_edit_and_is_pushed()
     {
         var id = await SeedAsync();
