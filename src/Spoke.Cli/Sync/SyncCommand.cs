@@ -196,6 +196,15 @@ internal static class SyncCommand
                         + (pushed.Rejected > 0 ? $"; {pushed.Rejected} rejected (reasons: spoke sync status)" : "")
                         + (pushed.Retrying > 0 ? $"; {pushed.Retrying} left pending after failed calls, sent again next time" : "") + ".");
                     rejected = pushed.Rejected > 0;
+                    if (pushed.Pushed > 0)
+                    {
+                        // HubSpot's own changes to what was pushed (hs_lastmodifieddate, calculated properties) come back in one more incremental pass.
+                        Console.WriteLine("Reading the pushed records back:");
+                        using var again = new SyncOutput(Console.Out, interactive: !Console.IsOutputRedirected);
+                        var readBack = await again.RunAsync(progress => engine.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
+                        again.Summary(readBack);
+                        run = readBack.Succeeded ? run : readBack;
+                    }
                 }
 
                 return run.Succeeded && !rejected ? ExitCodes.Succeeded : ExitCodes.SomeTypesFailed;
