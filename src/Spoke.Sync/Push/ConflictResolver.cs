@@ -269,6 +269,31 @@ internal static class ConflictResolver
         await WriteConflictsAsync(store, connection, transaction, portalId, objectType, [.. open.Values.Select(id => ConflictWrite.Close(id, "gone", null, now))], cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The pending changes the pusher may send: a change of a property an open manual conflict holds waits (stays
+    /// pending) until the conflict is resolved, so a local edit made meanwhile does not settle it behind its back.
+    /// </summary>
+    public static async Task<IReadOnlyList<SyncChange>> WithoutHeldAsync(SqlSyncStore store, DbConnection connection, long portalId, IReadOnlyList<SyncChange> pending, CancellationToken cancellationToken)
+    {
+        if (!store.TracksConflicts || pending.Count == 0)
+        {
+            return pending;
+        }
+
+        var rows = await connection.QueryAsync<(string Type, string RecordId, string? Changes)>(new CommandDefinition(
+            "SELECT object_type, record_id, changes FROM sync_outbox WHERE portal_id = @portalId AND state = 'held'", new { portalId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var held = new HashSet<(string, string, string)>();
+        foreach (var row in rows)
+        {
+            foreach (var property in row.Changes is null ? Enumerable.Empty<string>() : PropertyJson.Read(row.Changes).Keys)
+            {
+                held.Add((row.Type, row.RecordId, property));
+            }
+        }
+
+        return held.Count == 0 ? pending : [.. pending.Where(c => !c.Properties.Keys.Any(p => held.Contains((c.ObjectType, c.RecordId, p))))];
+    }
+
     internal static bool Same(string? a, string? b) => string.Equals(a ?? "", b ?? "", StringComparison.Ordinal);
 
     private static bool Empty(string? value) => string.IsNullOrEmpty(value);

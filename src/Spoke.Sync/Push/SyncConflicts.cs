@@ -188,13 +188,24 @@ public static class SyncConflicts
             // HubSpot's value has been seen and decided on: it is the value the push replaces, so a pass reading it again before the push is no new conflict.
             var oneBase = new Dictionary<string, string?>(StringComparer.Ordinal) { [property] = remote };
             var at = sql.TimeValue(now);
-            // The property leaves the held change: pending again, or superseded by HubSpot's value.
+            var state = drop ? "superseded" : "pending";
+            var reason = drop ? "HubSpot's value was taken for a manual conflict" : null;
+            if (rest.Count == 0 && value is null)
+            {
+                // In place, so it keeps its place in capture order: a local edit made since the conflict opened still comes after it.
+                await batch.Connection.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE sync_outbox SET changes = @changes, base = @base, state = @state, reason = @reason, pushed_at = {(drop ? sql.Cast("@at", ColumnKind.Time) : "NULL")} WHERE change_id = @id",
+                    new { id, changes = PropertyJson.Write(one), @base = PropertyJson.Write(oneBase), state, reason, at }, batch.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                continue;
+            }
+
+            // The property leaves the held change: pending again (a given value comes after every earlier edit), or superseded by HubSpot's value.
             await batch.Connection.ExecuteAsync(new CommandDefinition(
                 $"""
                 INSERT INTO sync_outbox (portal_id, object_type, record_id, kind, changes, base, captured_at, state, reason, pushed_at)
                 SELECT portal_id, object_type, record_id, 'update', @changes, @base, captured_at, @state, @reason, {(drop ? sql.Cast("@at", ColumnKind.Time) : "NULL")} FROM sync_outbox WHERE change_id = @id
                 """,
-                new { id, changes = PropertyJson.Write(one), @base = PropertyJson.Write(oneBase), state = drop ? "superseded" : "pending", reason = drop ? "HubSpot's value was taken for a manual conflict" : null, at },
+                new { id, changes = PropertyJson.Write(one), @base = PropertyJson.Write(oneBase), state, reason, at },
                 batch.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await batch.Connection.ExecuteAsync(new CommandDefinition(
                 rest.Count == 0

@@ -70,6 +70,7 @@ public sealed class SyncPusher
         await using (var connection = await _store.OpenForQueriesAsync(cancellationToken).ConfigureAwait(false))
         {
             pending = await SyncOutbox.ListAsync(connection, null, portalId, SyncChangeState.Pending, _options.MaxChanges, cancellationToken).ConfigureAwait(false);
+            pending = await ConflictResolver.WithoutHeldAsync(_store, connection, portalId, pending, cancellationToken).ConfigureAwait(false);
         }
 
         var tally = new Tally();

@@ -322,6 +322,10 @@ public abstract class SyncConflictTests : IAsyncLifetime
         await SyncAsync(policies);
         Assert.Single(await AllConflictsAsync());
         Assert.Equal("Local", await LocalAsync(id, "firstname"));
+        // A local edit of the held property meanwhile waits for the conflict too, then wins as the latest local value.
+        await SetLocalAsync(id, "firstname", "Local again");
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 0, 0, 0), await Pusher().PushAsync());
+        Assert.Equal("HubSpot", await RemoteAsync(id, "firstname"));
 
         var resolved = await SyncConflicts.ResolveAsync(Store, Emulator.PortalId, open.ConflictId, SyncConflictResolution.Local);
 
@@ -330,9 +334,9 @@ public abstract class SyncConflictTests : IAsyncLifetime
         // A pass reading HubSpot's value again before the push does not hold the resolved value again.
         await SyncAsync(policies);
         Assert.Equal(0, await SyncConflicts.CountOpenAsync(Store, Emulator.PortalId));
-        Assert.Equal(new SyncPushResult(Emulator.PortalId, 1, 0, 0), await Pusher().PushAsync());
+        Assert.Equal(new SyncPushResult(Emulator.PortalId, 2, 0, 0), await Pusher().PushAsync());
         await SyncAsync(policies);
-        await AssertBothAsync(id, "firstname", "Local");
+        await AssertBothAsync(id, "firstname", "Local again");
         await AssertAgreementAsync();
     }
 
