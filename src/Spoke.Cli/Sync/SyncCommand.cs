@@ -53,7 +53,12 @@ internal static class SyncCommand
         };
         var push = new Option<bool>("--push")
         {
-            Description = "First push the changes made to the mirror (captured by its triggers, or queued through SyncOutbox) to HubSpot, then sync; with --watch, keep pushing them as they are made",
+            Description = "After syncing (which decides conflicts, see --conflict), push the changes made to the mirror (captured by its triggers, or queued through SyncOutbox) to HubSpot; with --watch, keep pushing them as they are made",
+        };
+        var conflict = new Option<string[]>("--conflict")
+        {
+            Description = $"Who wins when a property changed both in the mirror (not pushed yet) and in HubSpot: POLICY (the default), TYPE=POLICY or TYPE.PROPERTY=POLICY, repeatable; policies: {SyncConflictPolicies.Names} (default last-writer-wins)",
+            HelpName = "[TYPE[.PROPERTY]=]POLICY",
         };
         var seedSize = new Option<int>("--seed-size") { Description = "Contacts in the embedded demo portal (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 200 };
         properties.Validators.Add(r =>
@@ -70,13 +75,14 @@ internal static class SyncCommand
 
         var command = new Command("sync", "Mirror a HubSpot portal into SQLite or PostgreSQL: records, associations, deletes, merges, properties and pipelines")
         {
-            objects, properties, typed, full, reserve, maxConcurrentTypes, push, seedSize,
+            objects, properties, typed, full, reserve, maxConcurrentTypes, push, conflict, seedSize,
         };
         connection.AddTo(command);
         var watch = new SyncWatchMode();
         watch.AddTo(command);
         command.Subcommands.Add(SyncStatusCommand.Create());
         command.Subcommands.Add(SyncVerifyCommand.Create());
+        command.Subcommands.Add(SyncConflictsCommand.Create());
         command.SetAction(async (parse, commandToken) =>
         {
             using var signals = new ShutdownSignals(commandToken);
@@ -123,6 +129,19 @@ internal static class SyncCommand
                 options.MaxConcurrentTypes = n;
             }
 
+            foreach (var entry in parse.GetValue(conflict) ?? [])
+            {
+                try
+                {
+                    options.ConflictPolicies.Add(entry);
+                }
+                catch (FormatException e)
+                {
+                    Console.Error.WriteLine($"--conflict \"{entry}\": {e.Message}");
+                    return ExitCodes.BadInput;
+                }
+            }
+
             foreach (var type in SyncConnectionOptions.SplitList(parse.GetValue(objects)))
             {
                 options.ObjectTypes.Add(type);
@@ -162,6 +181,10 @@ internal static class SyncCommand
             try
             {
                 var rejected = false;
+                // Sync first: reading HubSpot's changes is what finds conflicts with the local ones (decided by --conflict)
+                // before anything is sent; the push then writes HubSpot's answers back into the mirror.
+                var run = await output.RunAsync(progress => engine.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
+                output.Summary(run);
                 if (parse.GetValue(push))
                 {
                     var pushed = await new SyncPusher(target.Client, store).PushAsync(cancellationToken).ConfigureAwait(false);
@@ -177,10 +200,17 @@ internal static class SyncCommand
                     }
 
                     rejected = pushed.Rejected > 0 || pushed.EdgesRejected > 0;
+                    if (pushed.Pushed + pushed.EdgesPushed > 0)
+                    {
+                        // HubSpot's own changes to what was pushed (hs_lastmodifieddate, calculated properties) come back in one more incremental pass.
+                        Console.WriteLine("Reading the pushed records back:");
+                        using var again = new SyncOutput(Console.Out, interactive: !Console.IsOutputRedirected);
+                        var readBack = await again.RunAsync(progress => engine.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
+                        again.Summary(readBack);
+                        run = readBack.Succeeded ? run : readBack;
+                    }
                 }
 
-                var run = await output.RunAsync(progress => engine.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
-                output.Summary(run);
                 return run.Succeeded && !rejected ? ExitCodes.Succeeded : ExitCodes.SomeTypesFailed;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -60,6 +60,11 @@ internal static class SyncStatusCommand
             var status = await new SyncStatusReader(store).ReadAsync(portal, SyncConnectionOptions.SplitList(parse.GetValue(objects)), cancellationToken: cancellationToken).ConfigureAwait(false);
             Write(status, database);
             await WriteOutboxAsync(store, portal, cancellationToken).ConfigureAwait(false);
+            var conflicts = await SyncConflicts.CountOpenAsync(store, portal, cancellationToken).ConfigureAwait(false);
+            if (conflicts > 0)
+            {
+                Console.WriteLine($"open conflicts: {N(conflicts)} (local values held, not pushed) · list and resolve them with `spoke sync conflicts`");
+            }
             await WriteEdgeOutboxAsync(store, portal, cancellationToken).ConfigureAwait(false);
             return SyncCommand.ExitCodes.Succeeded;
         });

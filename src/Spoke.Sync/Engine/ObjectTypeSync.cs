@@ -401,6 +401,7 @@ internal sealed class ObjectTypeSync
             }
 
             await using var batch = await Store.BeginAsync(_portalId, cancellationToken).ConfigureAwait(false);
+            Push.ConflictResolver.Use(batch, new Push.ConflictContext(Options.ConflictPolicies));
             foreach (var group in page.Values.GroupBy(r => r.ArchivedAt ?? r.UpdatedAt))
             {
                 _result.Deletes += await batch.ArchiveAsync(_type, [.. group.Select(r => r.Id)], group.Key, cancellationToken).ConfigureAwait(false);
@@ -444,10 +445,14 @@ internal sealed class ObjectTypeSync
 
         var merges = await SyncMapping.NewMergesAsync(Store, _portalId, _type, records, cancellationToken).ConfigureAwait(false);
 
+        List<SyncRecord> rows = [.. records.Select(SyncMapping.ToSyncRecord)];
+        // HubSpot's times of properties that conflict with pending local changes, read before the transaction opens.
+        var conflicts = await Push.ConflictResolver.PrepareAsync(Store, _records, _portalId, _type, rows, Options.ConflictPolicies, cancellationToken).ConfigureAwait(false);
         await using var batch = await Store.BeginAsync(_portalId, cancellationToken).ConfigureAwait(false);
+        Push.ConflictResolver.Use(batch, conflicts);
         if (records.Count > 0)
         {
-            _result.Records += await batch.UpsertAsync(_type, [.. records.Select(SyncMapping.ToSyncRecord)], cancellationToken).ConfigureAwait(false);
+            _result.Records += await batch.UpsertAsync(_type, rows, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (loser, survivor) in merges)

@@ -65,4 +65,10 @@ public sealed class SyncOptions
     /// writes overlap HubSpot calls; the client's rate-limit gate paces them all. 1: one type after another.
     /// </summary>
     public int MaxConcurrentTypes { get; set; } = 3;
+
+    /// <summary>
+    /// Who wins when a property has a pending local change (the push side) and HubSpot changed it too, to another value:
+    /// a default (last writer wins) overridden per type and per property. See <see cref="Push.SyncConflictPolicies"/>.
+    /// </summary>
+    public Push.SyncConflictPolicies ConflictPolicies { get; set; } = new();
 }

@@ -11,7 +11,8 @@ namespace Spoke.Sync.Hosting;
 ///   "Database": "sqlite:./spoke.db",
 ///   "Interval": "00:05:00",
 ///   "ObjectTypes": [ "contacts", "deals" ],
-///   "TypedColumns": [ "deals.amount:number", "deals.closedate:datetime" ]
+///   "TypedColumns": [ "deals.amount:number", "deals.closedate:datetime" ],
+///   "Conflicts": [ "last-writer-wins", "contacts.email=manual" ]
 /// }
 /// </code>
 /// </summary>
@@ -62,6 +63,12 @@ public sealed class HubSpotSyncOptions
     /// <summary><see cref="SyncOptions.ReconcileEvery"/>. Default 24 hours; null never.</summary>
     public TimeSpan? ReconcileEvery { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Conflict policies (<see cref="SyncOptions.ConflictPolicies"/>), each <c>POLICY</c> (the default), <c>TYPE=POLICY</c>
+    /// or <c>TYPE.PROPERTY=POLICY</c>; policies: <see cref="Push.SyncConflictPolicies.Names"/>. Empty: last writer wins.
+    /// </summary>
+    public IList<string> Conflicts { get; } = [];
+
     /// <summary>The engine's options these settings describe.</summary>
     public SyncOptions ToSyncOptions()
     {
@@ -81,6 +88,11 @@ public sealed class HubSpotSyncOptions
         foreach (var (type, names) in Properties)
         {
             options.Properties[type] = [.. names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+        }
+
+        foreach (var entry in Conflicts)
+        {
+            options.ConflictPolicies.Add(entry);
         }
 
         return options;

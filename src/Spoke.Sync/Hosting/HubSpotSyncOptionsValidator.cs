@@ -41,6 +41,18 @@ internal sealed class HubSpotSyncOptionsValidator(IServiceProvider services) : I
             }
         }
 
+        for (var i = 0; i < options.Conflicts.Count; i++)
+        {
+            try
+            {
+                new Push.SyncConflictPolicies().Add(options.Conflicts[i] ?? "");
+            }
+            catch (FormatException e)
+            {
+                failures.Add($"{Section}:Conflicts:{i}: {e.Message}");
+            }
+        }
+
         if (options.Interval <= TimeSpan.Zero)
         {
             failures.Add($"{Section}:Interval is {options.Interval}: write a positive time span, e.g. 00:05:00 for five minutes.");

@@ -28,6 +28,12 @@ public enum SyncChangeState
 
     /// <summary>Refused, by HubSpot or at capture, with the reason; never retried.</summary>
     Rejected,
+
+    /// <summary>Overtaken by HubSpot (its value won a conflict, or the record was archived or merged away there), with the reason; never pushed.</summary>
+    Superseded,
+
+    /// <summary>Held by an open manual conflict (<see cref="SyncConflicts"/>): not pushed until the conflict is resolved.</summary>
+    Held,
 }
 
 /// <summary>One captured local change (a row of <c>sync_outbox</c>).</summary>
@@ -127,6 +133,8 @@ public static class SyncOutbox
     {
         SyncChangeState.Pending => "pending",
         SyncChangeState.Pushed => "pushed",
+        SyncChangeState.Superseded => "superseded",
+        SyncChangeState.Held => "held",
         _ => "rejected",
     };
 
@@ -141,6 +149,8 @@ public static class SyncOutbox
     {
         "pushed" => SyncChangeState.Pushed,
         "rejected" => SyncChangeState.Rejected,
+        "superseded" => SyncChangeState.Superseded,
+        "held" => SyncChangeState.Held,
         _ => SyncChangeState.Pending,
     };
 

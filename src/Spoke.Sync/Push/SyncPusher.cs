@@ -84,6 +84,7 @@ public sealed class SyncPusher
         await using (var connection = await _store.OpenForQueriesAsync(cancellationToken).ConfigureAwait(false))
         {
             pending = await SyncOutbox.ListAsync(connection, null, portalId, SyncChangeState.Pending, _options.MaxChanges, cancellationToken).ConfigureAwait(false);
+            pending = await ConflictResolver.WithoutHeldAsync(_store, connection, portalId, pending, cancellationToken).ConfigureAwait(false);
         }
 
         var tally = new Tally();
@@ -236,6 +237,9 @@ public sealed class SyncPusher
         var done = outcomes.Where(o => o.State == SyncChangeState.Pushed).ToList();
         await using (var batch = (SqlSyncBatch)await _store.BeginAsync(portalId, cancellationToken).ConfigureAwait(false))
         {
+            // HubSpot's answer to our own changes is no remote edit to reconcile them with.
+            batch.Conflicts.Ignored.UnionWith(done.SelectMany(o => o.Work.ChangeIds));
+            batch.Conflicts.Defer = true;
             var confirmed = done.Where(o => o.Record is not null).ToList();
             if (confirmed.Count > 0)
             {

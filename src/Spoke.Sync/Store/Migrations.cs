@@ -117,7 +117,7 @@ internal static class Migrations
             ALTER TABLE sync_properties ADD COLUMN read_only {s.BoolType} NOT NULL DEFAULT FALSE;
             {s.OutboxRefusalSql}
             """),
-        // 4 is the conflicts table (issue 12 §3). Gaps are fine: each database runs the versions above its own in order.
+        new(4, "conflicts: the last agreed value of captured updates (sync_outbox.base), sync_conflicts", s => s.ConflictsMigrationSql),
         new(Push.EdgeCaptureSql.EdgeOutboxMigration, "push: the edge outbox and the capture triggers on sync_associations", s =>
             Push.EdgeCaptureSql.Table(s.IdType, s.AutoIdType, s.TimeType, s.NowSql)
             + (s is PostgresSyncStore ? Push.EdgeCaptureSql.Postgres : Push.EdgeCaptureSql.Sqlite)),

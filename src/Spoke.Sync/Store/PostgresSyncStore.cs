@@ -50,6 +50,8 @@ public sealed class PostgresSyncStore : SqlSyncStore
 
     internal override string OutboxRefusalSql => Push.CaptureSql.PostgresRefusal;
 
+    internal override string ConflictsMigrationSql => Push.CaptureSql.ConflictsPostgres(this);
+
     internal override string CaptureTriggersSql(string objectType, ObjectTable table) => Push.CaptureSql.Postgres(objectType, table);
 
     internal override string IdType => "TEXT COLLATE \"C\"";

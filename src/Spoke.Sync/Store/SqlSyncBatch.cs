@@ -32,6 +32,14 @@ internal sealed class SqlSyncBatch : ISyncBatch
 
     internal DbTransaction Transaction => _transaction;
 
+    /// <summary>How remote writes of this batch are reconciled with pending local changes (policies, HubSpot's property times, the pusher's own changes).</summary>
+    internal Push.ConflictContext Conflicts { get; set; } = new(null);
+
+    /// <summary>False for writes that decide a conflict themselves (a manual resolution): written as given.</summary>
+    internal bool Reconciles { get; set; } = true;
+
+    private bool Reconciling => Reconciles && _store.TracksConflicts;
+
     /// <summary>Deletes rows outright (a pushed create's provisional row); the batch's writes are never captured.</summary>
     internal async Task DeleteRowsAsync(string objectType, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
@@ -64,6 +72,15 @@ internal sealed class SqlSyncBatch : ISyncBatch
             ArgumentException.ThrowIfNullOrWhiteSpace(record.Id);
             ArgumentNullException.ThrowIfNull(record.Properties);
             latest[record.Id] = record;
+        }
+
+        if (Reconciling)
+        {
+            await Push.ConflictResolver.ReconcileAsync(_store, _connection, _transaction, PortalId, objectType, latest, Conflicts, cancellationToken).ConfigureAwait(false);
+            if (latest.Count == 0)
+            {
+                return 0;
+            }
         }
 
         var kinds = new List<ColumnKind> { ColumnKind.Plain, ColumnKind.Plain, ColumnKind.Json, ColumnKind.Time, ColumnKind.Time, ColumnKind.Boolean, ColumnKind.Time };
@@ -110,6 +127,12 @@ internal sealed class SqlSyncBatch : ISyncBatch
         }
 
         var table = await _store.EnsureTableAsync(_connection, _transaction, objectType, _created, cancellationToken).ConfigureAwait(false);
+        if (Reconciling)
+        {
+            await Push.ConflictResolver.SupersedeGoneAsync(_store, _connection, _transaction, PortalId, objectType, [.. ids.Distinct(StringComparer.Ordinal)], 
+                "archived in HubSpot: the record is gone there, so the change is not pushed", "HubSpot had already archived it: nothing was sent", Conflicts, cancellationToken).ConfigureAwait(false);
+        }
+
         var archived = 0;
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
         {
@@ -133,6 +156,13 @@ internal sealed class SqlSyncBatch : ISyncBatch
         }
 
         var table = await _store.EnsureTableAsync(_connection, _transaction, objectType, _created, cancellationToken).ConfigureAwait(false);
+        if (Reconciling)
+        {
+            await Push.ConflictResolver.SupersedeGoneAsync(_store, _connection, _transaction, PortalId, objectType, [loserId],
+                $"merged into {survivorId} in HubSpot: the record is gone there, so the change is not pushed (make it on {survivorId})",
+                $"HubSpot had already merged it into {survivorId}: nothing was sent (delete {survivorId} to delete the record)", Conflicts, cancellationToken).ConfigureAwait(false);
+        }
+
         var args = new { portal = PortalId, type = objectType, loser = loserId, survivor = survivorId };
         // Records (and aliases) that pointed at the loser follow it to the survivor, so no alias chain forms.
         await ExecuteAsync($"""

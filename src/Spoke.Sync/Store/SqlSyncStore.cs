@@ -122,6 +122,8 @@ public abstract class SqlSyncStore : ISyncStore
 
     /// <summary>True once the database has the edge outbox (migration 5): edits of <c>sync_associations</c> are captured.</summary>
     internal bool CapturesEdges { get; private set; }
+    /// <summary>True once the database has <c>sync_outbox.base</c> and <c>sync_conflicts</c> (migration 4): remote writes are then reconciled with pending local changes.</summary>
+    internal bool TracksConflicts { get; private set; }
 
     /// <summary>
     /// Brings the schema up to date, adds configured typed columns to the tables that exist already, and (re)installs
@@ -132,6 +134,7 @@ public abstract class SqlSyncStore : ISyncStore
         await MigrateAsync(migrations, cancellationToken).ConfigureAwait(false);
         CapturesChanges = migrations.Any(m => m.Version == Push.CaptureSql.OutboxMigration);
         CapturesEdges = migrations.Any(m => m.Version == Push.EdgeCaptureSql.EdgeOutboxMigration);
+        TracksConflicts = migrations.Any(m => m.Version == Push.CaptureSql.ConflictsMigration);
         if (_configured.Count == 0 && !CapturesChanges)
         {
             return;
@@ -235,6 +238,9 @@ public abstract class SqlSyncStore : ISyncStore
 
     /// <summary>The trigger on <c>sync_outbox</c> that refuses changes of read-only properties as they are captured.</summary>
     internal abstract string OutboxRefusalSql { get; }
+
+    /// <summary>Migration 4's statements (the outbox's base column, the conflicts table; PostgreSQL's capture function).</summary>
+    internal abstract string ConflictsMigrationSql { get; }
 
     /// <summary>Drops and creates the capture triggers of one object table (its typed columns included).</summary>
     internal abstract string CaptureTriggersSql(string objectType, ObjectTable table);

@@ -69,7 +69,9 @@ public sealed class SqliteSyncStore : SqlSyncStore
 
     internal override string OutboxRefusalSql => Push.CaptureSql.SqliteRefusal;
 
-    internal override string CaptureTriggersSql(string objectType, ObjectTable table) => Push.CaptureSql.Sqlite(objectType, table);
+    internal override string ConflictsMigrationSql => Push.CaptureSql.ConflictsSqlite(this);
+
+    internal override string CaptureTriggersSql(string objectType, ObjectTable table) => Push.CaptureSql.Sqlite(objectType, table, TracksConflicts);
 
     internal override string IdType => "TEXT";
 

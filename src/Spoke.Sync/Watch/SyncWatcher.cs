@@ -426,8 +426,16 @@ public sealed partial class SyncWatcher
         }
 
         long written = 0, deletes = 0, merged = 0, associations = 0;
+        // HubSpot's times of properties that conflict with pending local changes, read before the transaction opens.
+        var conflicts = new Push.ConflictContext(_engine.Options.ConflictPolicies);
+        foreach (var (type, records) in upserts.Where(u => u.Records.Count > 0))
+        {
+            await Push.ConflictResolver.PrepareAsync(Store, Client.Crm.Objects(type), portalId, type, records, null, cancellationToken, conflicts).ConfigureAwait(false);
+        }
+
         await using (var batch = await Store.BeginAsync(portalId, cancellationToken).ConfigureAwait(false))
         {
+            Push.ConflictResolver.Use(batch, conflicts);
             foreach (var (type, records) in upserts.Where(u => u.Records.Count > 0))
             {
                 written += await batch.UpsertAsync(type, records, cancellationToken).ConfigureAwait(false);

@@ -96,6 +96,8 @@ public sealed class HubSpotSyncHostingTests : IAsyncLifetime
             ("HubSpotSync:TypedColumns:1", "deals.amount"),
             ("HubSpotSync:TypedColumns:2", "deals.amount:money"),
             ("HubSpotSync:Interval", "00:00:00"),
+            ("HubSpotSync:Conflicts:0", "contacts=manual"),
+            ("HubSpotSync:Conflicts:1", "contacts.email=sideways"),
             ("HubSpotSync:ClientName", "eu")), _observer);
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -106,6 +108,8 @@ public sealed class HubSpotSyncHostingTests : IAsyncLifetime
         Assert.Contains("HubSpotSync:TypedColumns:1: 'deals.amount' is not a typed column: write TYPE.PROPERTY:KIND, e.g. deals.amount:number", error.Message);
         Assert.Contains("HubSpotSync:TypedColumns:2: 'deals.amount:money': the kind 'money' is not one of number, datetime, bool, text", error.Message);
         Assert.Contains("HubSpotSync:Interval is 00:00:00: write a positive time span, e.g. 00:05:00", error.Message);
+        Assert.DoesNotContain("Conflicts:0", error.Message);
+        Assert.Contains("HubSpotSync:Conflicts:1: 'sideways' is not a conflict policy: use one of last-writer-wins, hubspot-wins, local-wins, prefer-non-empty, manual.", error.Message);
         Assert.Contains("HubSpotSync:ClientName is 'eu', which has no access token: register it with services.AddHubSpotClient(\"eu\") and set HubSpot:eu:AccessToken.", error.Message);
         Assert.Equal(0, _observer.Started);
     }
@@ -124,6 +128,8 @@ public sealed class HubSpotSyncHostingTests : IAsyncLifetime
             ("HubSpotSync:MaxPropertiesQueryLength", "3000"),
             ("HubSpotSync:ReconcileEvery", "2.00:00:00"),
             ("HubSpotSync:TypedColumns:0", "deals.amount:number"),
+            ("HubSpotSync:Conflicts:0", "hubspot-wins"),
+            ("HubSpotSync:Conflicts:1", "contacts.email=manual"),
             ("HubSpotSync:RunOnStart", "false")));
 
         var options = host.Services.GetRequiredService<IOptions<HubSpotSyncOptions>>().Value;
@@ -135,6 +141,8 @@ public sealed class HubSpotSyncHostingTests : IAsyncLifetime
             (engine.Associations, engine.Deletes, engine.Lookback, engine.MaxPropertiesQueryLength, engine.ReconcileEvery));
         Assert.Equal([new SyncTypedColumn("deals", "amount", SyncColumnType.Number)], options.ToStoreOptions(_time).TypedColumns);
         Assert.Equal((false, TimeSpan.FromMinutes(5), true), (options.RunOnStart, options.Interval, options.Scheduled));
+        Assert.Equal((Spoke.Sync.Push.SyncConflictPolicy.HubSpotWins, Spoke.Sync.Push.SyncConflictPolicy.Manual, Spoke.Sync.Push.SyncConflictPolicy.HubSpotWins),
+            (engine.ConflictPolicies.Default, engine.ConflictPolicies.For("contacts", "email"), engine.ConflictPolicies.For("contacts", "firstname")));
     }
 
     [Fact]
