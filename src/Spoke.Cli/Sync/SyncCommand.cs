@@ -60,6 +60,11 @@ internal static class SyncCommand
             Description = $"Who wins when a property changed both in the mirror (not pushed yet) and in HubSpot: POLICY (the default), TYPE=POLICY or TYPE.PROPERTY=POLICY, repeatable; policies: {SyncConflictPolicies.Names} (default last-writer-wins)",
             HelpName = "[TYPE[.PROPERTY]=]POLICY",
         };
+        var unique = new Option<string[]>("--unique")
+        {
+            Description = "With --push: the unique property a local create of TYPE is matched by (batch upsert on it, so a retry never duplicates the record), repeatable; defaults contacts=email, companies=domain; any property HubSpot marks hasUniqueValue",
+            HelpName = "TYPE=PROPERTY",
+        };
         var seedSize = new Option<int>("--seed-size") { Description = "Contacts in the embedded demo portal (companies N/5, deals N/2, tickets N/4)", DefaultValueFactory = _ => 200 };
         properties.Validators.Add(r =>
         {
@@ -75,7 +80,7 @@ internal static class SyncCommand
 
         var command = new Command("sync", "Mirror a HubSpot portal into SQLite or PostgreSQL: records, associations, deletes, merges, properties and pipelines")
         {
-            objects, properties, typed, full, reserve, maxConcurrentTypes, push, conflict, seedSize,
+            objects, properties, typed, full, reserve, maxConcurrentTypes, push, conflict, unique, seedSize,
         };
         connection.AddTo(command);
         var watch = new SyncWatchMode();
@@ -147,6 +152,20 @@ internal static class SyncCommand
                 options.ObjectTypes.Add(type);
             }
 
+            var pushOptions = new SyncPushOptions();
+            foreach (var entry in parse.GetValue(unique) ?? [])
+            {
+                var eq = entry.IndexOf('=', StringComparison.Ordinal);
+                var (type, name) = eq < 0 ? ("", "") : (entry[..eq].Trim(), entry[(eq + 1)..].Trim());
+                if (type.Length == 0 || name.Length == 0 || name.Contains(',', StringComparison.Ordinal))
+                {
+                    Console.Error.WriteLine($"--unique \"{entry}\": write TYPE=PROPERTY, one property whose values HubSpot keeps unique (hasUniqueValue), e.g. --unique projects=project_code.");
+                    return ExitCodes.BadInput;
+                }
+
+                pushOptions.UniqueProperties[type] = name;
+            }
+
             foreach (var value in parse.GetValue(properties) ?? [])
             {
                 var eq = value.IndexOf('=', StringComparison.Ordinal);
@@ -162,7 +181,7 @@ internal static class SyncCommand
                 try
                 {
                     // --watch --push: local changes are pushed while watching (SyncWatchOptions.Pusher).
-                    var watchPusher = parse.GetValue(push) ? new SyncPusher(target.Client, store) : null;
+                    var watchPusher = parse.GetValue(push) ? new SyncPusher(target.Client, store, pushOptions) : null;
                     return await watch.RunAsync(parse, target, database, engine, options, watchPusher, cancellationToken).ConfigureAwait(false);
                 }
                 catch (HubSpotApiException e) when (e.Status == 401)
@@ -187,7 +206,7 @@ internal static class SyncCommand
                 output.Summary(run);
                 if (parse.GetValue(push))
                 {
-                    var pushed = await new SyncPusher(target.Client, store).PushAsync(cancellationToken).ConfigureAwait(false);
+                    var pushed = await new SyncPusher(target.Client, store, pushOptions).PushAsync(cancellationToken).ConfigureAwait(false);
                     Console.WriteLine($"Pushed {pushed.Pushed} local change{(pushed.Pushed == 1 ? "" : "s")} to HubSpot"
                         + (pushed.Rejected > 0 ? $"; {pushed.Rejected} rejected (reasons: spoke sync status)" : "")
                         + (pushed.Retrying > 0 ? $"; {pushed.Retrying} left pending after failed calls, sent again next time" : "") + ".");

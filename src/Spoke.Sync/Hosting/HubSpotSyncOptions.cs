@@ -39,6 +39,13 @@ public sealed class HubSpotSyncOptions
     /// </summary>
     public bool Push { get; set; }
 
+    /// <summary>
+    /// With <see cref="Push"/>: per object type, the unique property a local create is matched by
+    /// (<see cref="Push.SyncPushOptions.UniqueProperties"/>), added to the defaults (contacts: email, companies: domain),
+    /// e.g. config <c>HubSpotSync:UniqueProperties:projects = project_code</c>.
+    /// </summary>
+    public IDictionary<string, string> UniqueProperties { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>The HubSpot client to sync with: the name given to <c>services.AddHubSpotClient(name)</c>; empty (the default) for the default client.</summary>
     public string ClientName { get; set; } = "";
 

@@ -53,6 +53,14 @@ internal sealed class HubSpotSyncOptionsValidator(IServiceProvider services) : I
             }
         }
 
+        foreach (var (type, property) in options.UniqueProperties)
+        {
+            if (string.IsNullOrWhiteSpace(property) || property.Contains(',', StringComparison.Ordinal))
+            {
+                failures.Add($"{Section}:UniqueProperties:{type} is \"{property}\": write one property whose values HubSpot keeps unique (hasUniqueValue), e.g. project_code.");
+            }
+        }
+
         if (options.Interval <= TimeSpan.Zero)
         {
             failures.Add($"{Section}:Interval is {options.Interval}: write a positive time span, e.g. 00:05:00 for five minutes.");

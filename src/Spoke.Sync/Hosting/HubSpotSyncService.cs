@@ -64,7 +64,7 @@ public sealed partial class HubSpotSyncService : IAsyncDisposable
                 {
                     // After the run: what was changed locally since the last one goes to HubSpot; its echo is read back
                     // by the next run and, equal to the mirror, writes nothing.
-                    var push = await new SyncPusher(client, store, new SyncPushOptions { TimeProvider = _time }).PushAsync(cancellationToken).ConfigureAwait(false);
+                    var push = await new SyncPusher(client, store, PushOptions()).PushAsync(cancellationToken).ConfigureAwait(false);
                     LogPushed(push.PortalId, push.Pushed, push.Rejected, push.Retrying);
                     Notify(static (o, p) => o.OnPushCompleted(p), push);
                 }
@@ -150,6 +150,17 @@ public sealed partial class HubSpotSyncService : IAsyncDisposable
         {
             _observers = [.. _observers.Where(o => !ReferenceEquals(o, observer))];
         }
+    }
+
+    private SyncPushOptions PushOptions()
+    {
+        var push = new SyncPushOptions { TimeProvider = _time };
+        foreach (var (type, property) in _options.UniqueProperties)
+        {
+            push.UniqueProperties[type] = property;
+        }
+
+        return push;
     }
 
     private void Notify<T>(Action<ISyncObserver, T> call, T argument)
