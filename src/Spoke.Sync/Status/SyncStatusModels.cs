@@ -101,4 +101,14 @@ public sealed class SyncTypeStatus
 /// <param name="PortalId">The portal.</param>
 /// <param name="Types">One entry per object type (the ones asked about, every one with a checkpoint or in a logged run), ordered by name.</param>
 /// <param name="RecentRuns">The latest runs, newest first.</param>
-public sealed record SyncPortalStatus(long PortalId, IReadOnlyList<SyncTypeStatus> Types, IReadOnlyList<SyncRunEntry> RecentRuns);
+public sealed record SyncPortalStatus(long PortalId, IReadOnlyList<SyncTypeStatus> Types, IReadOnlyList<SyncRunEntry> RecentRuns)
+{
+    /// <summary>The mirror's captured record changes (<see cref="Push.SyncOutbox"/>): pending, pushed, rejected.</summary>
+    public Push.SyncOutboxCounts LocalChanges { get; init; }
+
+    /// <summary>The mirror's captured association changes (<see cref="Push.SyncEdgeOutbox"/>): pending, pushed, rejected.</summary>
+    public Push.SyncOutboxCounts LocalEdgeChanges { get; init; }
+
+    /// <summary>Conflicts waiting for a person (<c>manual</c> policy): list and resolve them with <see cref="Push.SyncConflicts"/> or <c>spoke sync conflicts</c>.</summary>
+    public long OpenConflicts { get; init; }
+}

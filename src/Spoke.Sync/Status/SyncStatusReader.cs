@@ -6,7 +6,8 @@ namespace Spoke.Sync.Status;
 /// <summary>
 /// Reads a portal mirror's sync status from its store: per object type the state (never synced, backfilling with the
 /// records committed so far, incremental, failed with the reason), the checkpoint and the last run that covered it.
-/// Behind <c>spoke sync status</c> and <c>HubSpotSyncService.GetStatusAsync</c>. Reads only; never calls HubSpot.
+/// And the local changes waiting to be pushed, or refused, and the open conflicts. Behind <c>spoke sync status</c> and
+/// <c>HubSpotSyncService.GetStatusAsync</c>. Reads only; never calls HubSpot.
 /// </summary>
 public sealed class SyncStatusReader
 {
@@ -99,7 +100,15 @@ public sealed class SyncStatusReader
             });
         }
 
-        return new SyncPortalStatus(portalId, types, [.. runs.Take(recentRuns)]);
+        var status = new SyncPortalStatus(portalId, types, [.. runs.Take(recentRuns)]);
+        return _store is SqlSyncStore { CapturesChanges: true }
+            ? status with
+            {
+                LocalChanges = await Push.SyncOutbox.CountAsync(_store, portalId, cancellationToken).ConfigureAwait(false),
+                LocalEdgeChanges = await Push.SyncEdgeOutbox.CountAsync(_store, portalId, cancellationToken).ConfigureAwait(false),
+                OpenConflicts = await Push.SyncConflicts.CountOpenAsync(_store, portalId, cancellationToken).ConfigureAwait(false),
+            }
+            : status;
     }
 
     // A checkpoint written by another version may not read as this one's; the status then just lacks that detail.

@@ -1,4 +1,6 @@
+using Dapper;
 using Microsoft.Extensions.Time.Testing;
+using Spoke.Sync.Push;
 using Spoke.Sync.Engine;
 using Spoke.Sync.Status;
 using Spoke.Sync.Store;
@@ -108,6 +110,36 @@ public abstract class SyncStatusReaderTests : IAsyncLifetime
         var contacts = Assert.Single(status.Types);
         Assert.Equal((SyncTypeState.Incremental, 12L, "oldrun00000000000000000000000000"), (contacts.State, contacts.LastRun?.Counts.Records, contacts.LastRun?.RunId));
         Assert.Equal("oldrun00000000000000000000000000", Assert.Single(status.RecentRuns).RunId);
+    }
+
+    [Fact]
+    public async Task Local_changes_waiting_and_refused_are_counted_per_portal()
+    {
+        await using var store = await OpenAsync();
+        await CommitPageAsync(store, Portal, "contacts", 3, "incremental", """{"sinceMs":1764540000000}""");
+        Assert.Equal((new SyncOutboxCounts(0, 0, 0), 0L), ((await new SyncStatusReader(store).ReadAsync(Portal)).LocalChanges, (await new SyncStatusReader(store).ReadAsync(Portal)).OpenConflicts));
+
+        await using (var connection = await ((SqlSyncStore)store).OpenForQueriesAsync())
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await SyncOutbox.EnqueueUpdateAsync(transaction, Portal, "contacts", "1", new Dictionary<string, string?> { ["n"] = "local" });
+            await SyncOutbox.EnqueueUpdateAsync(transaction, Portal, "contacts", "2", new Dictionary<string, string?> { ["n"] = "local" });
+            await SyncOutbox.EnqueueUpdateAsync(transaction, OtherPortal, "contacts", "1", new Dictionary<string, string?> { ["n"] = "elsewhere" });
+            await SyncEdgeOutbox.EnqueueAssociateAsync(transaction, Portal, new SyncAssociation("contacts", "1", "companies", "9", 279, "HUBSPOT_DEFINED", null));
+            await transaction.CommitAsync();
+            await connection.ExecuteAsync("UPDATE sync_outbox SET state = 'rejected', reason = 'bad value' WHERE record_id = '2'");
+            await connection.ExecuteAsync("""
+                INSERT INTO sync_conflicts (portal_id, object_type, record_id, property, policy, outcome, opened_at) VALUES
+                    (@Portal, 'contacts', '1', 'n', 'manual', 'open', CURRENT_TIMESTAMP),
+                    (@Portal, 'contacts', '3', 'n', 'hubspot-wins', 'hubspot', CURRENT_TIMESTAMP),
+                    (@OtherPortal, 'contacts', '1', 'n', 'manual', 'open', CURRENT_TIMESTAMP)
+                """, new { Portal, OtherPortal });
+        }
+
+        var status = await new SyncStatusReader(store).ReadAsync(Portal);
+        Assert.Equal(new SyncOutboxCounts(1, 0, 1), status.LocalChanges);
+        Assert.Equal(new SyncOutboxCounts(1, 0, 0), status.LocalEdgeChanges);
+        Assert.Equal(1, status.OpenConflicts);
     }
 }
 
