@@ -11,37 +11,11 @@ using Spoke.Webhooks.Tests.Infrastructure;
 namespace Spoke.Sync.Tests.Push;
 
 /// <summary>Conflicts on a SQLite mirror.</summary>
-public sealed class SqliteSyncConflictTests : SyncConflictTests
-{
-    private readonly TempInboxDirectory _directory = new("sync-conflicts");
-
-    protected override bool IsPostgres => false;
-
-    protected override async Task<ISyncStore> OpenStoreAsync() => await SqliteSyncStore.OpenAsync(_directory.File("mirror.db"));
-
-    protected override Task DropStoreAsync()
-    {
-        _directory.Dispose();
-        return Task.CompletedTask;
-    }
-}
+public sealed class SqliteSyncConflictTests() : SyncConflictTests(ScratchMirror.Sqlite("sync-conflicts"));
 
 /// <summary>Conflicts on a throwaway PostgreSQL database.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSyncConflictTests(PostgresServer server) : SyncConflictTests
-{
-    private readonly ScratchPostgresDatabase _database = new(server, "spoke_conflicts");
-
-    protected override bool IsPostgres => true;
-
-    protected override async Task<ISyncStore> OpenStoreAsync()
-    {
-        await _database.CreateAsync();
-        return await PostgresSyncStore.OpenAsync(_database.ConnectionString);
-    }
-
-    protected override Task DropStoreAsync() => _database.DropAsync();
-}
+public sealed class PostgresSyncConflictTests(PostgresServer server) : SyncConflictTests(ScratchMirror.Postgres(server, "spoke_conflicts"));
 
 /// <summary>
 /// Concurrent edits in the mirror (captured) and in HubSpot (through the emulator's API), then sync and push: who wins
@@ -49,7 +23,7 @@ public sealed class PostgresSyncConflictTests(PostgresServer server) : SyncConfl
 /// The emulator's clock starts an hour before the wall clock the databases stamp captures with, so a HubSpot edit is
 /// older than a local one unless the clock is moved past it (never slept for).
 /// </summary>
-public abstract class SyncConflictTests : IAsyncLifetime
+public abstract class SyncConflictTests(ScratchMirror mirror) : IAsyncLifetime
 {
     protected HubSpotEmulator Emulator { get; private set; } = null!;
 
@@ -57,11 +31,11 @@ public abstract class SyncConflictTests : IAsyncLifetime
 
     protected ISyncStore Store { get; private set; } = null!;
 
-    protected abstract bool IsPostgres { get; }
+    protected bool IsPostgres => mirror.IsPostgres;
 
-    protected abstract Task<ISyncStore> OpenStoreAsync();
+    protected Task<ISyncStore> OpenStoreAsync() => mirror.OpenAsync();
 
-    protected abstract Task DropStoreAsync();
+    protected Task DropStoreAsync() => mirror.DropAsync();
 
     public async Task InitializeAsync()
     {

@@ -13,43 +13,17 @@ using Spoke.Webhooks.Tests.Infrastructure;
 namespace Spoke.Sync.Tests.Push;
 
 /// <summary>Edge pushes on a SQLite mirror.</summary>
-public sealed class SqliteSyncEdgePushTests : SyncEdgePushTests
-{
-    private readonly TempInboxDirectory _directory = new("sync-edge-push");
-
-    protected override bool IsPostgres => false;
-
-    protected override async Task<ISyncStore> OpenStoreAsync() => await SqliteSyncStore.OpenAsync(_directory.File("mirror.db"));
-
-    protected override Task DropStoreAsync()
-    {
-        _directory.Dispose();
-        return Task.CompletedTask;
-    }
-}
+public sealed class SqliteSyncEdgePushTests() : SyncEdgePushTests(ScratchMirror.Sqlite("sync-edge-push"));
 
 /// <summary>Edge pushes on a throwaway PostgreSQL database.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSyncEdgePushTests(PostgresServer server) : SyncEdgePushTests
-{
-    private readonly ScratchPostgresDatabase _database = new(server, "spoke_edge_push");
-
-    protected override bool IsPostgres => true;
-
-    protected override async Task<ISyncStore> OpenStoreAsync()
-    {
-        await _database.CreateAsync();
-        return await PostgresSyncStore.OpenAsync(_database.ConnectionString);
-    }
-
-    protected override Task DropStoreAsync() => _database.DropAsync();
-}
+public sealed class PostgresSyncEdgePushTests(PostgresServer server) : SyncEdgePushTests(ScratchMirror.Postgres(server, "spoke_edge_push"));
 
 /// <summary>
 /// Association rows added to and removed from the mirror's edge table, pushed to the in-process emulator, then the
 /// portal read through the client, the mirror synced again and compared with the portal; on both databases.
 /// </summary>
-public abstract class SyncEdgePushTests : IAsyncLifetime
+public abstract class SyncEdgePushTests(ScratchMirror mirror) : IAsyncLifetime
 {
     private static readonly string[] Types = ["contacts", "companies"];
 
@@ -59,11 +33,11 @@ public abstract class SyncEdgePushTests : IAsyncLifetime
 
     protected ISyncStore Store { get; private set; } = null!;
 
-    protected abstract bool IsPostgres { get; }
+    protected bool IsPostgres => mirror.IsPostgres;
 
-    protected abstract Task<ISyncStore> OpenStoreAsync();
+    protected Task<ISyncStore> OpenStoreAsync() => mirror.OpenAsync();
 
-    protected abstract Task DropStoreAsync();
+    protected Task DropStoreAsync() => mirror.DropAsync();
 
     private List<string> Contacts { get; set; } = [];
 

@@ -11,40 +11,14 @@ using Spoke.Webhooks.Tests.Infrastructure;
 namespace Spoke.Sync.Tests.Push;
 
 /// <summary>The pusher on a SQLite mirror.</summary>
-public sealed class SqliteSyncPusherTests : SyncPusherTests
-{
-    private readonly TempInboxDirectory _directory = new("sync-push");
-
-    protected override bool IsPostgres => false;
-
-    protected override async Task<ISyncStore> OpenStoreAsync() => await SqliteSyncStore.OpenAsync(_directory.File("mirror.db"));
-
-    protected override Task DropStoreAsync()
-    {
-        _directory.Dispose();
-        return Task.CompletedTask;
-    }
-}
+public sealed class SqliteSyncPusherTests() : SyncPusherTests(ScratchMirror.Sqlite("sync-push"));
 
 /// <summary>The pusher on a throwaway PostgreSQL database.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSyncPusherTests(PostgresServer server) : SyncPusherTests
-{
-    private readonly ScratchPostgresDatabase _database = new(server, "spoke_push");
-
-    protected override bool IsPostgres => true;
-
-    protected override async Task<ISyncStore> OpenStoreAsync()
-    {
-        await _database.CreateAsync();
-        return await PostgresSyncStore.OpenAsync(_database.ConnectionString);
-    }
-
-    protected override Task DropStoreAsync() => _database.DropAsync();
-}
+public sealed class PostgresSyncPusherTests(PostgresServer server) : SyncPusherTests(ScratchMirror.Postgres(server, "spoke_push"));
 
 /// <summary>Local changes to a mirror pushed to the in-process emulator, then the mirror compared with the portal; on both databases.</summary>
-public abstract class SyncPusherTests : IAsyncLifetime
+public abstract class SyncPusherTests(ScratchMirror mirror) : IAsyncLifetime
 {
     protected HubSpotEmulator Emulator { get; private set; } = null!;
 
@@ -52,11 +26,11 @@ public abstract class SyncPusherTests : IAsyncLifetime
 
     protected ISyncStore Store { get; private set; } = null!;
 
-    protected abstract bool IsPostgres { get; }
+    protected bool IsPostgres => mirror.IsPostgres;
 
-    protected abstract Task<ISyncStore> OpenStoreAsync();
+    protected Task<ISyncStore> OpenStoreAsync() => mirror.OpenAsync();
 
-    protected abstract Task DropStoreAsync();
+    protected Task DropStoreAsync() => mirror.DropAsync();
 
     public async Task InitializeAsync()
     {

@@ -16,31 +16,11 @@ using Spoke.Webhooks.Tests.Infrastructure;
 namespace Spoke.Sync.Tests.Watch;
 
 /// <summary>Watch and push on a SQLite mirror.</summary>
-public sealed class SqliteSyncWatchPushTests : SyncWatchPushTests
-{
-    protected override bool IsPostgres => false;
-
-    protected override async Task<ISyncStore> OpenStoreAsync() => await SqliteSyncStore.OpenAsync(Directory.File("mirror.db"));
-
-    protected override Task DropStoreAsync() => Task.CompletedTask;
-}
+public sealed class SqliteSyncWatchPushTests() : SyncWatchPushTests(ScratchMirror.Sqlite("sync-watch-push"));
 
 /// <summary>Watch and push on a throwaway PostgreSQL database.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSyncWatchPushTests(PostgresServer server) : SyncWatchPushTests
-{
-    private readonly ScratchPostgresDatabase _database = new(server, "spoke_watchpush");
-
-    protected override bool IsPostgres => true;
-
-    protected override async Task<ISyncStore> OpenStoreAsync()
-    {
-        await _database.CreateAsync();
-        return await PostgresSyncStore.OpenAsync(_database.ConnectionString);
-    }
-
-    protected override Task DropStoreAsync() => _database.DropAsync();
-}
+public sealed class PostgresSyncWatchPushTests(PostgresServer server) : SyncWatchPushTests(ScratchMirror.Postgres(server, "spoke_watchpush"));
 
 /// <summary>
 /// <c>--watch --push</c> as a library: a running <see cref="SyncWatcher"/> with a <see cref="SyncPusher"/> and webhooks
@@ -49,7 +29,7 @@ public sealed class PostgresSyncWatchPushTests(PostgresServer server) : SyncWatc
 /// or pushes again. The emulator runs on system time here: the watch loop's own timers are what is under test, and the
 /// test waits for observable state (with a bound), never for time to pass.
 /// </summary>
-public abstract class SyncWatchPushTests : IAsyncLifetime
+public abstract class SyncWatchPushTests(ScratchMirror mirror) : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private HubSpotEmulator _emulator = null!;
@@ -60,11 +40,11 @@ public abstract class SyncWatchPushTests : IAsyncLifetime
 
     protected TempInboxDirectory Directory { get; } = new("sync-watch-push");
 
-    protected abstract bool IsPostgres { get; }
+    protected bool IsPostgres => mirror.IsPostgres;
 
-    protected abstract Task<ISyncStore> OpenStoreAsync();
+    protected Task<ISyncStore> OpenStoreAsync() => mirror.OpenAsync();
 
-    protected abstract Task DropStoreAsync();
+    protected Task DropStoreAsync() => mirror.DropAsync();
 
     public async Task InitializeAsync()
     {
