@@ -146,11 +146,14 @@ public abstract class SyncPusherTests : IAsyncLifetime
         Assert.Equal(3, (await Pusher().PushAsync()).Pushed);
         await Client.Crm.Contacts.UpdateAsync(ids[5], new PropertyBag().Set("firstname", "Edited in HubSpot"));
 
-        var contacts = Assert.Single((await SyncAgainAsync()).Types);
+        var run = await SyncAgainAsync();
+        var contacts = Assert.Single(run.Types);
 
         // Only the genuine remote edit is a remote change; the three pushes read back are echoes.
         Assert.Equal(1, contacts.Records);
         Assert.True(contacts.Unchanged >= 3, $"unchanged: {contacts.Unchanged}");
+        var logged = (await new Spoke.Sync.Status.SyncStatusReader(Store).ReadAsync(Emulator.PortalId, ["contacts"])).Types.Single().LastRun!;
+        Assert.Equal((run.RunId, 1L, contacts.Unchanged), (logged.RunId, logged.Counts.Records, logged.Counts.Unchanged));
         // Echoes are still written: the mirror holds HubSpot's values (hs_lastmodifieddate included) exactly.
         await AssertMirrorEqualsPortalAsync();
         Assert.Equal("Edited in HubSpot", (await Store.GetRecordsAsync(Emulator.PortalId, "contacts", [ids[5]])).Single().Properties["firstname"]);
