@@ -65,7 +65,7 @@ internal sealed class SyncOutput(TextWriter plain, bool interactive) : IDisposab
         foreach (var t in run.Types)
         {
             table.AddRow(
-                Markup.Escape(t.ObjectType), t.Mode, N(t.Records), N(t.Associations), N(t.Deletes), N(t.Merges), N(t.ApiCalls),
+                Markup.Escape(t.ObjectType), t.Mode, N(t.Records), N(t.Unchanged), N(t.Associations), N(t.Deletes), N(t.Merges), N(t.ApiCalls),
                 $"{t.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
                 Markup.Escape(t.Error is not null ? "failed: " + t.Error : t.SkippedReason is not null ? "skipped: " + t.SkippedReason : ""));
         }
@@ -82,7 +82,7 @@ internal sealed class SyncOutput(TextWriter plain, bool interactive) : IDisposab
         }
     }
 
-    private static readonly string[] Columns = ["type", "mode", "records", "associations", "deletes", "merges", "API calls", "duration", "note"];
+    private static readonly string[] Columns = ["type", "mode", "records", "unchanged", "associations", "deletes", "merges", "API calls", "duration", "note"];
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -209,7 +209,7 @@ internal sealed class SyncWatchMode
                 var types = pass.Types;
                 var failed = pass.Succeeded ? "" : "; failed: " + string.Join("; ", types.Where(t => t.Error is not null).Select(t => $"{t.ObjectType}: {t.Error}"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{at} pass ({string.Join(", ", types.Select(t => t.Mode).Distinct())}): {types.Sum(t => t.Records):N0} records written, {types.Sum(t => t.Deletes):N0} deletes, {types.Sum(t => t.Merges):N0} merges in {pass.Duration.TotalSeconds:0.0} s{failed}"));
+                    $"{at} pass ({string.Join(", ", types.Select(t => t.Mode).Distinct())}): {types.Sum(t => t.Records):N0} records written{(types.Sum(t => t.Unchanged) is > 0 and var same ? $" ({same:N0} unchanged: echoes of our pushes)" : "")}, {types.Sum(t => t.Deletes):N0} deletes, {types.Sum(t => t.Merges):N0} merges in {pass.Duration.TotalSeconds:0.0} s{failed}"));
             }
             else if (value.Push is { } push)
             {

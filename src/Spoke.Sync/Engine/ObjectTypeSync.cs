@@ -23,6 +23,7 @@ internal sealed class ObjectTypeSync
     private readonly HashSet<string> _unreadableTargets = new(StringComparer.OrdinalIgnoreCase);
     private readonly ReverseAssociationRefresh _reverse;
     private string _phase = "";
+    private HashSet<string>? _readOnly; // read once per run, after the definitions pass stored this run's flags
 
     public ObjectTypeSync(SyncEngine engine, long portalId, string type, AssociationTargets targets, SyncTypeResult result, IProgress<SyncProgress>? progress,
         SyncProgressTracker tracker)
@@ -446,13 +447,30 @@ internal sealed class ObjectTypeSync
         var merges = await SyncMapping.NewMergesAsync(Store, _portalId, _type, records, cancellationToken).ConfigureAwait(false);
 
         List<SyncRecord> rows = [.. records.Select(SyncMapping.ToSyncRecord)];
+        List<SyncRecord> echoes = [];
+        if (stream == SyncStreams.Incremental && rows.Count > 0)
+        {
+            // As the watcher does: a record read back whose writable values equal the mirror's (e.g. the read-back after
+            // `--push`) is no remote change. It is still written, so HubSpot-set values stay exact, but counted apart.
+            _readOnly ??= await EchoFilter.ReadOnlyPropertiesAsync(Store, _portalId, _type, cancellationToken).ConfigureAwait(false);
+            var same = await EchoFilter.UnchangedAsync(Store, _portalId, _type, rows, _readOnly, cancellationToken).ConfigureAwait(false);
+            echoes = [.. rows.Where(r => same.Contains(r.Id))];
+            rows = [.. rows.Where(r => !same.Contains(r.Id))];
+        }
+
         // HubSpot's times of properties that conflict with pending local changes, read before the transaction opens.
         var conflicts = await Push.ConflictResolver.PrepareAsync(Store, _records, _portalId, _type, rows, Options.ConflictPolicies, cancellationToken).ConfigureAwait(false);
         await using var batch = await Store.BeginAsync(_portalId, cancellationToken).ConfigureAwait(false);
         Push.ConflictResolver.Use(batch, conflicts);
-        if (records.Count > 0)
+        if (rows.Count > 0)
         {
             _result.Records += await batch.UpsertAsync(_type, rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (echoes.Count > 0)
+        {
+            await batch.UpsertAsync(_type, echoes, cancellationToken).ConfigureAwait(false);
+            _result.Unchanged += echoes.Count;
         }
 
         foreach (var (loser, survivor) in merges)

@@ -15,6 +15,11 @@ public sealed class SyncTypeResult
     /// <summary>Records written to the mirror (inserted or changed).</summary>
     public long Records { get; set; }
 
+    /// <summary>Records an incremental pass read back unchanged in every writable value (echoes of our own pushes, or
+    /// changes of HubSpot-calculated values alone): written to the mirror all the same, but not counted in
+    /// <see cref="Records"/>.</summary>
+    public long Unchanged { get; set; }
+
     /// <summary>Association edges written from this type's records.</summary>
     public long Associations { get; set; }
 

@@ -23,6 +23,7 @@ internal static class SyncRunLog
                 json.WriteStartObject(r.ObjectType);
                 json.WriteString("mode", r.Mode);
                 json.WriteNumber("records", r.Records);
+                json.WriteNumber("unchanged", r.Unchanged);
                 json.WriteNumber("associations", r.Associations);
                 json.WriteNumber("deletes", r.Deletes);
                 json.WriteNumber("merges", r.Merges);
@@ -74,6 +75,7 @@ internal static class SyncRunLog
                     {
                         Mode = Text(v, "mode") ?? "",
                         Records = Number(v, "records"),
+                        Unchanged = Number(v, "unchanged"), // 0 in entries logged before it was counted
                         Associations = Number(v, "associations"),
                         Deletes = Number(v, "deletes"),
                         Merges = Number(v, "merges"),

@@ -27,6 +27,10 @@ public sealed class SyncTypeRunCounts
     /// <summary>Records written.</summary>
     public long Records { get; init; }
 
+    /// <summary>Records an incremental pass read back unchanged in every writable value (echoes of our own pushes):
+    /// written, but not counted in <see cref="Records"/>.</summary>
+    public long Unchanged { get; init; }
+
     /// <summary>Association edges written.</summary>
     public long Associations { get; init; }
 

@@ -381,8 +381,9 @@ public sealed partial class SyncWatcher
                 }
 
                 var incoming = read.Values.Select(SyncMapping.ToSyncRecord).ToList();
-                readOnly ??= await ReadOnlyPropertiesAsync(portalId, type, cancellationToken).ConfigureAwait(false);
-                var same = await WritableValuesUnchangedAsync(portalId, type, incoming, readOnly, cancellationToken).ConfigureAwait(false);
+                readOnly ??= await EchoFilter.ReadOnlyPropertiesAsync(Store, portalId, type, cancellationToken).ConfigureAwait(false);
+                // An echo of our own push (or a change of HubSpot-calculated values alone) is no remote change, nor may it raise a conflict.
+                var same = await EchoFilter.UnchangedAsync(Store, portalId, type, incoming, readOnly, cancellationToken).ConfigureAwait(false);
                 upserts.Add((type, [.. incoming.Where(r => !same.Contains(r.Id))]));
                 echoes.Add((type, [.. incoming.Where(r => same.Contains(r.Id))]));
                 foreach (var (loser, survivor) in await SyncMapping.NewMergesAsync(Store, portalId, type, read.Values, cancellationToken).ConfigureAwait(false))
@@ -471,58 +472,6 @@ public sealed partial class SyncWatcher
         }
 
         return new SyncWatchBatch(0, written, deletes, merged, associations, calls, echoes.Sum(e => e.Records.Count));
-    }
-
-    // Properties HubSpot sets itself (calculated, or modificationMetadata.readOnlyValue), as the last pass stored them;
-    // empty on a store that keeps no such flag (then every difference counts as a remote change).
-    private async Task<HashSet<string>> ReadOnlyPropertiesAsync(long portalId, string type, CancellationToken cancellationToken)
-    {
-        var names = new HashSet<string>(SystemProperties, StringComparer.Ordinal);
-        if (Store is SqlSyncStore { CapturesChanges: true } sql)
-        {
-            await using var connection = await sql.OpenForQueriesAsync(cancellationToken).ConfigureAwait(false);
-            names.UnionWith(await Dapper.SqlMapper.QueryAsync<string>(connection, new Dapper.CommandDefinition(
-                "SELECT name FROM sync_properties WHERE portal_id = @portalId AND object_type = @type AND read_only",
-                new { portalId, type }, cancellationToken: cancellationToken)).ConfigureAwait(false));
-        }
-
-        return names;
-    }
-
-    // HubSpot moves these on every write, our own pushes included; nobody can push them.
-    private static readonly string[] SystemProperties = ["hs_lastmodifieddate", "lastmodifieddate"];
-
-    /// <summary>
-    /// The ids of <paramref name="incoming"/> records whose writable values all equal the mirror's: the echo of our own
-    /// push (the pusher already wrote HubSpot's answer back), or a change of HubSpot-calculated values alone. Neither is
-    /// a remote change anyone made, so neither may count as one (nor, with conflicts, raise one).
-    /// </summary>
-    private async Task<HashSet<string>> WritableValuesUnchangedAsync(long portalId, string type, List<SyncRecord> incoming, HashSet<string> readOnly, CancellationToken cancellationToken)
-    {
-        var same = new HashSet<string>(StringComparer.Ordinal);
-        if (incoming.Count == 0)
-        {
-            return same;
-        }
-
-        var stored = (await Store.GetRecordsAsync(portalId, type, [.. incoming.Select(r => r.Id)], cancellationToken).ConfigureAwait(false))
-            .ToDictionary(r => r.Id, StringComparer.Ordinal);
-        foreach (var record in incoming)
-        {
-            if (stored.GetValueOrDefault(record.Id) is not { Archived: false } row)
-            {
-                continue;
-            }
-
-            var differs = record.Properties.Keys.Concat(row.Properties.Keys).Where(k => !readOnly.Contains(k))
-                .Any(k => !string.Equals(record.Properties.GetValueOrDefault(k), row.Properties.GetValueOrDefault(k), StringComparison.Ordinal));
-            if (!differs)
-            {
-                same.Add(record.Id);
-            }
-        }
-
-        return same;
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Watch: an incremental pass failed; the next runs after the poll interval")]

@@ -39,6 +39,10 @@ public sealed class SyncPushCommandTests : IDisposable
         {
             Assert.Equal(1, await push.WaitForExitAsync(Exit)); // a rejected change is worth a scheduler's attention
             Assert.Contains("Pushed 1 local change to HubSpot; 1 rejected (reasons: spoke sync status).", push.Output);
+            // The read-back pass's summary (the last table): the pushed record is an echo, not a remote change.
+            var readBack = System.Text.RegularExpressions.Regex.Matches(push.Output, @"contacts\s*│\s*incremental\s*│\s*([\d,]+)\s*│\s*([\d,]+)\s*│")[^1];
+            Assert.Equal("0", readBack.Groups[1].Value);
+            Assert.NotEqual("0", readBack.Groups[2].Value);
         }
 
         await using (var connection = new SqliteConnection($"Data Source={File}"))

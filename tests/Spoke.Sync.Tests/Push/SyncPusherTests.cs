@@ -111,6 +111,29 @@ public abstract class SyncPusherTests(ScratchMirror mirror) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_incremental_pass_after_a_push_counts_the_echoes_unchanged_and_a_remote_edit_as_a_record()
+    {
+        var ids = await SeedAndSyncAsync(6);
+        await SetAsync(ids[0], "firstname", "Pushed 0");
+        await SetAsync(ids[1], "firstname", "Pushed 1");
+        await SetAsync(ids[2], "lastname", "Pushed 2");
+        Assert.Equal(3, (await Pusher().PushAsync()).Pushed);
+        await Client.Crm.Contacts.UpdateAsync(ids[5], new PropertyBag().Set("firstname", "Edited in HubSpot"));
+
+        var run = await SyncAgainAsync();
+        var contacts = Assert.Single(run.Types);
+
+        // Only the genuine remote edit is a remote change; the three pushes read back are echoes.
+        Assert.Equal(1, contacts.Records);
+        Assert.True(contacts.Unchanged >= 3, $"unchanged: {contacts.Unchanged}");
+        var logged = (await new Spoke.Sync.Status.SyncStatusReader(Store).ReadAsync(Emulator.PortalId, ["contacts"])).Types.Single().LastRun!;
+        Assert.Equal((run.RunId, 1L, contacts.Unchanged), (logged.RunId, logged.Counts.Records, logged.Counts.Unchanged));
+        // Echoes are still written: the mirror holds HubSpot's values (hs_lastmodifieddate included) exactly.
+        await AssertMirrorEqualsPortalAsync();
+        Assert.Equal("Edited in HubSpot", (await Store.GetRecordsAsync(Emulator.PortalId, "contacts", [ids[5]])).Single().Properties["firstname"]);
+    }
+
+    [Fact]
     public async Task A_local_create_whose_answer_was_lost_is_sent_again_and_makes_exactly_one_record()
     {
         await SeedAndSyncAsync(2);
