@@ -182,6 +182,14 @@ internal static class ConflictResolver
                     continue;
                 }
 
+                // HubSpot holds one of our own earlier local values (a push whose answer was lost, sent again later): our
+                // echo, not a remote change, however recent HubSpot's timestamp for it; the latest local value stays and is pushed.
+                if (with.Take(with.Count - 1).Any(c => Same(remote, c.Changes[property])))
+                {
+                    properties[property] = local;
+                    continue;
+                }
+
                 if (context.Defer)
                 {
                     properties[property] = local;

@@ -196,7 +196,14 @@ public sealed class SyncPushCrashTests : IAsyncLifetime
 
             last.Signal("INT");
             Assert.Equal(0, await last.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            Assert.Equal(new SyncOutboxCounts(0, Rounds * (Updates + Creates), 0), await SyncOutbox.CountAsync(store, _emulator.PortalId));
+            string states;
+            await using (var connection = new SqliteConnection($"Data Source={DatabaseFile}"))
+            {
+                states = string.Join("\n", await connection.QueryAsync<string>("SELECT state || ' ' || kind || ' ' || COALESCE(reason, '') || ': ' || COUNT(*) FROM sync_outbox GROUP BY state, kind, reason"))
+                    + "\nconflicts:\n" + string.Join("\n", await connection.QueryAsync<string>("SELECT record_id || ' base=' || COALESCE(base,'-') || ' local=' || COALESCE(local_value,'-') || ' @' || COALESCE(local_at,'-') || ' remote=' || COALESCE(remote_value,'-') || ' @' || COALESCE(remote_at,'-') || ' ' || outcome FROM sync_conflicts LIMIT 5"));
+            }
+
+            Assert.True(new SyncOutboxCounts(0, Rounds * (Updates + Creates), 0) == await SyncOutbox.CountAsync(store, _emulator.PortalId), $"seed {seed}; outbox:\n{states}");
         }
 
         var portal = await _client.Crm.Contacts.ListAsync(new CrmReadOptions { Properties = ["email", "firstname"] }).ToListAsync();
