@@ -33,7 +33,9 @@ before(async () => {
   targetUrl = `http://127.0.0.1:${server.address().port}/hubspot/webhooks`;
 });
 
-after(() => new Promise((resolve) => server.close(resolve)));
+// closeAllConnections: the emulator's delivery client keeps its connection alive, and close() alone waits for it (the
+// file then timed out after its tests had all passed, once in CI).
+after(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
 
 beforeEach(async () => {
   await freshPortal();
