@@ -175,16 +175,10 @@ internal static class ConflictResolver
                     continue;
                 }
 
-                // A base is missing only for changes captured before conflicts were tracked: keep the local value, as before.
-                if (!known || Same(remote, agreed))
-                {
-                    properties[property] = local;
-                    continue;
-                }
-
-                // HubSpot holds one of our own earlier local values (a push whose answer was lost, sent again later): our
-                // echo, not a remote change, however recent HubSpot's timestamp for it; the latest local value stays and is pushed.
-                if (with.Take(with.Count - 1).Any(c => Same(remote, c.Changes[property])))
+                // Not a remote change, so the local value stays: no base (a change captured before conflicts were tracked),
+                // HubSpot still at the agreed value, or HubSpot holding one of our own earlier local values (a push whose
+                // answer was lost, sent again later: our echo, however recent HubSpot's timestamp for it).
+                if (!known || Same(remote, agreed) || with.Take(with.Count - 1).Any(c => Same(remote, c.Changes[property])))
                 {
                     properties[property] = local;
                     continue;

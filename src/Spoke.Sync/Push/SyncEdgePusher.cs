@@ -268,19 +268,8 @@ internal sealed class SyncEdgePusher(HubSpotClient client, SqlSyncStore store, T
             await using var batch = (SqlSyncBatch)await store.BeginAsync(portalId, cancellationToken).ConfigureAwait(false);
             foreach (var create in known.Where(c => c.HubSpotId != c.Id))
             {
+                await batch.RepointEdgesAsync(create.Type, create.Id, create.HubSpotId!, cancellationToken).ConfigureAwait(false);
                 await batch.Connection.ExecuteAsync(new CommandDefinition("""
-                    UPDATE sync_associations SET from_id = @real
-                        WHERE portal_id = @portal AND from_type = @type AND from_id = @provisional AND NOT EXISTS (
-                            SELECT 1 FROM sync_associations e WHERE e.portal_id = sync_associations.portal_id AND e.from_type = sync_associations.from_type
-                            AND e.from_id = @real AND e.to_type = sync_associations.to_type AND e.to_id = sync_associations.to_id
-                            AND e.category = sync_associations.category AND e.type_id = sync_associations.type_id);
-                    DELETE FROM sync_associations WHERE portal_id = @portal AND from_type = @type AND from_id = @provisional;
-                    UPDATE sync_associations SET to_id = @real
-                        WHERE portal_id = @portal AND to_type = @type AND to_id = @provisional AND NOT EXISTS (
-                            SELECT 1 FROM sync_associations e WHERE e.portal_id = sync_associations.portal_id AND e.from_type = sync_associations.from_type
-                            AND e.from_id = sync_associations.from_id AND e.to_type = sync_associations.to_type AND e.to_id = @real
-                            AND e.category = sync_associations.category AND e.type_id = sync_associations.type_id);
-                    DELETE FROM sync_associations WHERE portal_id = @portal AND to_type = @type AND to_id = @provisional;
                     UPDATE sync_edge_outbox SET from_id = @real WHERE portal_id = @portal AND state = 'pending' AND from_type = @type AND from_id = @provisional;
                     UPDATE sync_edge_outbox SET to_id = @real WHERE portal_id = @portal AND state = 'pending' AND to_type = @type AND to_id = @provisional;
                     """, new { portal = portalId, type = create.Type, provisional = create.Id, real = create.HubSpotId }, batch.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -335,19 +324,7 @@ internal sealed class SyncEdgePusher(HubSpotClient client, SqlSyncStore store, T
 
             foreach (var outcome in outcomes.Where(o => o.State != SyncChangeState.Pending))
             {
-                foreach (var chunk in outcome.Work.ChangeIds.Chunk(500))
-                {
-                    var parameters = new DynamicParameters(new { state = SyncOutbox.StateName(outcome.State), reason = outcome.Reason, at = now });
-                    var names = chunk.Select((id, i) =>
-                    {
-                        var name = "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        parameters.Add(name, id);
-                        return "@" + name;
-                    });
-                    await batch.Connection.ExecuteAsync(new CommandDefinition(
-                        $"UPDATE sync_edge_outbox SET state = @state, reason = @reason, pushed_at = {store.Cast("@at", ColumnKind.Time)} WHERE change_id IN ({string.Join(", ", names)})",
-                        parameters, batch.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                }
+                await SyncOutbox.SettleAsync(batch, store, "sync_edge_outbox", outcome.Work.ChangeIds, outcome.State, outcome.Reason, null, now, cancellationToken).ConfigureAwait(false);
             }
 
             await batch.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -129,6 +129,27 @@ public static class SyncOutbox
             SqlSyncStore.ReadTime(r.CapturedAt) ?? default, ParseState(r.State), r.HubSpotId, r.Reason))];
     }
 
+    // Settles captured changes inside a push's batch (record changes in sync_outbox, edge changes in sync_edge_outbox):
+    // the state, the reason and the push time, and for records the id HubSpot confirmed. 500 ids per statement.
+    internal static async Task SettleAsync(SqlSyncBatch batch, SqlSyncStore store, string table, IReadOnlyList<long> changeIds,
+        SyncChangeState state, string? reason, string? hubspotId, object? at, CancellationToken cancellationToken)
+    {
+        var setHubSpotId = table == "sync_outbox" ? ", hubspot_id = @hubspotId" : "";
+        foreach (var chunk in changeIds.Chunk(500))
+        {
+            var parameters = new DynamicParameters(new { state = StateName(state), hubspotId, reason, at });
+            var names = chunk.Select((id, i) =>
+            {
+                var name = "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                parameters.Add(name, id);
+                return "@" + name;
+            });
+            await batch.Connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE {table} SET state = @state{setHubSpotId}, reason = @reason, pushed_at = {store.Cast("@at", ColumnKind.Time)} WHERE change_id IN ({string.Join(", ", names)})",
+                parameters, batch.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
     internal static string StateName(SyncChangeState state) => state switch
     {
         SyncChangeState.Pending => "pending",

@@ -277,20 +277,7 @@ public sealed class SyncPusher
 
             foreach (var outcome in outcomes.Where(o => o.State != SyncChangeState.Pending))
             {
-                foreach (var chunk in outcome.Work.ChangeIds.Chunk(500))
-                {
-                    var parameters = new DynamicParameters(new
-                    {
-                        state = SyncOutbox.StateName(outcome.State),
-                        hubspotId = outcome.Record?.Id,
-                        reason = outcome.Reason,
-                        at = now,
-                    });
-                    var names = chunk.Select((id, i) => { parameters.Add("c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), id); return "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture); });
-                    await batch.Connection.ExecuteAsync(new CommandDefinition(
-                        $"UPDATE sync_outbox SET state = @state, hubspot_id = @hubspotId, reason = @reason, pushed_at = {_store.Cast("@at", ColumnKind.Time)} WHERE change_id IN ({string.Join(", ", names)})",
-                        parameters, batch.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                }
+                await SyncOutbox.SettleAsync(batch, _store, "sync_outbox", outcome.Work.ChangeIds, outcome.State, outcome.Reason, outcome.Record?.Id, now, cancellationToken).ConfigureAwait(false);
             }
 
             await batch.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -171,20 +171,27 @@ internal sealed class SqlSyncBatch : ISyncBatch
             DELETE FROM sync_id_aliases WHERE portal_id = @portal AND object_type = @type AND alias_id = @survivor;
             INSERT INTO sync_id_aliases (portal_id, object_type, alias_id, survivor_id) VALUES (@portal, @type, @loser, @survivor)
                 ON CONFLICT (portal_id, object_type, alias_id) DO UPDATE SET survivor_id = excluded.survivor_id;
-            UPDATE sync_associations SET from_id = @survivor
-                WHERE portal_id = @portal AND from_type = @type AND from_id = @loser AND NOT EXISTS (
-                    SELECT 1 FROM sync_associations e WHERE e.portal_id = sync_associations.portal_id AND e.from_type = sync_associations.from_type
-                    AND e.from_id = @survivor AND e.to_type = sync_associations.to_type AND e.to_id = sync_associations.to_id
-                    AND e.category = sync_associations.category AND e.type_id = sync_associations.type_id);
-            DELETE FROM sync_associations WHERE portal_id = @portal AND from_type = @type AND from_id = @loser;
-            UPDATE sync_associations SET to_id = @survivor
-                WHERE portal_id = @portal AND to_type = @type AND to_id = @loser AND NOT EXISTS (
-                    SELECT 1 FROM sync_associations e WHERE e.portal_id = sync_associations.portal_id AND e.from_type = sync_associations.from_type
-                    AND e.from_id = sync_associations.from_id AND e.to_type = sync_associations.to_type AND e.to_id = @survivor
-                    AND e.category = sync_associations.category AND e.type_id = sync_associations.type_id);
-            DELETE FROM sync_associations WHERE portal_id = @portal AND to_type = @type AND to_id = @loser;
             """, args, cancellationToken).ConfigureAwait(false);
+        await RepointEdgesAsync(objectType, loserId, survivorId, cancellationToken).ConfigureAwait(false);
     }
+
+    // The edges of a record now known by another id (a merge's loser, a local create's provisional id) move to that id,
+    // except where the other id has the same edge already (then the old one goes).
+    internal Task<int> RepointEdgesAsync(string objectType, string oldId, string newId, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            UPDATE sync_associations SET from_id = @newId
+                WHERE portal_id = @portal AND from_type = @type AND from_id = @oldId AND NOT EXISTS (
+                    SELECT 1 FROM sync_associations e WHERE e.portal_id = sync_associations.portal_id AND e.from_type = sync_associations.from_type
+                    AND e.from_id = @newId AND e.to_type = sync_associations.to_type AND e.to_id = sync_associations.to_id
+                    AND e.category = sync_associations.category AND e.type_id = sync_associations.type_id);
+            DELETE FROM sync_associations WHERE portal_id = @portal AND from_type = @type AND from_id = @oldId;
+            UPDATE sync_associations SET to_id = @newId
+                WHERE portal_id = @portal AND to_type = @type AND to_id = @oldId AND NOT EXISTS (
+                    SELECT 1 FROM sync_associations e WHERE e.portal_id = sync_associations.portal_id AND e.from_type = sync_associations.from_type
+                    AND e.from_id = sync_associations.from_id AND e.to_type = sync_associations.to_type AND e.to_id = @newId
+                    AND e.category = sync_associations.category AND e.type_id = sync_associations.type_id);
+            DELETE FROM sync_associations WHERE portal_id = @portal AND to_type = @type AND to_id = @oldId;
+            """, new { portal = PortalId, type = objectType, oldId, newId }, cancellationToken);
 
     public async Task ReplaceAssociationsAsync(string fromType, IReadOnlyCollection<string> fromIds, string toType, IReadOnlyList<SyncAssociation> edges, CancellationToken cancellationToken = default)
     {
