@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spoke.Cli.Emulator;
+using Spoke.Cli.Portal;
 using Spoke.Emulator;
 using Spoke.Sync.Store;
 
@@ -15,27 +16,7 @@ internal sealed class SyncConnectionOptions
         Description = "A private-app access token (default: HUBSPOT_ACCESS_TOKEN, or HubSpot__AccessToken). Without one, the embedded emulator's demo portal is synced",
     };
 
-    public Option<string?> BaseUrl { get; } = CreateBaseUrl();
-
-    private static Option<string?> CreateBaseUrl()
-    {
-        var option = new Option<string?>("--base-url")
-        {
-            Description = "Any HubSpot-compatible endpoint, e.g. a running `spoke emulator` at http://127.0.0.1:8080 (default: https://api.hubapi.com)",
-            HelpName = "URL",
-        };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<string?>() is { } value && ParseUrl(value) is null)
-            {
-                r.AddError($"--base-url \"{value}\" is not an absolute http(s) URL; write e.g. http://127.0.0.1:8080.");
-            }
-        });
-        return option;
-    }
-
-    private static Uri? ParseUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
+    public Option<string?> BaseUrl { get; } = PortalOptions.CreateBaseUrl();
 
     public Option<string> Database { get; } = new("--database")
     {
@@ -71,10 +52,7 @@ internal sealed class SyncConnectionOptions
         }
     }
 
-    /// <summary>The token from --token, then HUBSPOT_ACCESS_TOKEN, then the HubSpot configuration section's environment form.</summary>
-    public string? ResolveToken(ParseResult parse) =>
-        new[] { parse.GetValue(Token), Environment.GetEnvironmentVariable("HUBSPOT_ACCESS_TOKEN"), Environment.GetEnvironmentVariable("HubSpot__AccessToken") }
-            .FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
+    public string? ResolveToken(ParseResult parse) => PortalOptions.ResolveToken(parse.GetValue(Token));
 
     public Task<SyncTarget> ConnectAsync(ParseResult parse, int seedSize, CancellationToken cancellationToken) => ConnectAsync(parse, seedSize, null, cancellationToken);
 
@@ -85,7 +63,7 @@ internal sealed class SyncConnectionOptions
     public async Task<SyncTarget> ConnectAsync(ParseResult parse, int seedSize, string? emulatorClientSecret, CancellationToken cancellationToken)
     {
         var token = ResolveToken(parse);
-        var baseUrl = (parse.GetValue(BaseUrl) ?? Environment.GetEnvironmentVariable("HubSpot__BaseUri")) is { Length: > 0 } b ? ParseUrl(b) : null;
+        var baseUrl = PortalOptions.ResolveBaseUrl(parse.GetValue(BaseUrl));
         if (token is not null)
         {
             var options = new HubSpotClientOptions { AccessToken = token };
