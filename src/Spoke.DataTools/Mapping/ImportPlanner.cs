@@ -482,7 +482,8 @@ public static partial class ImportPlanner
                     continue;
                 }
 
-                if (outcome.Value.Length == 0)
+                // White space alone is no value: HubSpot would store it, but nobody means it.
+                if (string.IsNullOrWhiteSpace(outcome.Value))
                 {
                     if (column.Required)
                     {
