@@ -12,6 +12,7 @@ namespace Spoke.DataTools.Mapping;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
+    RespectNullableAnnotations = true,
     WriteIndented = true)]
 [JsonSerializable(typeof(ImportMap))]
 internal sealed partial class MapJsonContext : JsonSerializerContext

@@ -40,6 +40,15 @@ public sealed class MapErrorTests : PortalTestBase
     }
 
     [Fact]
+    public void A_map_without_columns_or_with_null_where_a_value_belongs_is_refused()
+    {
+        Assert.Contains("the map has no \"columns\"", Assert.Throws<FormatException>(() => ImportMap.Parse("{}", "m.json")).Message, StringComparison.Ordinal);
+        var nulls = Assert.Throws<FormatException>(() => ImportMap.Parse("""{ "columns": [{ "source": "a", "property": "b", "transforms": null }] }""", "m.json"));
+        Assert.Contains("null is not allowed here", nulls.Message, StringComparison.Ordinal);
+        Assert.Contains("$.columns[0].transforms", nulls.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_column_needs_one_source_and_json_syntax_errors_name_the_line()
     {
         Assert.Contains("needs exactly one of \"source\"", Assert.Throws<FormatException>(() => ImportMap.Parse("""{ "columns": [{ "property": "b" }] }""", "m.json")).Message, StringComparison.Ordinal);
@@ -138,7 +147,7 @@ public sealed class MapErrorTests : PortalTestBase
         Assert.Contains("constants.lifecyclestage: 'gold' is not an option of lifecyclestage", message, StringComparison.Ordinal);
         Assert.Contains("associations[0]: companies has no property 'domian'", message, StringComparison.Ordinal);
 
-        var wrongType = await RefusedAsync("""{ "objectType": "companies", "columns": [] }""");
+        var wrongType = await RefusedAsync("""{ "objectType": "companies", "columns": [{ "source": "Email", "property": "email" }] }""");
         Assert.Contains("The map is for companies but the import is for contacts", wrongType, StringComparison.Ordinal);
     }
 
