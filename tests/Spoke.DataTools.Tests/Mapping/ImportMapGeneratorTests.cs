@@ -3,7 +3,7 @@ using Spoke.DataTools.Mapping;
 namespace Spoke.DataTools.Tests.Mapping;
 
 /// <summary><c>spoke import init</c>'s starting map: headers matched to the portal's properties.</summary>
-public sealed class ImportMapGeneratorTests : PortalTestBase
+public sealed class ImportMapGeneratorTests(PortalFixture portal) : PortalTestBase(portal)
 {
     [Fact]
     public async Task Headers_match_by_name_or_label_ignoring_case_and_punctuation_and_the_rest_is_listed_unmapped()

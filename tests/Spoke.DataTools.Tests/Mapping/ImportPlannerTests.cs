@@ -3,7 +3,7 @@ using Spoke.DataTools.Mapping;
 namespace Spoke.DataTools.Tests.Mapping;
 
 /// <summary>The planner against the emulator's contact properties: rows mapped, validated, numbered.</summary>
-public sealed class ImportPlannerTests : PortalTestBase
+public sealed class ImportPlannerTests(PortalFixture portal) : PortalTestBase(portal)
 {
     private const string EmailMap = """
         { "upsertBy": "email", "columns": [

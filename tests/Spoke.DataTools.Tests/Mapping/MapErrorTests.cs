@@ -3,7 +3,7 @@ using Spoke.DataTools.Mapping;
 namespace Spoke.DataTools.Tests.Mapping;
 
 /// <summary>A map that cannot be used is refused before any row is read, with a message naming the place and the fix.</summary>
-public sealed class MapErrorTests : PortalTestBase
+public sealed class MapErrorTests(PortalFixture portal) : PortalTestBase(portal)
 {
     private async Task<string> RefusedAsync(string mapJson, string csv = "Email,Name\na@example.com,A\n", string objectType = "contacts")
     {

@@ -5,7 +5,7 @@ using Spoke.DataTools.Mapping;
 namespace Spoke.DataTools.Tests.Mapping;
 
 /// <summary>Each reason a row is rejected, against the emulator's contact properties, and a file mixing them.</summary>
-public sealed class RowValidationTests : PortalTestBase
+public sealed class RowValidationTests(PortalFixture portal) : PortalTestBase(portal)
 {
     private const string ContactMap = """
         { "upsertBy": "email", "columns": [

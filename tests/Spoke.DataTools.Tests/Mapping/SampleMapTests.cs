@@ -4,7 +4,7 @@ using Spoke.DataTools.Mapping;
 namespace Spoke.DataTools.Tests.Mapping;
 
 /// <summary>The sample in samples/DataTools stays true: its map plans its CSV on the emulator with no rejects.</summary>
-public sealed class SampleMapTests : PortalTestBase
+public sealed class SampleMapTests(PortalFixture portal) : PortalTestBase(portal)
 {
     private static string Samples()
     {
