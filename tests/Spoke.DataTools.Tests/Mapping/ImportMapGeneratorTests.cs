@@ -35,6 +35,30 @@ public sealed class ImportMapGeneratorTests(PortalFixture portal) : PortalTestBa
     }
 
     [Fact]
+    public async Task Option_labels_get_a_map_to_their_values_and_comma_decimals_a_number_culture()
+    {
+        var csv = WriteFile("labels.csv", "Email,Lifecycle Stage,Buying Role,Annual Revenue\na@example.com,Customer,Budget Holder;End User,\"1.234,5\"\nb@example.com,lead,,\"12,75\"\n");
+        var map = await ImportMapGenerator.GenerateAsync(Client, "contacts", csv);
+
+        var stage = map.Columns[1].Transforms.Single(t => t.Kind == "map");
+        Assert.True(stage.CaseInsensitive);
+        Assert.Equal("customer", stage.Values!["Customer"]);
+        Assert.Equal(["trim", "split", "map"], map.Columns[2].Transforms.Select(t => t.Kind));
+        Assert.Equal("de-DE", map.Columns[3].Transforms.Single(t => t.Kind == "number").Culture);
+
+        var plan = await ImportPlanner.PrepareAsync(Client, map, "contacts", csv);
+        var rows = new List<Spoke.DataTools.Import.PreparedRow>();
+        await foreach (var row in plan.ReadRowsAsync())
+        {
+            rows.Add(row);
+        }
+
+        Assert.All(rows, r => Assert.True(r.IsValid, string.Join("; ", r.Problems)));
+        Assert.Equal(("customer", "BUDGET_HOLDER;END_USER", "1234.5"), (rows[0].Properties["lifecyclestage"], rows[0].Properties["hs_buying_role"], rows[0].Properties["annualrevenue"]));
+        Assert.Equal(("lead", "12.75"), (rows[1].Properties["lifecyclestage"], rows[1].Properties["annualrevenue"]));
+    }
+
+    [Fact]
     public async Task A_semicolon_file_is_read_with_its_delimiter_and_companies_get_no_upsert_key()
     {
         var csv = WriteFile("firms.csv", "Company name;Company Domain Name;Industry\nAcme;acme.com;RETAIL\n");
