@@ -36,4 +36,30 @@ public sealed class ImportPlannerTests(PortalFixture portal) : PortalTestBase(po
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), plan.FileSha256);
         Assert.Equal(Path.GetFullPath(path), plan.FilePath);
     }
+
+    [Fact]
+    public async Task A_byte_order_mark_is_not_part_of_the_first_header_and_broken_quoting_rejects_only_its_row()
+    {
+        var rows = await PrepareRowsAsync(EmailMap, "\uFEFFEmail,First Name\nada@example.com,\"Ada\"x\ngrace@example.com,Grace\n");
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("the row's quoting is broken", Assert.Single(rows[0].Problems), StringComparison.Ordinal);
+        Assert.True(rows[1].IsValid);
+        Assert.Equal(3, rows[1].LineNumber);
+    }
+
+    [Fact]
+    public async Task Each_read_of_the_rows_streams_the_file_again_from_the_start()
+    {
+        var plan = await ImportPlanner.PrepareAsync(Client, Map(EmailMap), "contacts", WriteFile("twice.csv", "Email,First Name\na@example.com,A\na@example.com,B\n"));
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var valid = new List<bool>();
+            await foreach (var row in plan.ReadRowsAsync())
+            {
+                valid.Add(row.IsValid);
+            }
+
+            Assert.Equal([true, false], valid); // the duplicate set starts empty on each read
+        }
+    }
 }
