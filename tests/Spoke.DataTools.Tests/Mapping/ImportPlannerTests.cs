@@ -62,4 +62,12 @@ public sealed class ImportPlannerTests(PortalFixture portal) : PortalTestBase(po
             Assert.Equal([true, false], valid); // the duplicate set starts empty on each read
         }
     }
+
+    [Fact]
+    public async Task A_quote_never_closed_rejects_its_row_instead_of_swallowing_the_rest_of_the_file_silently()
+    {
+        var rows = await PrepareRowsAsync(EmailMap, "Email,First Name\nada@example.com,\"Ada\ngrace@example.com,Grace\n");
+        var row = Assert.Single(rows);
+        Assert.Contains("the row's quoting is broken", Assert.Single(row.Problems), StringComparison.Ordinal);
+    }
 }
