@@ -99,7 +99,7 @@ public sealed class ImportMap
     }
 
     /// <summary>The map as indented JSON.</summary>
-    internal string ToJson() => JsonSerializer.Serialize(this, MapJsonContext.Default.ImportMap);
+    internal string ToJson() => JsonSerializer.Serialize(this, MapJsonContext.WriterInfo);
 
     /// <summary>What the JSON types cannot say: one of source/sources, names present, known words.</summary>
     private void CheckShape(string source)

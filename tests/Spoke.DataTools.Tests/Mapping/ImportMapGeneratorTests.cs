@@ -25,6 +25,10 @@ public sealed class ImportMapGeneratorTests(PortalFixture portal) : PortalTestBa
         await map.SaveAsync(saved);
         var json = await File.ReadAllTextAsync(saved);
         Assert.Contains("\"property\": null", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", json, StringComparison.Ordinal); // written for people: quotes and apostrophes not escaped as \u0022
+        Assert.DoesNotContain("\"required\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"constants\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"sources\"", json, StringComparison.Ordinal);
 
         // The starting map is usable as it is.
         var plan = await ImportPlanner.PrepareAsync(Client, await ImportMap.LoadAsync(saved), "contacts", csv);
