@@ -70,4 +70,20 @@ public sealed class ImportPlannerTests(PortalFixture portal) : PortalTestBase(po
         var row = Assert.Single(rows);
         Assert.Contains("the row's quoting is broken", Assert.Single(row.Problems), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reading_the_rows_of_a_file_changed_after_planning_fails_instead_of_reading_unchecked_rows()
+    {
+        var path = WriteFile("changing.csv", "Email,First Name\na@example.com,A\n");
+        var plan = await ImportPlanner.PrepareAsync(Client, Map(EmailMap), "contacts", path);
+        await File.AppendAllTextAsync(path, "b@example.com,B\n");
+        var error = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await foreach (var row in plan.ReadRowsAsync())
+            {
+                Assert.Fail($"read line {row.LineNumber}");
+            }
+        });
+        Assert.Contains("changed after the import was planned", error.Message, StringComparison.Ordinal);
+    }
 }
