@@ -11,11 +11,12 @@ public sealed class ImportOptions
     public int MaxBatchesInFlight { get; init; } = 10;
 
     /// <summary>
-    /// Margin taken off the instant HubSpot first received a batch, as estimated from this machine's clock and the server's
-    /// timestamps (default 2 s). Values HubSpot stamped after that instant count as written by this import (its own
-    /// lost or retried calls), older ones as the values it replaced. Raise it if this machine's clock jumps.
+    /// Margin taken off the instant HubSpot first received a batch, as estimated from this machine's clock and the
+    /// server's timestamps (default none: the estimate is already never later than that instant, see the README). Values
+    /// HubSpot stamped from that instant on count as written by this import's own (lost or retried) sends, older ones as
+    /// the values it replaced. Give it a little if this machine's clock may jump back while an import runs.
     /// </summary>
-    public TimeSpan ClockSkewAllowance { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ClockSkewAllowance { get; init; }
 
     /// <summary>The clock the journal's times come from.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

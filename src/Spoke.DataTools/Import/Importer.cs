@@ -238,16 +238,26 @@ public sealed class Importer
         }
 
         var cutoff = run.Clock.ServerTimeOf(firstSent) - _options.ClockSkewAllowance;
-        var written = new List<(PreparedRow Row, CrmObject Record, bool Created)>(result.Succeeded.Count);
-        foreach (var item in result.Succeeded)
+        var createsByKey = run.Plan.UpsertBy is null; // a spoke_import_key value names this import's own record, whatever "new" says
+        var answers = result.Succeeded.Select(i => (Row: send[i.InputIndex], Record: i.Value.Object, Created: i.Value.IsNew || createsByKey)).ToList();
+        var history = await HistoryAsync(run, [.. answers.Where(a => !a.Created)], cancellationToken).ConfigureAwait(false);
+        var written = new List<(PreparedRow Row, CrmObject Record, bool Created)>(answers.Count);
+        var previous = new Dictionary<string, (Dictionary<string, string?> Before, Dictionary<string, string?> After)>(StringComparer.Ordinal);
+        foreach (var (row, record, isNew) in answers)
         {
-            // A record upserted "not new" that HubSpot created after this batch was first sent was created by this import's
-            // own earlier send (an answer lost to a crash, or retried by the client), so it counts as created.
-            var record = item.Value.Object;
-            written.Add((send[item.InputIndex], record, item.Value.IsNew || record.CreatedAt >= cutoff || run.Session.IdProperty == ImportKeyProperty && run.Plan.UpsertBy is null));
+            var versions = history.GetValueOrDefault(record.Id);
+            // "Not new" from a batch sent more than once (a lost answer: the journal's resend, or the client's retry) can be a
+            // record this import's earlier send created: HubSpot created it after the batch was first sent, with the values
+            // this row writes.
+            var created = isNew || record.CreatedAt >= cutoff && versions is not null && WrittenNames(row).All(name =>
+                string.Equals(ValueAt(versions.PropertiesWithHistory.GetValueOrDefault(name), record.CreatedAt), Answered(row, record, name), StringComparison.Ordinal));
+            written.Add((row, record, created));
+            if (!created && versions is not null)
+            {
+                previous[record.Id] = Changes(row, record, versions, cutoff);
+            }
         }
 
-        var previous = await PreviousValuesAsync(run, written.Where(w => !w.Created).ToList(), cutoff, cancellationToken).ConfigureAwait(false);
         var associations = await CreateAssociationsAsync(run, written, cancellationToken).ConfigureAwait(false);
         var rows = written.Select(w =>
         {
@@ -278,20 +288,22 @@ public sealed class Importer
         return bag;
     }
 
-    /// <summary>
-    /// The values the import replaced on records it updated: per property written, the latest value in the record's history
-    /// stamped before the cutoff (when HubSpot first got this batch). Only properties whose value changed are kept.
-    /// </summary>
-    private async Task<Dictionary<string, (Dictionary<string, string?> Before, Dictionary<string, string?> After)>> PreviousValuesAsync(RunState run,
-        List<(PreparedRow Row, CrmObject Record, bool Created)> updated, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    private static IEnumerable<string> WrittenNames(PreparedRow row) => row.Properties.Keys.Where(n => n != ImportKeyProperty);
+
+    /// <summary>The value HubSpot answered for a written property (as it stores it), or the one sent.</summary>
+    private static string? Answered(PreparedRow row, CrmObject record, string name) =>
+        Normalize(record.Properties.TryGetValue(name, out var answered) ? answered : row.Properties[name]);
+
+    /// <summary>Reads the history of the written properties of records the upsert did not create (100 ids, 50 with history, per call).</summary>
+    private async Task<Dictionary<string, CrmObject>> HistoryAsync(RunState run, List<(PreparedRow Row, CrmObject Record, bool Created)> updated,
+        CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, (Dictionary<string, string?>, Dictionary<string, string?>)>(StringComparer.Ordinal);
         if (updated.Count == 0)
         {
-            return found;
+            return [];
         }
 
-        var names = updated.SelectMany(u => u.Row.Properties.Keys).Where(n => n != ImportKeyProperty).Distinct(StringComparer.Ordinal).ToList();
+        var names = updated.SelectMany(u => WrittenNames(u.Row)).Distinct(StringComparer.Ordinal).ToList();
         var read = await _client.Crm.Objects(run.Plan.ObjectType).BatchReadAsync(updated.Select(u => u.Record.Id).Distinct(StringComparer.Ordinal),
             new CrmReadOptions { Properties = names, PropertiesWithHistory = names }, cancellationToken).ConfigureAwait(false);
         if (read.Failed.Count > 0 && read.Failed[0] is { } failure)
@@ -299,28 +311,34 @@ public sealed class Importer
             throw failure.ToException();
         }
 
-        var byId = read.Values.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        foreach (var (row, record, _) in updated)
-        {
-            var history = byId.GetValueOrDefault(record.Id);
-            var before = new Dictionary<string, string?>(StringComparer.Ordinal);
-            var after = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var name in row.Properties.Keys.Where(n => n != ImportKeyProperty))
-            {
-                var now = Normalize(record.Properties.TryGetValue(name, out var answered) ? answered : row.Properties[name]);
-                var was = ValueBefore(history?.PropertiesWithHistory.GetValueOrDefault(name), cutoff);
-                if (!string.Equals(was, now, StringComparison.Ordinal))
-                {
-                    before[name] = was;
-                    after[name] = now;
-                }
-            }
+        return read.Values.ToDictionary(r => r.Id, StringComparer.Ordinal);
+    }
 
-            found[record.Id] = (before, after);
+    /// <summary>
+    /// The values the import replaced on a record it updated: per property written, the latest value in the record's history
+    /// stamped before the cutoff (when HubSpot first got this batch). Only properties whose value changed are kept.
+    /// </summary>
+    private static (Dictionary<string, string?> Before, Dictionary<string, string?> After) Changes(PreparedRow row, CrmObject record, CrmObject history, DateTimeOffset cutoff)
+    {
+        var before = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var after = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in WrittenNames(row))
+        {
+            var now = Answered(row, record, name);
+            var was = ValueBefore(history.PropertiesWithHistory.GetValueOrDefault(name), cutoff);
+            if (!string.Equals(was, now, StringComparison.Ordinal))
+            {
+                before[name] = was;
+                after[name] = now;
+            }
         }
 
-        return found;
+        return (before, after);
     }
+
+    /// <summary>The value a property had at an instant (the latest version stamped then or earlier; null when none or empty).</summary>
+    internal static string? ValueAt(IReadOnlyList<PropertyVersion>? history, DateTimeOffset at) =>
+        Normalize(history?.Where(v => v.Timestamp <= at).OrderByDescending(v => v.Timestamp).FirstOrDefault()?.Value);
 
     /// <summary>The latest value stamped before <paramref name="cutoff"/> (null when there is none, or it was empty).</summary>
     internal static string? ValueBefore(IReadOnlyList<PropertyVersion>? history, DateTimeOffset cutoff) =>
