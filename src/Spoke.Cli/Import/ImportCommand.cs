@@ -102,9 +102,10 @@ internal static partial class ImportCommand
                 var journalPath = parse.GetValue(journal)!;
                 await using var importJournal = await ImportJournal.OpenAsync(journalPath, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var importer = new Importer(target.Client, importJournal, new ImportOptions { RejectsPath = parse.GetValue(rejects) });
+                using var requests = new RequestCounter();
                 var result = await ImportOutput.RunAsync(!Console.IsOutputRedirected, EstimateRows(csv),
                     progress => importer.RunAsync(plan, progress, cancellationToken)).ConfigureAwait(false);
-                Summary(result, journalPath);
+                Summary(result, journalPath, requests);
                 return result.Rejected > 0 ? ExitCodes.SomeRowsRejected : ExitCodes.Succeeded;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -205,7 +206,7 @@ internal static partial class ImportCommand
     [GeneratedRegex(@"line \d+")]
     private static partial Regex LineNumbers();
 
-    private static void Summary(ImportResult result, string journalPath)
+    private static void Summary(ImportResult result, string journalPath, RequestCounter requests)
     {
         var rejected = result.Rejected > 0 ? string.Create(CultureInfo.InvariantCulture, $"{result.Rejected:N0} rejected (see {result.RejectsPath})") : "0 rejected";
         if (result.ResumedAtLine is { } line)
@@ -214,7 +215,7 @@ internal static partial class ImportCommand
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Import {result.ImportId}: {result.Rows:N0} rows, {result.Created:N0} created, {result.Updated:N0} updated, {rejected}, {result.Associations:N0} associations; {result.Elapsed.TotalSeconds:0.0} s, {result.RecordsPerSecond:N0} records/s."));
+            $"Import {result.ImportId}: {result.Rows:N0} rows, {result.Created:N0} created, {result.Updated:N0} updated, {rejected}, {result.Associations:N0} associations; {result.Elapsed.TotalSeconds:0.0} s, {result.RecordsPerSecond:N0} records/s, {requests.Requests:N0} HTTP requests, {requests.RateLimited:N0} × 429."));
         var journal = journalPath == ImportJournal.DefaultFileName ? "" : $" --journal {journalPath}";
         Console.WriteLine($"To undo it: spoke import rollback {result.ImportId}{journal}");
     }

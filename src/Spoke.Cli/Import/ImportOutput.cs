@@ -78,3 +78,31 @@ internal static class ImportOutput
         }
     }
 }
+
+/// <summary>Counts the client's HTTP requests and HubSpot's 429s (the client's meter), for the summary.</summary>
+internal sealed class RequestCounter : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private long _requests;
+    private long _rateLimited;
+
+    public RequestCounter()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "Spoke" && instrument.Name is "spoke.hubspot.requests" or "spoke.hubspot.rate_limited")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            Interlocked.Add(ref instrument.Name == "spoke.hubspot.rate_limited" ? ref _rateLimited : ref _requests, value));
+        _listener.Start();
+    }
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+
+    public void Dispose() => _listener.Dispose();
+}
