@@ -93,6 +93,15 @@ public sealed class Importer
             {
                 // A worker failed; its exception is the one to report (below).
             }
+            catch
+            {
+                // Cancelled, or the file could not be read: let the batches in flight finish journalling before the caller
+                // closes the journal, then report this.
+                batches.Writer.TryComplete();
+                await stop.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(workers).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                throw;
+            }
             finally
             {
                 batches.Writer.TryComplete();

@@ -102,4 +102,33 @@ public sealed class ImportCrashTests : IAsyncLifetime
         Assert.Equal(("completed", (long)Rows, (long)Rows, 0L), (summary.State, summary.Rows, summary.Created, summary.Pending));
         Assert.True(killed >= 3, $"only {killed} kills landed mid-import; seed {seed}");
     }
+
+    [Fact]
+    public async Task Ctrl_C_stops_an_import_with_exit_130_and_the_same_command_resumes_it()
+    {
+        var csv = Path.Combine(_directory, "stop.csv");
+        await File.WriteAllLinesAsync(csv, ["Name,City", .. Enumerable.Range(0, 4_000).Select(i => $"Stopped {i},Bergen")]);
+        var map = Path.Combine(_directory, "companies.map.json");
+        await File.WriteAllTextAsync(map, Map);
+        var journal = Path.Combine(_directory, "stop.db");
+        SpokeProcess Import() => SpokeProcess.Start("import", "companies", csv, "--map", map, "--journal", journal,
+            "--base-url", _emulator.BaseUri.ToString(), "--token", _emulator.Token);
+        var slow = _emulator.Faults.Add(new FaultRule { Route = "POST /crm/*/companies/batch/upsert", Kind = FaultKind.Latency, LatencyMs = 300 });
+
+        await using (var first = Import())
+        {
+            await first.WaitForAsync("Import 1: ", TimeSpan.FromSeconds(60));
+            first.Signal("INT");
+            Assert.Equal(130, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("run the same command again to resume it", first.Errors, StringComparison.Ordinal);
+        }
+
+        _emulator.Faults.Remove(slow.Id!);
+        await using var rerun = Import();
+        Assert.Equal(0, await rerun.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Contains("Resuming import 1 from line ", rerun.Output, StringComparison.Ordinal);
+        var companies = await _client.Crm.Companies.ListAsync(new CrmReadOptions { Properties = ["name"] }).ToListAsync();
+        Assert.Equal(4_000, companies.Count);
+        Assert.Equal(4_000, companies.Select(c => c.Properties.GetString("name")).Distinct().Count());
+    }
 }
