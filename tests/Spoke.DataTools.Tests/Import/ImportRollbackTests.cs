@@ -60,6 +60,29 @@ public sealed class ImportRollbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Previous_values_are_the_ones_before_the_first_send_even_when_that_sends_answer_was_lost()
+    {
+        var before = await SeedAsync();
+        // The first batch is carried out and its answer lost; the client sends it again, and HubSpot's history then holds
+        // the import's own values as the latest before the second send.
+        _portal.Emulator.Faults.Add(new Spoke.Emulator.Faults.FaultRule
+        {
+            Route = "POST /crm/*/contacts/batch/upsert", Kind = Spoke.Emulator.Faults.FaultKind.Drop, AfterExecute = true, Count = 1,
+        });
+        var import = await new Importer(_portal.Client, _portal.Journal).RunAsync(_portal.Plan("contacts", "email", Header, Rows()));
+        Assert.Equal((30L, 30L), (import.Created, import.Updated));
+
+        await new ImportRollback(_portal.Client, _portal.Journal).RunAsync(import.ImportId);
+
+        var after = await SnapshotAsync();
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (id, values) in before)
+        {
+            Assert.Equal(values, after[id]);
+        }
+    }
+
+    [Fact]
     public async Task A_property_edited_after_the_import_is_left_as_it_is_and_reported_and_force_restores_it()
     {
         var before = await SeedAsync();
