@@ -99,7 +99,7 @@ public sealed class ImportMap
     }
 
     /// <summary>The map as indented JSON.</summary>
-    internal string ToJson() => JsonSerializer.Serialize(this, MapJsonContext.Default.ImportMap);
+    internal string ToJson() => JsonSerializer.Serialize(this, MapJsonContext.WriterInfo);
 
     /// <summary>What the JSON types cannot say: one of source/sources, names present, known words.</summary>
     private void CheckShape(string source)
@@ -107,6 +107,11 @@ public sealed class ImportMap
         if (Delimiter is { Length: not 1 })
         {
             throw new FormatException($"{source}: \"delimiter\" is '{Delimiter}'; give one character, e.g. \",\" or \";\".");
+        }
+
+        if (Columns.Count == 0 && Constants.Count == 0)
+        {
+            throw new FormatException($"{source}: the map has no \"columns\"; list the file's columns and the properties they become (write a starting map with 'spoke import init FILE.csv').");
         }
 
         for (var i = 0; i < Columns.Count; i++)
@@ -207,6 +212,10 @@ public sealed class ImportMap
             var typeName = message[(unmapped + Unmapped.Length)..].TrimEnd('.', '\'');
             message = $"unknown field '{name}'" + (MapJsonContext.FieldsOf(typeName) is { } fields ? $" (allowed here: {fields})" : "") +
                 "; remove it or correct its spelling";
+        }
+        else if (message.Contains("non-nullable", StringComparison.Ordinal) || message.Contains("null value", StringComparison.Ordinal))
+        {
+            message = "null is not allowed here; give a value or leave the field out";
         }
         else if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
         {

@@ -101,6 +101,21 @@ public static class ImportMapGenerator
                     column.Comment = $"The date format {format} was guessed from the file's first rows; check it.";
                 }
             }
+            else if (property.Type == PropertyType.Number && GuessCulture(samples[i]) is { } culture)
+            {
+                column.Transforms.Add(new ValueTransform("number") { Culture = culture });
+                column.Comment = $"The number culture {culture} was guessed from the file's first rows; check it.";
+            }
+            else if (property.Type == PropertyType.Enumeration && LabelMap(property, samples[i]) is { } labels)
+            {
+                if (property.FieldType == PropertyFieldType.Checkbox)
+                {
+                    column.Transforms.Add(new ValueTransform("split") { Separator = ";" });
+                }
+
+                column.Transforms.Add(labels);
+                column.Comment = "The file holds the options' labels; the map turns them into the values HubSpot stores.";
+            }
 
             map.Columns.Add(column);
         }
@@ -150,6 +165,54 @@ public static class ImportMapGenerator
         }
 
         return null;
+    }
+
+    /// <summary>Cultures tried on a number column whose values are not plain decimals: comma decimals, then space groups.</summary>
+    private static readonly string[] CultureGuesses = ["en-US", "de-DE", "fr-FR", "de-CH"];
+
+    private static string? GuessCulture(List<string> samples)
+    {
+        if (samples.Count == 0 || samples.All(s => ValuePipeline.InvariantNumber().IsMatch(s)))
+        {
+            return null;
+        }
+
+        foreach (var culture in CultureGuesses)
+        {
+            var errors = new List<string>();
+            var pipeline = ValuePipeline.Compile([new ValueTransform("number") { Culture = culture }], null, new ImportMap(), "guess", errors);
+            if (samples.All(s => pipeline.Apply(s).Error is null))
+            {
+                return culture;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A <c>map</c> from option labels to values when the sample values are labels rather than values (e.g. "Sales Qualified Lead").</summary>
+    private static ValueTransform? LabelMap(PropertyDefinition property, List<string> samples)
+    {
+        if (property.ExternalOptions || property.Options.Count == 0 || samples.Count == 0)
+        {
+            return null;
+        }
+
+        var values = new HashSet<string>(property.Options.Select(o => o.Value), StringComparer.Ordinal);
+        var labels = new HashSet<string>(property.Options.Select(o => o.Label.Trim()), StringComparer.OrdinalIgnoreCase);
+        var items = samples.SelectMany(s => s.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        if (items.All(values.Contains) || !items.All(i => values.Contains(i) || labels.Contains(i)))
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in property.Options.Where(o => !string.Equals(o.Label, o.Value, StringComparison.Ordinal)))
+        {
+            map.TryAdd(option.Label.Trim(), option.Value);
+        }
+
+        return new ValueTransform("map") { Values = map, CaseInsensitive = true };
     }
 
     private static readonly string[] Delimiters = [",", ";", "\t", "|"];

@@ -57,10 +57,11 @@ public static partial class ImportPlanner
         var header = await ReadHeaderAsync(csvPath, map, cancellationToken).ConfigureAwait(false);
         var properties = await ListPropertiesAsync(client, objectType, cancellationToken).ConfigureAwait(false);
         var compiled = await CompiledMap.CompileAsync(client, map, objectType, header, properties, options, cancellationToken).ConfigureAwait(false);
-        var sha256 = await HashAsync(csvPath, cancellationToken).ConfigureAwait(false);
         var path = Path.GetFullPath(csvPath);
+        var planned = Stamp(path);
+        var sha256 = await HashAsync(csvPath, cancellationToken).ConfigureAwait(false);
         return new ImportPlan(objectType, compiled.UpsertBy, header, path, sha256, compiled.PropertiesToCreate,
-            ct => ReadRowsAsync(path, map, compiled, options, ct));
+            ct => ReadRowsAsync(path, planned, map, compiled, options, ct));
     }
 
     internal static async Task<Dictionary<string, PropertyDefinition>> ListPropertiesAsync(HubSpotClient client, string objectType, CancellationToken cancellationToken)
@@ -118,9 +119,22 @@ public static partial class ImportPlanner
         }
     }
 
-    private static async IAsyncEnumerable<PreparedRow> ReadRowsAsync(string path, ImportMap map, CompiledMap compiled, ImportPlanOptions options,
+    /// <summary>The file's size and last write time: a cheap sign that it changed after it was planned and hashed.</summary>
+    private static (long Length, DateTime Written) Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return (info.Length, info.LastWriteTimeUtc);
+    }
+
+    private static async IAsyncEnumerable<PreparedRow> ReadRowsAsync(string path, (long, DateTime) planned, ImportMap map, CompiledMap compiled, ImportPlanOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Rows checked against one version of the file and written from another would break the journal's promise.
+        if (Stamp(path) != planned)
+        {
+            throw new IOException($"{path} changed after the import was planned (its SHA-256 no longer describes it); plan the import again.");
+        }
+
         string? badField = null;
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
         using var parser = new CsvParser(reader, CsvConfig(map, field => badField ??= field));
@@ -482,7 +496,8 @@ public static partial class ImportPlanner
                     continue;
                 }
 
-                if (outcome.Value.Length == 0)
+                // White space alone is no value: HubSpot would store it, but nobody means it.
+                if (string.IsNullOrWhiteSpace(outcome.Value))
                 {
                     if (column.Required)
                     {

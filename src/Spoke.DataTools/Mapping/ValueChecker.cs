@@ -110,7 +110,7 @@ internal sealed class ValueChecker
         (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms % 86_400_000 == 0); // epoch ms at midnight UTC
 
     internal static bool IsDateTime(string value) =>
-        (value.Length > 10 && value[10] == 'T' && (value.EndsWith('Z') || value[^6] is '+' or '-') &&
+        (value.Length > 10 && value[10] == 'T' && (value.EndsWith('Z') || value[^6] is '+' or '-' || value[^5] is '+' or '-') &&
             DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)) ||
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _); // epoch ms
 

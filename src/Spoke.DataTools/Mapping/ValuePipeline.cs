@@ -26,9 +26,6 @@ internal sealed partial class ValuePipeline
     /// <summary>The joined value, or the first transform failure.</summary>
     internal readonly record struct Outcome(string Value, IReadOnlyList<string> Items, string? Error);
 
-    /// <summary>True when the pipeline splits the value into several (multi-select values, several associations).</summary>
-    internal bool Splits => _splitAt.Count > 0;
-
     /// <summary>
     /// Compiles <paramref name="transforms"/> for a value of <paramref name="target"/> (null: no property); what is
     /// wrong with the transforms themselves goes to <paramref name="errors"/>, each naming <paramref name="at"/>;

@@ -4,26 +4,33 @@ using Spoke.Emulator;
 
 namespace Spoke.DataTools.Tests.Mapping;
 
-/// <summary>An in-process emulator, a client on it, and a temporary folder for the test's CSV and map files.</summary>
-public abstract class PortalTestBase : IAsyncLifetime
+/// <summary>One in-process emulator per test class: the planner only reads property definitions, so tests can share it.</summary>
+public sealed class PortalFixture : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "spoke-mapping-" + Guid.NewGuid().ToString("N"));
+    public HubSpotEmulator Emulator { get; private set; } = null!;
 
-    protected HubSpotEmulator Emulator { get; private set; } = null!;
-
-    protected HubSpotClient Client { get; private set; } = null!;
+    public HubSpotClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
         Emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions { Port = 0 });
         Client = new HubSpotClient(new HubSpotClientOptions { BaseUri = Emulator.BaseUri, AccessToken = Emulator.Token });
     }
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await Emulator.DisposeAsync();
+}
+
+/// <summary>A client on the class's emulator, and a temporary folder for the test's CSV and map files.</summary>
+public abstract class PortalTestBase(PortalFixture portal) : IClassFixture<PortalFixture>, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("spoke-mapping-").FullName;
+
+    protected HubSpotClient Client => portal.Client;
+
+    public void Dispose()
     {
-        await Emulator.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Writes a file in the test's folder and returns its path.</summary>
@@ -37,7 +44,7 @@ public abstract class PortalTestBase : IAsyncLifetime
     /// <summary>A map from JSON text.</summary>
     protected static ImportMap Map(string json) => ImportMap.Parse(json, "test.map.json");
 
-    /// <summary>Plans <paramref name="csv"/> with <paramref name="mapJson"/> for contacts and reads every row.</summary>
+    /// <summary>Plans <paramref name="csv"/> with <paramref name="mapJson"/> and reads every row.</summary>
     protected async Task<List<PreparedRow>> PrepareRowsAsync(string mapJson, string csv, string objectType = "contacts", ImportPlanOptions? options = null)
     {
         var plan = await ImportPlanner.PrepareAsync(Client, Map(mapJson), objectType, WriteFile("data.csv", csv), options);
