@@ -96,7 +96,7 @@ internal static partial class ImportCommand
 
                 if (parse.GetValue(dryRun))
                 {
-                    return await DryRunAsync(plan, cancellationToken).ConfigureAwait(false);
+                    return await DryRunAsync(target.Client, plan, cancellationToken).ConfigureAwait(false);
                 }
 
                 var journalPath = parse.GetValue(journal)!;
@@ -153,11 +153,12 @@ internal static partial class ImportCommand
         return Math.Max(0, lines - 1);
     }
 
-    private static async Task<int> DryRunAsync(ImportPlan plan, CancellationToken cancellationToken)
+    private static async Task<int> DryRunAsync(HubSpotClient client, ImportPlan plan, CancellationToken cancellationToken)
     {
         long rows = 0, valid = 0;
         var rejected = new List<PreparedRow>();
-        await foreach (var row in plan.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+        // The planner's checks, then the association targets' (read-only lookups).
+        await foreach (var row in Importer.CheckAsync(client, plan, cancellationToken).ConfigureAwait(false))
         {
             rows++;
             if (row.IsValid)

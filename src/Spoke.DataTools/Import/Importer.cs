@@ -128,6 +128,60 @@ public sealed class Importer
         };
     }
 
+    /// <summary>
+    /// The plan's rows with, for valid rows, the problems of their associations added (a target record that does not exist,
+    /// or several that match), found with the same read-only lookups an import makes. Writes nothing: a dry run's last check.
+    /// </summary>
+    /// <param name="client">The portal's client.</param>
+    /// <param name="plan">What would be written.</param>
+    /// <param name="cancellationToken">Stops the check.</param>
+    public static async IAsyncEnumerable<PreparedRow> CheckAsync(HubSpotClient client, ImportPlan plan,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(plan);
+        var targets = new AssociationTargets(client);
+        var batch = new List<PreparedRow>(BatchSize);
+        await foreach (var row in plan.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(row);
+            if (batch.Count == BatchSize)
+            {
+                foreach (var checkedRow in await CheckBatchAsync(targets, batch, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return checkedRow;
+                }
+
+                batch = new List<PreparedRow>(BatchSize);
+            }
+        }
+
+        foreach (var checkedRow in await CheckBatchAsync(targets, batch, cancellationToken).ConfigureAwait(false))
+        {
+            yield return checkedRow;
+        }
+    }
+
+    private static async Task<List<PreparedRow>> CheckBatchAsync(AssociationTargets targets, List<PreparedRow> batch, CancellationToken cancellationToken)
+    {
+        var linked = batch.Where(r => r.IsValid && r.Associations.Count > 0).ToList();
+        if (linked.Count == 0)
+        {
+            return batch;
+        }
+
+        await targets.ResolveAsync(linked.SelectMany(r => r.Associations), cancellationToken).ConfigureAwait(false);
+        return [.. batch.Select(row =>
+        {
+            var problems = row.IsValid ? row.Associations.Select(targets.Problem).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : [];
+            return problems.Count == 0 ? row : new PreparedRow
+            {
+                LineNumber = row.LineNumber, SourceFields = row.SourceFields, Properties = row.Properties, UpsertKey = row.UpsertKey,
+                Associations = row.Associations, Problems = problems,
+            };
+        })];
+    }
+
     /// <summary>Reads the plan, skips what earlier runs finished, rejects invalid rows, and hands out batches of 100.</summary>
     private async Task ProduceAsync(RunState run, ChannelWriter<List<PreparedRow>> batches, CancellationToken cancellationToken)
     {
@@ -205,7 +259,7 @@ public sealed class Importer
             send = [];
             foreach (var row in batch)
             {
-                var problems = row.Associations.Select(run.Targets.Problem).OfType<string>().ToList();
+                var problems = row.Associations.Select(run.Targets.Problem).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
                 if (problems.Count > 0)
                 {
                     Reject(row, problems);

@@ -129,7 +129,12 @@ public sealed class ImportRollbackTests : IAsyncLifetime
             };
         }).ToList();
 
-        var import = await new Importer(_portal.Client, _portal.Journal).RunAsync(_portal.Plan("contacts", "email", Header, rows));
+        var plan = _portal.Plan("contacts", "email", Header, rows);
+        var checkedRows = await Importer.CheckAsync(_portal.Client, plan).ToListAsync();
+        Assert.Equal([7L], checkedRows.Where(r => !r.IsValid).Select(r => r.LineNumber));
+        Assert.Single(await _portal.AllAsync("contacts", "email")); // the check wrote nothing
+
+        var import = await new Importer(_portal.Client, _portal.Journal).RunAsync(plan);
 
         Assert.Equal((4L, 1L, 1L, 5L), (import.Created, import.Updated, import.Rejected, import.Associations));
         var reasons = await File.ReadAllTextAsync(import.RejectsPath!);
