@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Spoke.Cli.Emulator;
+using Spoke.Cli.Export;
+using Spoke.Cli.Gdpr;
 using Spoke.Cli.Sync;
 using Spoke.Cli.Webhooks;
 
@@ -8,6 +10,8 @@ root.Subcommands.Add(SyncCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(WebhooksCommand.Create());
 root.Subcommands.Add(Spoke.Cli.Import.ImportCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(GdprCommand.Create());
 // The commands stop their hosts on the cancellation token (Kestrel waits up to 5 s for requests in flight), which
 // can take longer than System.CommandLine's default 2 s on a busy machine; past this it exits with 130/143 anyway.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };

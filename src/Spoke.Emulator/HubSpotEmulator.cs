@@ -28,10 +28,12 @@ public sealed class HubSpotEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RateLimiter _limiter;
+    private readonly BulkJobGate _bulkJobs;
 
     private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, WebhookDelivery webhooks, Uri baseUri, string token,
-        GeneratedSecrets generated)
+        GeneratedSecrets generated, BulkJobGate bulkJobs)
     {
+        _bulkJobs = bulkJobs;
         ClientSecretGenerated = string.Equals(portal.ClientSecret, generated.ClientSecret, StringComparison.Ordinal);
         DeveloperApiKeyGenerated = string.Equals(portal.DeveloperApiKey, generated.DeveloperApiKey, StringComparison.Ordinal);
         _app = app;
@@ -114,6 +116,16 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// While true, imports and exports wait between chunks: an import stays STARTED (or PROCESSING), an export PROCESSING,
+    /// until it is set back to false. For tests that look at a job in flight (or cancel it) without racing it.
+    /// </summary>
+    public bool BulkJobsPaused
+    {
+        get => _bulkJobs.Paused;
+        set => _bulkJobs.Paused = value;
+    }
+
     /// <summary>429s the rate limiter has sent since start (not fault-injected ones); take differences to measure a run.</summary>
     public long RateLimitRejections => _limiter.Rejected;
 
@@ -186,6 +198,9 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(webhooks);
+        var bulkJobs = new BulkJobGate();
+        builder.Services.AddSingleton(new Imports.ImportJobs(portal, bulkJobs));
+        builder.Services.AddSingleton(new Exports.ExportJobs(portal, bulkJobs));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         app.UseEmulatorPipeline();
@@ -200,13 +215,14 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         {
             await webhooks.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
+            bulkJobs.Dispose();
             throw;
         }
 
         webhooks.Start();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
-        return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token, generated);
+        return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token, generated, bulkJobs);
     }
 
     /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs/hubspot-api.md §1a).</summary>
@@ -241,6 +257,8 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);
+        await _bulkJobs.StopAsync().ConfigureAwait(false);
+        _bulkJobs.Dispose();
         await Webhooks.DisposeAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Portal.Journal?.Dispose();

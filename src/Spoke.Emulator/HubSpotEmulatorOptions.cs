@@ -275,4 +275,26 @@ public sealed class FidelityOptions
     /// <summary>Webhooks: properties given a value on create also produce <c>propertyChange</c> events (besides the
     /// <c>creation</c> event), as observed on HubSpot. UNVERIFIED; false sends only the creation event.</summary>
     public bool WebhookPropertyChangeOnCreation { get; set; } = true;
+
+    /// <summary>Imports: rows written per chunk; each chunk is one write scope, and the import's counters move chunk by
+    /// chunk (HubSpot's own pace is unknown).</summary>
+    public int ImportRowsPerChunk { get; set; } = 100;
+
+    /// <summary>Imports: the largest file accepted, in bytes. HubSpot takes 512 MB per file (docs/hubspot-api.md §3.9);
+    /// the emulator holds files in memory, so it bounds lower by default (64 MiB). Over it → 429, as HubSpot answers.</summary>
+    public long ImportMaxFileBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Imports: rows per file (HubSpot: 1,048,576). Over it → 429.</summary>
+    public int ImportMaxRowsPerFile { get; set; } = 1_048_576;
+
+    /// <summary>Imports: rows per portal per day, emulator clock (HubSpot: 80,000,000). Over it → 429.</summary>
+    public int ImportMaxRowsPerDay { get; set; } = 80_000_000;
+
+    /// <summary>Exports: how long a download link works after the export completes (emulator clock). HubSpot's links
+    /// expire; the lifetime is UNVERIFIED (5 minutes is what its exports guide says for the status URL).</summary>
+    public TimeSpan ExportDownloadLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Exports: serve the download as a zip holding the CSV instead of the CSV itself. HubSpot zips large or
+    /// multi-file exports; which ones is UNVERIFIED. Off: a plain CSV.</summary>
+    public bool ExportDownloadAsZip { get; set; }
 }

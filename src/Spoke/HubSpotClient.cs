@@ -2,7 +2,9 @@ using Spoke.Account;
 using Spoke.Associations;
 using Spoke.Auth;
 using Spoke.Crm;
+using Spoke.Exports;
 using Spoke.Http;
+using Spoke.Imports;
 using Spoke.Lists;
 using Spoke.Owners;
 using Spoke.Pipelines;
@@ -33,6 +35,8 @@ public class HubSpotClient
         Owners = null!;
         Lists = null!;
         Timeline = null!;
+        Imports = null!;
+        Exports = null!;
     }
 
     /// <summary>A client with its own <see cref="HttpClient"/>. In apps prefer DI (<c>services.AddHubSpotClient</c>).</summary>
@@ -56,6 +60,7 @@ public class HubSpotClient
         var http = new HubSpotHttp(httpClient, options, tokens);
         Http = http;
         (Crm, Associations, Properties, Schemas, Pipelines, Owners, Lists, Account, Timeline) = Areas(http);
+        (Imports, Exports) = (new ImportsClient(http), new ExportsClient(http));
     }
 
     /// <summary>A client on another client's pipeline (same gate, breaker and transport).</summary>
@@ -63,6 +68,7 @@ public class HubSpotClient
     {
         Http = http;
         (Crm, Associations, Properties, Schemas, Pipelines, Owners, Lists, Account, Timeline) = Areas(http);
+        (Imports, Exports) = (new ImportsClient(http), new ExportsClient(http));
     }
 
     private static (CrmClient, AssociationsClient, PropertiesClient, SchemasClient, PipelinesClient, OwnersClient, ListsClient, AccountClient, TimelineClient) Areas(HubSpotHttp http)
@@ -121,6 +127,12 @@ public class HubSpotClient
 
     /// <summary>Timeline event templates (developer API key) and events.</summary>
     public virtual TimelineClient Timeline { get; }
+
+    /// <summary>The Imports API: CSV files into records in the background, with counters and row errors.</summary>
+    public virtual ImportsClient Imports { get; }
+
+    /// <summary>The Exports API: records (a view or a list) out as a file to download.</summary>
+    public virtual ExportsClient Exports { get; }
 
     /// <summary>The account (portal) the token belongs to: its portal id, time zone and currency.</summary>
     public virtual AccountClient Account { get; }

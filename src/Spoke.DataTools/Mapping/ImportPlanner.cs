@@ -104,6 +104,11 @@ public static partial class ImportPlanner
                 continue;
             }
 
+            if (record.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal)))
+            {
+                throw new FormatException($"The file {csvPath} is not UTF-8 (its header has bytes that do not decode, e.g. a Windows-1252 'ß' or 'é'); save it as UTF-8 and try again.");
+            }
+
             return record;
         }
 
@@ -473,6 +478,12 @@ public static partial class ImportPlanner
             if (badField is not null)
             {
                 problems.Add("the row's quoting is broken (a quote inside an unquoted field, or one never closed); put fields that hold quotes, delimiters or line breaks in double quotes, with inner quotes doubled");
+            }
+
+            // Bytes that are not UTF-8 decode as U+FFFD; writing them would replace the text in HubSpot with question marks.
+            if (record.Any(f => f.Contains('\uFFFD', StringComparison.Ordinal)))
+            {
+                problems.Add("the row holds bytes that are not UTF-8 (shown as '\uFFFD'); save the file as UTF-8");
             }
 
             if (record.Length != _headerCount)

@@ -63,6 +63,13 @@ internal static partial class EmulatorPipeline
                 return;
             }
 
+            if (Exports.ExportsApi.IsDownloadPath(ctx.Request.Path))
+            {
+                // An export's download link is its own credential (HubSpot's is a pre-signed file URL): no token, no budget.
+                await next(ctx).ConfigureAwait(false);
+                return;
+            }
+
             var portal = ctx.RequestServices.GetRequiredService<PortalState>();
             var grant = DeveloperKey.Authenticate(ctx, portal) ?? Authenticate(ctx, portal);
             ctx.Items[Scopes.GrantItem] = grant;

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Spoke.Emulator.Account;
 using Spoke.Emulator.Associations;
 using Spoke.Emulator.Faults;
+using Spoke.Emulator.Exports;
 using Spoke.Emulator.Gdpr;
+using Spoke.Emulator.Imports;
 using Spoke.Emulator.Lists;
 using Spoke.Emulator.Merge;
 using Spoke.Emulator.Objects;
@@ -107,5 +109,16 @@ internal static class EmulatorStartup
         }
 
         app.MapWebhooksAdminApi();
+        foreach (var prefix in Imports.ImportsApi.Prefixes)
+        {
+            app.MapImportsApi(prefix);
+        }
+
+        foreach (var prefix in Exports.ExportsApi.Prefixes)
+        {
+            app.MapExportsApi(prefix);
+        }
+
+        app.MapExportDownloads();
     }
 }

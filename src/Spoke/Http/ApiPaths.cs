@@ -40,6 +40,10 @@ internal static class ApiPaths
     public static string TimelineTemplatesPrefix(this HubSpotClientOptions o, long appId) =>
         $"integrators/timeline/v3/{appId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/event-templates";
 
+    public static string ImportsPrefix(this HubSpotClientOptions o) => Classic(o) ? "crm/v3/imports" : "crm/imports/2026-09";
+
+    public static string ExportsPrefix(this HubSpotClientOptions o) => Classic(o) ? "crm/v3/exports" : "crm/exports/2026-09";
+
     /// <summary>One path segment, escaped.</summary>
     public static string Seg(string value) => Uri.EscapeDataString(value);
 }

@@ -114,7 +114,20 @@ internal sealed class HubSpotHttp
     /// <param name="body">The request body, serialized once so every attempt re-sends the same bytes.</param>
     /// <param name="responseType">How to read the answer's body; null when the answer has none worth reading.</param>
     /// <param name="cancellationToken">Cancels the call, including waits for the rate-limit gate and between retries.</param>
-    private async Task<TResponse?> SendCoreAsync<TResponse>(HubSpotOperation operation, string path, byte[]? body,
+    private Task<TResponse?> SendCoreAsync<TResponse>(HubSpotOperation operation, string path, byte[]? body,
+        JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken) =>
+        SendContentCoreAsync(operation, path, body is null ? null : _ => Task.FromResult<HttpContent>(new ByteArrayContent(body) { Headers = { ContentType = JsonMediaType } }),
+            responseType, cancellationToken);
+
+    /// <summary>
+    /// A call whose body is not JSON (an import's multipart upload): <paramref name="content"/> makes a fresh body for
+    /// each attempt (re-opening its streams), so nothing is buffered whole and a retry sends the same bytes again.
+    /// </summary>
+    public async Task<TResponse> SendContentAsync<TResponse>(HubSpotOperation operation, string path, Func<CancellationToken, Task<HttpContent>> content,
+        JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        (await SendContentCoreAsync(operation, path, content, responseType, cancellationToken).ConfigureAwait(false))!;
+
+    private async Task<TResponse?> SendContentCoreAsync<TResponse>(HubSpotOperation operation, string path, Func<CancellationToken, Task<HttpContent>>? body,
         JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
     {
         var method = operation.Method;
@@ -161,7 +174,7 @@ internal sealed class HubSpotHttp
     }
 
     /// <summary>One attempt: a gate slot, a fresh request (token fetched now), the per-attempt timeout, the answer.</summary>
-    private async ValueTask<TResponse?> AttemptAsync<TResponse>(ResilienceContext context, string path, byte[]? body,
+    private async ValueTask<TResponse?> AttemptAsync<TResponse>(ResilienceContext context, string path, Func<CancellationToken, Task<HttpContent>>? body,
         JsonTypeInfo<TResponse>? responseType)
     {
         var call = HubSpotResilience.Call(context);
@@ -182,7 +195,7 @@ internal sealed class HubSpotHttp
             using var request = new HttpRequestMessage(operation.Method, new Uri(_options.BaseUri, target));
             if (body is not null)
             {
-                request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonMediaType } };
+                request.Content = await body(linked.Token).ConfigureAwait(false);
             }
 
             if (_developerApiKey is null)
@@ -263,6 +276,42 @@ internal sealed class HubSpotHttp
             Record(call, response, failure, _options.TimeProvider.GetElapsedTime(started));
             call.LastError = failure ?? call.LastError;
             response?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Streams a file from a link HubSpot handed out (an export's download URL) into <paramref name="destination"/>.
+    /// The link is pre-signed and usually on another host (a file store), so no token is ever sent with it; only https
+    /// links are followed, or links to the API's own host (the emulator serves its downloads itself).
+    /// </summary>
+    public async Task DownloadAsync(Uri link, Stream destination, CancellationToken cancellationToken)
+    {
+        var sameHost = Uri.Compare(link, _options.BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+        if (!link.IsAbsoluteUri || (link.Scheme != Uri.UriSchemeHttps && !sameHost))
+        {
+            throw new ArgumentException("A download link must be an absolute https URL (the result of a completed export).", nameof(link));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, link);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new HubSpotTransportException($"Downloading the export file failed ({ex.HttpRequestError}).", true, HubSpotTransportException.TransportCategory, ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw HubSpotApiException.FromResponse(response.StatusCode, text, null);
+            }
+
+            await response.Content.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
         }
     }
 

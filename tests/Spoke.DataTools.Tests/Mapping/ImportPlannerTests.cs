@@ -86,4 +86,21 @@ public sealed class ImportPlannerTests(PortalFixture portal) : PortalTestBase(po
         });
         Assert.Contains("changed after the import was planned", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_file_that_is_not_utf8_is_refused_at_the_header_or_rejected_by_row()
+    {
+        var latin1Header = WriteFile("latin1.csv", "");
+        await File.WriteAllBytesAsync(latin1Header, [.. "Email,Stra"u8.ToArray(), 0xDF, (byte)'e', (byte)'\n']);
+        var error = await Assert.ThrowsAsync<FormatException>(() => ImportPlanner.PrepareAsync(Client, Map(EmailMap), "contacts", latin1Header));
+        Assert.Contains("is not UTF-8", error.Message, StringComparison.Ordinal);
+
+        var latin1Row = WriteFile("latin1-row.csv", "");
+        await File.WriteAllBytesAsync(latin1Row, [.. "Email,First Name\na@example.com,Ren"u8.ToArray(), 0xE9, (byte)'\n']);
+        var plan = await ImportPlanner.PrepareAsync(Client, Map(EmailMap), "contacts", latin1Row);
+        await foreach (var row in plan.ReadRowsAsync())
+        {
+            Assert.Contains("bytes that are not UTF-8", Assert.Single(row.Problems), StringComparison.Ordinal);
+        }
+    }
 }

@@ -62,4 +62,25 @@ public sealed class SampleMapTests(PortalFixture portal) : PortalTestBase(portal
         Assert.False(alan.ContainsKey("address"));
         Assert.Empty(rows[2].Associations);
     }
+
+    [Fact]
+    public void The_schema_lists_exactly_the_fields_and_transforms_the_reader_accepts()
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Samples(), "map.schema.json")));
+        var root = schema.RootElement;
+        var defs = root.GetProperty("$defs");
+        static string[] Fields(System.Text.Json.JsonElement type) => [.. type.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+        static string[] Names(System.Text.Json.Serialization.Metadata.JsonTypeInfo info) => [.. info.Properties.Select(p => p.Name).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(Names(MapJsonContext.Default.ImportMap), Fields(root));
+        Assert.Equal(Names(MapJsonContext.Default.ImportColumn), Fields(defs.GetProperty("column")));
+        Assert.Equal(Names(MapJsonContext.Default.ImportAssociationRule), Fields(defs.GetProperty("association")));
+        Assert.Equal(Names(MapJsonContext.Default.ImportPropertySpec), Fields(defs.GetProperty("createProperty")));
+
+        // Transforms with options have an object form each; trim, lower and upper are words only.
+        var transforms = defs.GetProperty("transform").GetProperty("oneOf").EnumerateArray()
+            .SelectMany(t => t.TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()!) : [])
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(ValueTransform.Kinds.Except(["trim", "lower", "upper"]).Order(StringComparer.Ordinal), transforms);
+    }
 }

@@ -43,6 +43,34 @@ public sealed class DataFilePersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordsAFinishedImportWroteSurviveARestart()
+    {
+        await using (var emulator = await _file.StartAsync())
+        using (var api = DataFile.ApiFor(emulator))
+        using (var http = CrmImports.ImportHttp.Client(emulator))
+        {
+            var request = new
+            {
+                files = new[]
+                {
+                    new { fileName = "c.csv", fileImportPage = new { hasHeader = true, columnMappings = new object[] { new { columnObjectTypeId = "0-1", columnName = "Email", propertyName = "email" } } } },
+                },
+            };
+            var id = (string)(await CrmImports.ImportHttp.StartAsync(http, request, ("c.csv", "Email\nada@example.com\nbob@example.com\n")))["id"]!;
+            Assert.Equal("DONE", (string)(await CrmImports.ImportHttp.WaitAsync(api, id))["state"]!);
+        }
+
+        await using (var emulator = await _file.StartAsync())
+        using (var api = DataFile.ApiFor(emulator))
+        {
+            (await api.Get("/crm/v3/objects/contacts/ada@example.com?idProperty=email")).Expect(200);
+            (await api.Get("/crm/v3/objects/contacts/bob@example.com?idProperty=email")).Expect(200);
+            // The import job itself lived in memory (documented): it is gone after the restart.
+            Assert.Empty((await api.Get("/crm/v3/imports")).Expect(200)["results"].AsArray());
+        }
+    }
+
+    [Fact]
     public async Task ABatchOfCreatesAndAnArchiveSurviveARestart()
     {
         List<string> ids;

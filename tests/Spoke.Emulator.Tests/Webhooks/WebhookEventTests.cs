@@ -145,6 +145,25 @@ public sealed class WebhookEventTests(WebhooksFixture fixture) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Rows_an_import_writes_fire_the_same_creation_events_with_changeSource_IMPORT()
+    {
+        await fixture.ResetAsync(new { eventType = "contact.creation" });
+        using var http = CrmImports.ImportHttp.Client(fixture.Emulator);
+        var request = new
+        {
+            files = new[]
+            {
+                new { fileName = "c.csv", fileImportPage = new { hasHeader = true, columnMappings = new object[] { new { columnObjectTypeId = "0-1", columnName = "Email", propertyName = "email" } } } },
+            },
+        };
+        var id = S((await CrmImports.ImportHttp.StartAsync(http, request, ("c.csv", "Email\nimp1@example.com\nbad-email\nimp2@example.com\n")))["id"]);
+        await CrmImports.ImportHttp.WaitAsync(Api, id);
+        var events = await fixture.DeliveredAsync();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Equal("IMPORT", S(e["changeSource"])));
+    }
+
+    [Fact]
     public async Task Runtime_tokens_report_changeSource_API()
     {
         await fixture.ResetAsync(new { eventType = "company.creation" });

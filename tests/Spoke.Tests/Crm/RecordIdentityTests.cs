@@ -152,6 +152,48 @@ public sealed class RecordIdentityTests(ClientFixture fixture) : IClassFixture<C
         Assert.Equal(survivor.Id, (await Crm.Companies.GetAsync(merged.Id)).Id);
     }
 
+    [Theory]
+    [InlineData("contacts", "email")]
+    [InlineData("deals", "dealname")]
+    [InlineData("tickets", "subject")]
+    public async Task Merge_folds_one_record_into_another_for_every_standard_type_hubspot_merges(string type, string property)
+    {
+        PropertyBag Bag(string value) => type switch
+        {
+            "contacts" => new PropertyBag().Set(property, $"{value}{Guid.NewGuid():N}@example.com"),
+            "deals" => new PropertyBag().Set(property, value).Set("dealstage", "appointmentscheduled"),
+            _ => new PropertyBag().Set(property, value).Set("hs_pipeline", "0").Set("hs_pipeline_stage", "1"),
+        };
+        var records = Crm.Objects(type);
+        var primary = await records.CreateAsync(Bag("primary"));
+        var merged = await records.CreateAsync(Bag("merged"));
+
+        var survivor = await records.MergeAsync(new CrmMergeInput(primary.Id, merged.Id));
+
+        Assert.Equal(survivor.Id, (await records.GetAsync(merged.Id)).Id);
+        Assert.Equal(survivor.Id, (await records.GetAsync(primary.Id)).Id);
+    }
+
+    [Fact]
+    public async Task Merge_folds_one_custom_object_record_into_another()
+    {
+        var schema = await fixture.Client.Schemas.CreateAsync(new Spoke.Schemas.ObjectSchemaCreate
+        {
+            Name = "merge_" + Guid.NewGuid().ToString("N")[..6],
+            Labels = new Spoke.Schemas.ObjectSchemaLabels { Singular = "Machine", Plural = "Machines" },
+            Properties = [new Spoke.Properties.PropertyCreate { Name = "serial", Label = "Serial", Type = Spoke.Properties.PropertyType.String, FieldType = Spoke.Properties.PropertyFieldType.Text }],
+            RequiredProperties = ["serial"],
+            PrimaryDisplayProperty = "serial",
+        });
+        var records = Crm.Objects(schema.ObjectTypeId);
+        var primary = await records.CreateAsync(new PropertyBag().Set("serial", "SN-1"));
+        var merged = await records.CreateAsync(new PropertyBag().Set("serial", "SN-2"));
+
+        var survivor = await records.MergeAsync(new CrmMergeInput(primary.Id, merged.Id));
+
+        Assert.Equal(survivor.Id, (await records.GetAsync(merged.Id)).Id);
+    }
+
     [Fact]
     public async Task Merge_and_gdpr_delete_are_refused_for_types_hubspot_does_not_offer_them_for()
     {

@@ -245,7 +245,7 @@ internal sealed class SearchWindows
 
     private static SearchFilterDto Filter(string property, string op, string? value) => new() { PropertyName = property, Operator = op, Value = value };
 
-    private static SearchFilterDto ToDto(CrmFilter f) => new()
+    internal static SearchFilterDto ToDto(CrmFilter f) => new()
     {
         PropertyName = f.PropertyName,
         Operator = f.Operator switch
