@@ -9,6 +9,7 @@ var root = new RootCommand("spoke: the .NET toolkit for HubSpot CRM integrations
 root.Subcommands.Add(SyncCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(WebhooksCommand.Create());
+root.Subcommands.Add(Spoke.Cli.Import.ImportCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(GdprCommand.Create());
 // The commands stop their hosts on the cancellation token (Kestrel waits up to 5 s for requests in flight), which
