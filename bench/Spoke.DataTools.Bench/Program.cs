@@ -42,7 +42,7 @@ try
             { "source": "Email", "property": "email", "transforms": ["trim", "lower"], "required": true },
             { "source": "First name", "property": "firstname", "transforms": ["trim"] },
             { "source": "Last name", "property": "lastname", "transforms": ["trim"] },
-            { "source": "Stage", "property": "lifecyclestage", "transforms": [{ "map": { "Lead": "lead", "Customer": "customer", "Opportunity": "opportunity" } }] },
+            { "source": "Stage", "property": "lifecyclestage", "transforms": [{ "map": { "values": { "Lead": "lead", "Customer": "customer", "Opportunity": "opportunity" } } }] },
             { "source": "Signed up", "property": "date_of_birth", "transforms": [{ "date": "dd/MM/yyyy" }] }
           ]
         }

@@ -43,6 +43,13 @@ internal static class ExportCommand
             DefaultValueFactory = _ => "csv",
         };
         format.AcceptOnlyFromAmong("csv", "jsonl");
+        var via = new Option<string>("--via")
+        {
+            Description = "direct: the list or search API, streamed page by page; exports-api: one request to HubSpot's asynchronous export, polled to its end, then downloaded (CSV; not --archived; one --associations type)",
+            HelpName = "direct|exports-api",
+            DefaultValueFactory = _ => "direct",
+        };
+        via.AcceptOnlyFromAmong("direct", "exports-api");
         var output = new Option<string?>("--out") { Description = "The file to write (replaced when the export completes); stdout when not given", HelpName = "FILE" };
 
         var command = new Command("export", "Stream one object's records to a CSV or JSONL file, in constant memory, past 10,000 records");
@@ -52,6 +59,7 @@ internal static class ExportCommand
         command.Options.Add(associations);
         command.Options.Add(archived);
         command.Options.Add(format);
+        command.Options.Add(via);
         command.Options.Add(output);
         portal.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -86,6 +94,11 @@ internal static class ExportCommand
             {
                 // Checked before a file is created: a typo leaves nothing behind.
                 await exporter.ResolvePropertiesAsync(type, options, cancellationToken).ConfigureAwait(false);
+                if (parse.GetValue(via) == "exports-api")
+                {
+                    return await ViaExportsApiAsync(target.Client, type, path, options, messages, cancellationToken).ConfigureAwait(false);
+                }
+
                 ExportResult result;
                 if (path is null)
                 {
@@ -123,6 +136,39 @@ internal static class ExportCommand
             }
         });
         return command;
+    }
+
+    private static async Task<int> ViaExportsApiAsync(HubSpotClient client, string type, string? path, ExportOptions options, TextWriter messages, CancellationToken cancellationToken)
+    {
+        var exporter = new ExportsApiExporter(client);
+        void Started(string id) => messages.WriteLine($"HubSpot accepted export task {id}; waiting for its file.");
+        ExportsApiResult result;
+        if (path is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            result = await exporter.ExportAsync(type, stdout, options, Started, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var partial = path + ".partial";
+            try
+            {
+                await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+                {
+                    result = await exporter.ExportAsync(type, file, options, Started, cancellationToken).ConfigureAwait(false);
+                }
+
+                File.Move(partial, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
+        }
+
+        messages.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Exported {type} through HubSpot's Exports API (task {result.TaskId}): {result.Bytes / 1048576.0:0.0} MiB in {result.Elapsed.TotalSeconds:0.0} s, to {path ?? "stdout"}."));
+        return SyncCommand.ExitCodes.Succeeded;
     }
 
     // Written beside the file and moved over it at the end, so an interrupted export never looks like a complete one.

@@ -7,6 +7,7 @@ using Spoke.DataTools.Import;
 using Spoke.DataTools.Journal;
 using Spoke.DataTools.Mapping;
 using Spoke.Errors;
+using Spoke.Imports;
 
 namespace Spoke.Cli.Import;
 
@@ -34,11 +35,18 @@ internal static partial class ImportCommand
         var upsertBy = new Option<string?>("--upsert-by") { Description = "The unique property rows are matched by, overriding the map's upsertBy (e.g. email); without one every row is created", HelpName = "PROPERTY" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate everything and print the full report (rejected rows and reasons, properties to create); write nothing" };
         var journal = JournalOption();
+        var via = new Option<string>("--via")
+        {
+            Description = "direct: batch calls at the rate-limit ceiling, journalled, resumable, reversible; imports-api: one upload to HubSpot's asynchronous Imports API, polled to its end (for very large files; no journal, no rollback)",
+            HelpName = "direct|imports-api",
+            DefaultValueFactory = _ => "direct",
+        };
+        via.AcceptOnlyFromAmong("direct", "imports-api");
         var rejects = new Option<string?>("--rejects") { Description = "Where rejected rows go (default FILE.rejects.csv next to FILE.csv)", HelpName = "PATH" };
         var portal = new PortalOptions();
         var command = new Command("import", "Import a CSV into HubSpot: mapped and validated before anything is written, journalled, resumable after a crash, and reversible (rollback)")
         {
-            objectType, file, map, upsertBy, dryRun, journal, rejects,
+            objectType, file, map, upsertBy, dryRun, via, journal, rejects,
         };
         portal.AddTo(command);
         command.Subcommands.Add(CreateInit());
@@ -99,6 +107,11 @@ internal static partial class ImportCommand
                     return await DryRunAsync(target.Client, plan, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (parse.GetValue(via) == "imports-api")
+                {
+                    return await ViaImportsApiAsync(target.Client, plan, parse.GetValue(rejects), cancellationToken).ConfigureAwait(false);
+                }
+
                 var journalPath = parse.GetValue(journal)!;
                 await using var importJournal = await ImportJournal.OpenAsync(journalPath, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var importer = new Importer(target.Client, importJournal, new ImportOptions { RejectsPath = parse.GetValue(rejects) });
@@ -125,6 +138,32 @@ internal static partial class ImportCommand
             }
         });
         return command;
+    }
+
+    private static async Task<int> ViaImportsApiAsync(HubSpotClient client, ImportPlan plan, string? rejectsPath, CancellationToken cancellationToken)
+    {
+        ImportsApiResult result;
+        try
+        {
+            result = await new ImportsApiImporter(client).RunAsync(plan, rejectsPath,
+                id => Console.WriteLine($"HubSpot accepted the upload as import {id}; waiting for it to finish (Ctrl+C stops waiting, not the import)."),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            return BadInput(e.Message);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"HubSpot import {result.HubSpotImportId}: {result.State}. Rows: {result.Rows:N0}; sent: {result.Sent:N0}; created: {result.Created:N0}; updated: {result.Updated:N0}; rejected: {result.Rejected:N0}; {result.Elapsed.TotalSeconds:0.0} s."));
+        if (result.RejectsPath is { } path)
+        {
+            Console.WriteLine($"Rejected rows, with every reason: {path}");
+        }
+
+        Console.WriteLine("An import through HubSpot's Imports API has no Spoke journal: HubSpot's API cannot revert it, so `spoke import rollback` does not apply. Running the same command again updates what it created (rows are matched), never duplicates.");
+        return result.State != ImportState.Done ? ExitCodes.SomeRowsRejected
+            : result.Rejected > 0 ? ExitCodes.SomeRowsRejected : ExitCodes.Succeeded;
     }
 
     private static Option<string> JournalOption() => new("--journal")

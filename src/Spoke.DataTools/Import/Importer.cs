@@ -60,7 +60,7 @@ public sealed class Importer
         session ??= await _journal.StartAsync(plan.ObjectType, plan.FilePath, plan.FileSha256, plan.UpsertBy, plan.UpsertBy ?? ImportKeyProperty, cancellationToken)
             .ConfigureAwait(false);
         var states = resumed ? await _journal.RowStatesAsync(session.Id, cancellationToken).ConfigureAwait(false) : [];
-        await EnsurePropertiesAsync(plan, session.IdProperty == ImportKeyProperty && plan.UpsertBy is null, cancellationToken).ConfigureAwait(false);
+        await EnsurePropertiesAsync(_client, plan, session.IdProperty == ImportKeyProperty && plan.UpsertBy is null, cancellationToken).ConfigureAwait(false);
 
         var rejects = new RejectsFile(_options.RejectsPath ?? RejectsFile.DefaultPath(plan.FilePath), plan.Header);
         var run = new RunState(plan, session, states, new ServerClock(session.ServerOffsetMs), rejects, new AssociationTargets(_client), progress) { Resumed = resumed };
@@ -469,7 +469,8 @@ public sealed class Importer
     }
 
     /// <summary>Creates the plan's missing custom properties, and the hidden import-key property when rows are created.</summary>
-    private async Task EnsurePropertiesAsync(ImportPlan plan, bool needsImportKey, CancellationToken cancellationToken)
+    /// <summary>Creates the plan's missing properties (and Spoke's import key when creates are written by it); shared with the Imports API path.</summary>
+    internal static async Task EnsurePropertiesAsync(HubSpotClient client, ImportPlan plan, bool needsImportKey, CancellationToken cancellationToken)
     {
         var wanted = plan.PropertiesToCreate.ToList();
         if (needsImportKey)
@@ -492,7 +493,7 @@ public sealed class Importer
             return;
         }
 
-        var existing = (await _client.Properties.ListAsync(plan.ObjectType, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false))
+        var existing = (await client.Properties.ListAsync(plan.ObjectType, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false))
             .Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         string? defaultGroup = null;
         foreach (var property in wanted.Where(p => !existing.Contains(p.Name)))
@@ -501,14 +502,14 @@ public sealed class Importer
             if (property.GroupName is null)
             {
                 // HubSpot requires a group; an object's first group is its "information" group.
-                defaultGroup ??= (await _client.Properties.ListGroupsAsync(plan.ObjectType, cancellationToken).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.Name
+                defaultGroup ??= (await client.Properties.ListGroupsAsync(plan.ObjectType, cancellationToken).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.Name
                     ?? throw new InvalidOperationException($"{plan.ObjectType} has no property group to create {property.Name} in.");
                 create = WithGroup(property, defaultGroup);
             }
 
             try
             {
-                await _client.Properties.CreateAsync(plan.ObjectType, create, cancellationToken).ConfigureAwait(false);
+                await client.Properties.CreateAsync(plan.ObjectType, create, cancellationToken).ConfigureAwait(false);
             }
             catch (HubSpotApiException e) when (e.Status == 409)
             {
