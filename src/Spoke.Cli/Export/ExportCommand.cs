@@ -82,11 +82,7 @@ internal static class ExportCommand
             var path = parse.GetValue(output) is { Length: > 0 } o ? Path.GetFullPath(o) : null;
             // With stdout carrying the records, everything else goes to stderr.
             var messages = path is null ? Console.Error : Console.Out;
-            await using var target = await portal.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
-            if (target.NoCredentialsNotice is { } notice)
-            {
-                messages.WriteLine(notice);
-            }
+            await using var target = await portal.ConnectAsync(parse, messages, cancellationToken).ConfigureAwait(false);
 
             var type = parse.GetValue(objectType)!;
             var exporter = new RecordExporter(target.Client);

@@ -108,11 +108,7 @@ internal static class GdprCommand
 
             var path = parse.GetValue(output) is { Length: > 0 } o ? Path.GetFullPath(o) : null;
             var messages = path is null ? Console.Error : Console.Out;
-            await using var target = await portal.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
-            if (target.NoCredentialsNotice is { } notice)
-            {
-                messages.WriteLine(notice);
-            }
+            await using var target = await portal.ConnectAsync(parse, messages, cancellationToken).ConfigureAwait(false);
 
             try
             {
@@ -232,11 +228,7 @@ internal static class GdprCommand
             }
 
             var auditLog = new GdprAuditLog(parse.GetValue(audit) ?? DefaultAudit);
-            await using var target = await portal.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
-            if (target.NoCredentialsNotice is { } notice)
-            {
-                Console.WriteLine(notice);
-            }
+            await using var target = await portal.ConnectAsync(parse, Console.Out, cancellationToken).ConfigureAwait(false);
 
             try
             {

@@ -83,11 +83,7 @@ internal static partial class ImportCommand
                 return BadInput($"The mapping file {mapPath} cannot be used: {e.Message}");
             }
 
-            await using var target = await portal.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
-            if (target.NoCredentialsNotice is { } notice)
-            {
-                Console.WriteLine(notice);
-            }
+            await using var target = await portal.ConnectAsync(parse, Console.Out, cancellationToken).ConfigureAwait(false);
 
             try
             {
@@ -283,11 +279,7 @@ internal static partial class ImportCommand
                 return BadInput($"{path} exists; pass --out to write the map elsewhere, or delete it first.");
             }
 
-            await using var target = await portal.ConnectAsync(parse, signals.Token).ConfigureAwait(false);
-            if (target.NoCredentialsNotice is { } notice)
-            {
-                Console.WriteLine(notice);
-            }
+            await using var target = await portal.ConnectAsync(parse, Console.Out, signals.Token).ConfigureAwait(false);
 
             try
             {
@@ -323,11 +315,7 @@ internal static partial class ImportCommand
             }
 
             await using var importJournal = await ImportJournal.OpenAsync(journalPath, cancellationToken: signals.Token).ConfigureAwait(false);
-            await using var target = await portal.ConnectAsync(parse, signals.Token).ConfigureAwait(false);
-            if (target.NoCredentialsNotice is { } notice)
-            {
-                Console.WriteLine(notice);
-            }
+            await using var target = await portal.ConnectAsync(parse, Console.Out, signals.Token).ConfigureAwait(false);
 
             try
             {

@@ -64,8 +64,11 @@ internal sealed class PortalOptions
     public static Uri? ResolveBaseUrl(string? fromOption) =>
         (fromOption ?? Environment.GetEnvironmentVariable("HubSpot__BaseUri")) is { Length: > 0 } b ? ParseUrl(b) : null;
 
-    /// <summary>Connects to the token's portal, or starts the embedded emulator on its data file.</summary>
-    public async Task<PortalTarget> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects to the token's portal, or starts the embedded emulator on its data file and says so in one line on
+    /// <paramref name="notices"/> (stderr for a command whose stdout carries data).
+    /// </summary>
+    public async Task<PortalTarget> ConnectAsync(ParseResult parse, TextWriter notices, CancellationToken cancellationToken)
     {
         var token = ResolveToken(parse.GetValue(Token));
         var baseUrl = ResolveBaseUrl(parse.GetValue(BaseUrl));
@@ -77,7 +80,7 @@ internal sealed class PortalOptions
                 options.BaseUri = baseUrl;
             }
 
-            return new PortalTarget(new HubSpotClient(options), null, baseUrl?.ToString() ?? "the portal of the given token");
+            return new PortalTarget(new HubSpotClient(options), null);
         }
 
         var dataFile = Path.GetFullPath(parse.GetValue(EmulatorData) ?? DefaultEmulatorData);
@@ -89,30 +92,21 @@ internal sealed class PortalOptions
             ConfigureLogging = EmulatorLogging.ErrorsToStderr,
         }, cancellationToken).ConfigureAwait(false);
         var client = new HubSpotClient(new HubSpotClientOptions { BaseUri = emulator.BaseUri, AccessToken = emulator.Token });
-        return new PortalTarget(client, emulator, $"the embedded emulator's portal in {dataFile}");
+        await notices.WriteLineAsync($"No HubSpot credentials: using the embedded emulator's portal in {dataFile} (delete the file to start over). To use your portal, set HUBSPOT_ACCESS_TOKEN (or pass --token).").ConfigureAwait(false);
+        return new PortalTarget(client, emulator);
     }
 }
 
 /// <summary>The portal a data command talks to, and the embedded emulator serving it when there were no credentials.</summary>
-internal sealed class PortalTarget(HubSpotClient client, HubSpotEmulator? emulator, string description) : IAsyncDisposable
+internal sealed class PortalTarget(HubSpotClient client, HubSpotEmulator? emulator) : IAsyncDisposable
 {
     public HubSpotClient Client { get; } = client;
 
-    public HubSpotEmulator? Emulator { get; } = emulator;
-
-    /// <summary>Where the command works, for its first line: e.g. "the embedded emulator's portal in /x/spoke-emulator.db".</summary>
-    public string Description { get; } = description;
-
-    /// <summary>The one line a command prints first when it runs on the embedded emulator (null with credentials).</summary>
-    public string? NoCredentialsNotice => Emulator is null
-        ? null
-        : $"No HubSpot credentials: using {Description} (delete the file to start over). To use your portal, set HUBSPOT_ACCESS_TOKEN (or pass --token).";
-
     public async ValueTask DisposeAsync()
     {
-        if (Emulator is not null)
+        if (emulator is not null)
         {
-            await Emulator.DisposeAsync().ConfigureAwait(false);
+            await emulator.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

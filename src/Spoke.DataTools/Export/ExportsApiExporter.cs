@@ -62,13 +62,10 @@ public sealed class ExportsApiExporter
         }
 
         var started0 = _time.GetTimestamp();
+        // The direct exporter's checks of the properties and filters, on one read of the definitions.
         var definitions = await RecordExporter.DefinitionsAsync(_client, objectType, cancellationToken).ConfigureAwait(false);
-        var properties = await new RecordExporter(_client).ResolvePropertiesAsync(objectType, options, cancellationToken).ConfigureAwait(false);
-        CrmSearchRequest? filter = null;
-        if (options.Filters.Count > 0)
-        {
-            filter = new CrmSearchRequest().AddFilterGroup(options.Filters.Select(f => ExportFilter.Parse(f, definitions)));
-        }
+        var (properties, filters) = RecordExporter.Resolve(objectType, options, definitions);
+        var filter = filters.Count > 0 ? new CrmSearchRequest().AddFilterGroup(filters) : null;
 
         var request = ExportRequest.View(objectType, $"spoke export {objectType}", properties, filter) with
         {

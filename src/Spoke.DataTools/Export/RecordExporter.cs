@@ -102,7 +102,7 @@ public sealed class RecordExporter
         return definitions;
     }
 
-    private static (List<string> Properties, List<CrmFilter> Filters) Resolve(string objectType, ExportOptions options, Dictionary<string, PropertyDefinition> definitions)
+    internal static (List<string> Properties, List<CrmFilter> Filters) Resolve(string objectType, ExportOptions options, Dictionary<string, PropertyDefinition> definitions)
     {
         if (options.Archived && options.Filters.Count > 0)
         {

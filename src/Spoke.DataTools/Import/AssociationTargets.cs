@@ -85,7 +85,7 @@ internal sealed class AssociationTargets(HubSpotClient client)
 
     private async Task<bool> IsUniqueAsync(string type, string property, CancellationToken cancellationToken)
     {
-        if (property == "hs_object_id" || property == "email" && type is "contacts" or "contact" or "0-1")
+        if (property == "hs_object_id" || property == "email" && ObjectTypes.IsContacts(type))
         {
             return true;
         }

@@ -58,7 +58,7 @@ public static class ImportMapGenerator
         var header = await ImportPlanner.ReadHeaderAsync(csvPath, probe, cancellationToken).ConfigureAwait(false);
         var properties = await ImportPlanner.ListPropertiesAsync(client, objectType, cancellationToken).ConfigureAwait(false);
         var samples = await ReadSamplesAsync(csvPath, probe, header.Count, cancellationToken).ConfigureAwait(false);
-        var isContacts = objectType is "contacts" or "contact" or "0-1";
+        var isContacts = ObjectTypes.IsContacts(objectType);
 
         var writable = properties.Values.Where(p => !p.Archived && !IsReadOnly(p)).ToList();
         var byName = Index(writable, p => p.Name);

@@ -207,7 +207,7 @@ public static partial class ImportPlanner
             var errors = new List<string>();
             var compiled = new CompiledMap { _headerCount = header.Count };
             var created = compiled.AddPropertiesToCreate(map, objectType, properties, errors);
-            var isContacts = objectType is "contacts" or "contact" or "0-1";
+            var isContacts = ObjectTypes.IsContacts(objectType);
             var mapped = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < map.Columns.Count; i++)
             {
