@@ -187,6 +187,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(portal);
+        builder.Services.AddSingleton(new PortalDirectory(portal));
         builder.Services.AddSingleton(limiter);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(faults);
