@@ -9,6 +9,7 @@ using Spoke.Emulator.Admin;
 using Spoke.Emulator.Auth;
 using Spoke.Emulator.Faults;
 using Spoke.Emulator.Hosting;
+using Spoke.Emulator.OAuth;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Portal;
 using Spoke.Emulator.RateLimits;
@@ -24,7 +25,7 @@ namespace Spoke.Emulator;
 /// var token = emulator.CreateToken("crm.objects.contacts.read");
 /// </code>
 /// </summary>
-public sealed class HubSpotEmulator : IAsyncDisposable
+public sealed partial class HubSpotEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RateLimiter _limiter;
@@ -61,6 +62,9 @@ public sealed class HubSpotEmulator : IAsyncDisposable
     public FaultInjector Faults { get; }
 
     internal PortalState Portal { get; }
+
+    /// <summary>Every portal the emulator serves (the primary first).</summary>
+    internal PortalDirectory Directory => _app.Services.GetRequiredService<PortalDirectory>();
 
     /// <summary>The host's services (routing's endpoint list, for tests that check every route).</summary>
     internal IServiceProvider Services => _app.Services;
@@ -207,6 +211,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         app.UseEmulatorPipeline();
         MapApis(app);
         app.MapAdminApi();
+        app.MapOAuthAdminApi();
         app.MapUnknownRoutes();
         try
         {
@@ -235,6 +240,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         }
 
         EmulatorStartup.MapFeatureApis(app);
+        app.MapOAuthApi();
     }
 
     /// <summary>Creates a private-app token holding exactly <paramref name="scopes"/>.</summary>

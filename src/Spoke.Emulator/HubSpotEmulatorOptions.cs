@@ -85,6 +85,26 @@ public sealed class HubSpotEmulatorOptions
     /// </summary>
     public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? ConfigureLogging { get; set; }
 
+    /// <summary>
+    /// Public (OAuth) apps registered at start, so the consent page and the token endpoint know them (more can be added
+    /// with <see cref="HubSpotEmulator.CreateOAuthApp"/> or the admin API). Give a client id to keep the same app across
+    /// restarts on a data file; a null one is generated on every start.
+    /// </summary>
+    public IList<OAuthAppDefinition> OAuthApps { get; } = [];
+
+    /// <summary>How long an OAuth access token lives on the emulator clock (HubSpot: 30 minutes, <c>expires_in</c> 1800).</summary>
+    public TimeSpan OAuthAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long an authorization code (and a consent page) stays usable; single use either way (HubSpot's lifetime: UNVERIFIED).</summary>
+    public TimeSpan OAuthCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Hand out a new refresh token on every refresh (off by default: HubSpot documents that the refresh token stays the
+    /// same; UNVERIFIED). The old token keeps working until the new one is first used, so a client that crashed before
+    /// storing the new one can still refresh with the old.
+    /// </summary>
+    public bool RotateRefreshTokens { get; set; }
+
     /// <summary>How long stopping waits for requests still in flight before it cuts them off (ASP.NET Core's default is 30 s).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

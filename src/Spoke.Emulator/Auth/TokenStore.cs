@@ -8,8 +8,9 @@ using Spoke.Emulator.Portal;
 namespace Spoke.Emulator.Auth;
 
 /// <summary>A bearer token the emulator accepts, with its scopes. A handler that declares a <see cref="TokenGrant"/>
-/// parameter receives the request's (the pipeline authenticates before any handler runs).</summary>
-internal sealed record TokenGrant(string Token, IReadOnlySet<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt = null)
+/// parameter receives the request's (the pipeline authenticates before any handler runs). <see cref="Installation"/> is the
+/// client id of the OAuth app an access token was issued to; null for a private-app token.</summary>
+internal sealed record TokenGrant(string Token, IReadOnlySet<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt = null, string? Installation = null)
 {
     /// <summary>Minimal API binding: the grant the pipeline's authentication stored for this request.</summary>
     public static ValueTask<TokenGrant?> BindAsync(HttpContext context) => ValueTask.FromResult(context.Items[Auth.Scopes.GrantItem] as TokenGrant);
@@ -55,6 +56,45 @@ internal sealed class TokenStore : PortalFeature
 
     public TokenGrant? Find(string token) => _tokens.GetValueOrDefault(token);
 
+    /// <summary>Forgets one token (an OAuth access token revoked); false when it was not known.</summary>
+    public bool Remove(string token)
+    {
+        if (!_tokens.TryRemove(token, out _))
+        {
+            return false;
+        }
+
+        MarkDirty();
+        return true;
+    }
+
+    /// <summary>Forgets every access token of the OAuth app <paramref name="clientId"/> (the app was uninstalled).</summary>
+    public int RemoveInstallation(string clientId)
+    {
+        var gone = _tokens.Values.Where(t => string.Equals(t.Installation, clientId, StringComparison.Ordinal)).Select(t => t.Token).ToList();
+        foreach (var token in gone)
+        {
+            _tokens.TryRemove(token, out _);
+        }
+
+        if (gone.Count > 0)
+        {
+            MarkDirty();
+        }
+
+        return gone.Count;
+    }
+
+    /// <summary>OAuth access tokens expire for good: dropping them keeps a long-running emulator's token list bounded.</summary>
+    public void PruneExpiredInstallationTokens(DateTimeOffset now)
+    {
+        foreach (var t in _tokens.Values.Where(t => t.Installation is not null && t.ExpiresAt <= now - TimeSpan.FromDays(1)).ToList())
+        {
+            _tokens.TryRemove(t.Token, out _);
+            MarkDirty();
+        }
+    }
+
     public void Clear() => _tokens.Clear();
 
     public override void Reset(DateTimeOffset now)
@@ -64,7 +104,7 @@ internal sealed class TokenStore : PortalFeature
 
     public override void Save(Utf8JsonWriter writer) =>
         Write(writer, "tokens", [.. _tokens.Values.OrderBy(t => t.Token, StringComparer.Ordinal)
-            .Select(t => new TokenDocument(t.Token, [.. t.Scopes.Order(StringComparer.Ordinal)], t.AllScopes, t.ExpiresAt))],
+            .Select(t => new TokenDocument(t.Token, [.. t.Scopes.Order(StringComparer.Ordinal)], t.AllScopes, t.ExpiresAt, t.Installation))],
             PersistenceJsonContext.Default.ListTokenDocument);
 
     public override void Load(JsonElement document)
@@ -73,7 +113,7 @@ internal sealed class TokenStore : PortalFeature
         {
             foreach (var t in tokens)
             {
-                _tokens[t.Token] = new TokenGrant(t.Token, new HashSet<string>(t.Scopes, StringComparer.Ordinal), t.AllScopes, t.ExpiresAt);
+                _tokens[t.Token] = new TokenGrant(t.Token, new HashSet<string>(t.Scopes, StringComparer.Ordinal), t.AllScopes, t.ExpiresAt, t.Installation);
             }
         }
     }

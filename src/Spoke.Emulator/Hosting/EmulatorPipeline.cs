@@ -34,6 +34,10 @@ internal static partial class EmulatorPipeline
             {
                 await error.WriteAsync(ctx).ConfigureAwait(false);
             }
+            catch (OAuth.OAuthError error) when (!ctx.Response.HasStarted)
+            {
+                await error.WriteAsync(ctx).ConfigureAwait(false);
+            }
             catch (BadHttpRequestException ex) when (!ctx.Response.HasStarted)
             {
                 await ApiError.Validation($"Invalid request: {ex.Message}").WriteAsync(ctx).ConfigureAwait(false);
@@ -63,6 +67,13 @@ internal static partial class EmulatorPipeline
                 return;
             }
 
+            if (OAuth.OAuthApi.IsOAuthPath(ctx.Request.Path))
+            {
+                // The consent page and the token endpoints authenticate with the app's client id and secret, not a bearer token.
+                await next(ctx).ConfigureAwait(false);
+                return;
+            }
+
             if (Exports.ExportsApi.IsDownloadPath(ctx.Request.Path))
             {
                 // An export's download link is its own credential (HubSpot's is a pre-signed file URL): no token, no budget.
@@ -76,7 +87,10 @@ internal static partial class EmulatorPipeline
             var ownApp = portal.Webhooks.AppTokens.Contains(grant.Token);
             Webhooks.WebhookChangeSource.Set(ownApp ? Webhooks.WebhookChangeSource.Integration : Webhooks.WebhookChangeSource.Api, null);
             var limiter = ctx.RequestServices.GetRequiredService<RateLimiter>();
-            var decision = limiter.Check(grant.Token, IsSearch(ctx.Request));
+            // An OAuth installation has one budget however many access tokens it was issued (docs §7: 110 per 10 s).
+            var decision = grant.Installation is { } clientId
+                ? limiter.Check("oauth:" + clientId, IsSearch(ctx.Request), oauth: true)
+                : limiter.Check(grant.Token, IsSearch(ctx.Request));
             if (decision.Rejection is { } rejection)
             {
                 throw rejection;

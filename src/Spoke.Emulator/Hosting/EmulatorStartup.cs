@@ -53,10 +53,27 @@ internal static class EmulatorStartup
             portal.AppId = options.AppId ?? portal.AppId;
             portal.ClientSecret = options.ClientSecret ?? portal.ClientSecret;
             portal.DeveloperApiKey = options.DeveloperApiKey ?? portal.DeveloperApiKey;
+            PrepareOAuth(portal, options);
         }
 
         // From here on, changes produce webhook events (loading and seeding don't).
         portal.Webhooks.Armed = true;
+    }
+
+    private static void PrepareOAuth(PortalState portal, HubSpotEmulatorOptions options)
+    {
+        if (options.OAuthAccessTokenLifetime <= TimeSpan.Zero || options.OAuthCodeLifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("OAuthAccessTokenLifetime and OAuthCodeLifetime must be positive.", nameof(options));
+        }
+
+        portal.OAuth.AccessTokenLifetime = options.OAuthAccessTokenLifetime;
+        portal.OAuth.CodeLifetime = options.OAuthCodeLifetime;
+        portal.OAuth.RotateRefreshTokens = options.RotateRefreshTokens;
+        foreach (var app in options.OAuthApps)
+        {
+            portal.OAuth.Register(app, replace: true);
+        }
     }
 
     public static void MapFeatureApis(WebApplication app)

@@ -73,7 +73,7 @@ internal sealed class CatalogDocument
     public List<PropertyGroup> Groups { get; set; } = [];
 }
 
-internal sealed record TokenDocument(string Token, List<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt);
+internal sealed record TokenDocument(string Token, List<string> Scopes, bool AllScopes, DateTimeOffset? ExpiresAt, string? Installation = null);
 
 /// <summary>The definition models are serialized as they are (source-generated, no reflection), so a field a feature
 /// adds to a model is persisted without touching this file; the few models that are not plain data get a document type.</summary>
@@ -88,6 +88,7 @@ internal sealed record TokenDocument(string Token, List<string> Scopes, bool All
 [JsonSerializable(typeof(List<Owner>))]
 [JsonSerializable(typeof(List<CustomObjectSchema>))]
 [JsonSerializable(typeof(List<TokenDocument>))]
+[JsonSerializable(typeof(OAuth.OAuthAppsDocument))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(WebhooksDocument))]
 [JsonSerializable(typeof(AssociationsDocument))]

@@ -3,6 +3,7 @@ using Spoke.Emulator.Auth;
 using Spoke.Emulator.Errors;
 using Spoke.Emulator.Gdpr;
 using Spoke.Emulator.Lists;
+using Spoke.Emulator.OAuth;
 using Spoke.Emulator.Objects;
 using Spoke.Emulator.Owners;
 using Spoke.Emulator.Pipelines;
@@ -63,6 +64,7 @@ internal sealed class PortalState
         Lists = Register(new ListStore());
         Timeline = Register(new TimelineStore());
         _demoSeed = Register(new DemoSeedFeature());
+        OAuth = Register(new OAuthServer());
         Initialize();
     }
 
@@ -81,6 +83,9 @@ internal sealed class PortalState
     public EmulatorClock Clock { get; }
     public FidelityOptions Fidelity { get; }
     public TokenStore Tokens { get; }
+
+    /// <summary>The developer account's OAuth apps and installations; only the primary portal's is used (<see cref="PortalDirectory"/>).</summary>
+    public OAuthServer OAuth { get; }
     /// <summary>Where write scopes commit (<c>--data</c>). While one is attached, the <see cref="JournaledFeatures"/>
     /// collect their changed rows for it.</summary>
     public IPortalJournal? Journal

@@ -43,6 +43,10 @@ internal sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
         ["X-HubSpot-RateLimit-Secondly-Remaining"] = I(UnenforcedPerTenSeconds / 10),
     };
 
+    /// <summary>The same for OAuth requests, which HubSpot answers without the Daily headers.</summary>
+    private static readonly IReadOnlyDictionary<string, string> UnenforcedOAuthHeaders =
+        UnenforcedHeaders.Where(h => !h.Key.Contains("Daily", StringComparison.Ordinal)).ToDictionary();
+
     public RateLimitTier Tier { get; set; } = RateLimitTier.Off;
 
     public RateLimitProfile? Profile => Tier switch
@@ -71,12 +75,17 @@ internal sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
         }
     }
 
-    public RateLimitDecision Check(string token, bool isSearch)
+    /// <summary>The OAuth app budget per installation (docs/hubspot-api.md §7): 110 per 10 s, no daily limit.</summary>
+    public const int OAuthPerTenSeconds = 110;
+
+    /// <summary>Counts one request against <paramref name="token"/>'s budget. <paramref name="oauth"/>: the key is an
+    /// OAuth installation, whose budget is 110 per 10 s with no daily limit and no Daily headers.</summary>
+    public RateLimitDecision Check(string token, bool isSearch, bool oauth = false)
     {
         if (Profile is not { } profile)
         {
             // Search answers carry no rate-limit headers (HubSpot's wart), limits on or off.
-            return isSearch ? default : new(null, UnenforcedHeaders);
+            return isSearch ? default : new(null, oauth ? UnenforcedOAuthHeaders : UnenforcedHeaders);
         }
 
         var now = clock.GetUtcNow();
@@ -90,7 +99,7 @@ internal sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
                 _dailyUsed = 0;
             }
 
-            if (_dailyUsed >= profile.PerDay)
+            if (!oauth && _dailyUsed >= profile.PerDay)
             {
                 var untilMidnight = (long)(today.AddDays(1).ToDateTime(TimeOnly.MinValue) - now.UtcDateTime).TotalSeconds + 1;
                 return new(Reject("You have reached your daily limit.", "DAILY", untilMidnight), null);
@@ -109,13 +118,24 @@ internal sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
                 return default;
             }
 
+            var perTenSeconds = oauth ? OAuthPerTenSeconds : profile.PerTenSeconds;
             var burst = Window(_burst, token, nowMs, 10_000);
-            if (burst.Count >= profile.PerTenSeconds)
+            if (burst.Count >= perTenSeconds)
             {
                 return new(Reject("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING", RetrySeconds(burst, nowMs, 10_000)), null);
             }
 
             burst.Enqueue(nowMs);
+            if (oauth)
+            {
+                return new(null, new Dictionary<string, string>
+                {
+                    ["X-HubSpot-RateLimit-Interval-Milliseconds"] = "10000",
+                    ["X-HubSpot-RateLimit-Max"] = I(perTenSeconds),
+                    ["X-HubSpot-RateLimit-Remaining"] = I(perTenSeconds - burst.Count),
+                });
+            }
+
             _dailyUsed++;
             var headers = new Dictionary<string, string>
             {

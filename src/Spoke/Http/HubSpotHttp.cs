@@ -192,28 +192,52 @@ internal sealed class HubSpotHttp
             var target = _developerApiKey is null
                 ? path
                 : $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}hapikey={Uri.EscapeDataString(_developerApiKey)}";
-            using var request = new HttpRequestMessage(operation.Method, new Uri(_options.BaseUri, target));
-            if (body is not null)
+            var token = _developerApiKey is null ? await TokenAsync(null, linked.Token).ConfigureAwait(false) : null;
+            var renewable = token is null ? null : _tokens as IRenewableAccessTokenProvider;
+            while (true)
             {
-                request.Content = await body(linked.Token).ConfigureAwait(false);
-            }
+                using var request = new HttpRequestMessage(operation.Method, new Uri(_options.BaseUri, target));
+                if (body is not null)
+                {
+                    request.Content = await body(linked.Token).ConfigureAwait(false);
+                }
 
-            if (_developerApiKey is null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetTokenAsync(linked.Token).ConfigureAwait(false));
-            }
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            try
-            {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                var neverSent = HubSpotTransportException.NeverSent(ex);
-                call.MayHaveReachedHubSpot |= !neverSent;
-                throw new HubSpotTransportException(
-                    $"HubSpot {operation.Method.Method} {operation.PathTemplate}: {(neverSent ? "could not connect" : "the connection failed")} ({ex.HttpRequestError}).",
-                    !neverSent, HubSpotTransportException.TransportCategory, ex);
+                if (token is not null)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                try
+                {
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                }
+                catch (HttpRequestException ex)
+                {
+                    var neverSent = HubSpotTransportException.NeverSent(ex);
+                    call.MayHaveReachedHubSpot |= !neverSent;
+                    throw new HubSpotTransportException(
+                        $"HubSpot {operation.Method.Method} {operation.PathTemplate}: {(neverSent ? "could not connect" : "the connection failed")} ({ex.HttpRequestError}).",
+                        !neverSent, HubSpotTransportException.TransportCategory, ex);
+                }
+
+                // An OAuth token refused: the provider checks it (a 401 is not proof of expiry) and renews it at most once
+                // per call; the request is sent again only with a different token. A 401 executes nothing, so re-sending is safe.
+                if (response.StatusCode != HttpStatusCode.Unauthorized || renewable is null || call.RenewedToken)
+                {
+                    break;
+                }
+
+                call.RenewedToken = true;
+                var renewed = await TokenAsync(token, linked.Token).ConfigureAwait(false);
+                if (string.Equals(renewed, token, StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                response.Dispose();
+                response = null;
+                token = renewed;
             }
 
             // A 429 was refused before executing; any other answer means the request reached HubSpot.
@@ -247,6 +271,14 @@ internal sealed class HubSpotHttp
 
             return await response.Content.ReadFromJsonAsync(responseType, linked.Token).ConfigureAwait(false);
         }
+        catch (TokenProviderFailure ex)
+        {
+            // The provider's own error (a token store that failed, a revoked installation) surfaces as it is: it is not
+            // HubSpot's answer, and not a transport error to retry.
+            failure = ex.InnerException!;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
         catch (OperationCanceledException ex) when (attemptTimeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
             call.MayHaveReachedHubSpot = true;
@@ -278,6 +310,24 @@ internal sealed class HubSpotHttp
             response?.Dispose();
         }
     }
+
+    /// <summary>The token to send: the provider's current one, or (after a 401 on <paramref name="rejected"/>) its renewed one.</summary>
+    private async ValueTask<string> TokenAsync(string? rejected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return rejected is null
+                ? await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false)
+                : await ((IRenewableAccessTokenProvider)_tokens).RenewAsync(rejected, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new TokenProviderFailure(ex);
+        }
+    }
+
+    /// <summary>Carries a token provider's exception past the attempt's transport-error handling.</summary>
+    private sealed class TokenProviderFailure(Exception inner) : Exception(inner.Message, inner);
 
     /// <summary>
     /// Streams a file from a link HubSpot handed out (an export's download URL) into <paramref name="destination"/>.

@@ -19,6 +19,9 @@ internal sealed class CallState(HubSpotOperation operation)
 
     /// <summary>True once any attempt may have reached HubSpot (it was sent and no answer says it was refused).</summary>
     public bool MayHaveReachedHubSpot { get; set; }
+
+    /// <summary>True once a 401 made the token provider renew the token: a call re-sends after a 401 only once.</summary>
+    public bool RenewedToken { get; set; }
 }
 
 /// <summary>

@@ -63,6 +63,11 @@ public sealed class HubSpotAuthorizeOptions
 /// <param name="RedirectUri">The redirect URI the request used (the exchange must send the same).</param>
 public sealed record HubSpotAuthorizationRequest(Uri Url, string State, string? CodeVerifier, Uri RedirectUri)
 {
+    /// <summary>Whether the callback's <paramref name="state"/> is this request's (compared in constant time); check it before the exchange.</summary>
+    public bool IsState(string? state) =>
+        state is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(state), System.Text.Encoding.UTF8.GetBytes(State));
+
     /// <summary>Never prints the verifier.</summary>
     public override string ToString() => $"HubSpotAuthorizationRequest({Url.GetLeftPart(UriPartial.Path)})";
 }

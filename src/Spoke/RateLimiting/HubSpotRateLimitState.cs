@@ -31,8 +31,12 @@ public sealed class HubSpotRateLimitState
 
     internal RateLimitGate GateFor(string budgetKey, HubSpotClientOptions options) =>
         _gates.GetOrAdd((budgetKey, options.TimeProvider), static (key, o) => new RateLimitGate(key.BudgetKey,
-            o.ExpectedBurstLimit ?? o.RateLimitTier.BurstLimit(), o.DailyBudgetReserve, key.Time,
+            o.ExpectedBurstLimit ?? BurstLimitFor(key.BudgetKey, o.RateLimitTier), o.DailyBudgetReserve, key.Time,
             o.SearchRateLimiting.PacedFromTheStart(o.BaseUri)), options);
+
+    /// <summary>An OAuth installation's budget is HubSpot's public-app limit (110 per 10 s, docs §7), whatever the portal's tier.</summary>
+    internal static int BurstLimitFor(string budgetKey, HubSpotRateLimitTier tier) =>
+        budgetKey.StartsWith("oauth:", StringComparison.Ordinal) ? 110 : tier.BurstLimit();
 
     internal ResiliencePipeline BreakerFor(string budgetKey, TimeProvider time) =>
         _breakers.GetOrAdd((budgetKey, time), static key => HubSpotResilience.BuildBreaker(key.Time));

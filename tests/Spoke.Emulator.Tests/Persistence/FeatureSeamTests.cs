@@ -92,6 +92,7 @@ public sealed class FeatureSeamTests : IDisposable
             tokens = new[] { new { name = "note", label = "Note", type = "string" } },
         })).Expect(201)["id"]!.GetValue<string>();
         (await api.Post("/integrators/timeline/v3/events", new { id = "seam-event", eventTemplateId = template, objectId = contact })).Expect(201);
+        (await api.Post("/_emulator/oauth/apps", new { name = "Seam app", clientId = "seam-app", redirectUris = new[] { "http://localhost:5799/callback" }, requiredScopes = new[] { "crm.objects.contacts.read" } })).Expect(201);
     }
 
     /// <summary>What each registered feature writes into the metadata document, by feature name.</summary>
