@@ -28,20 +28,21 @@ namespace Spoke.Emulator;
 public sealed partial class HubSpotEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly RateLimiter _limiter;
+    private readonly PortalDirectory _directory;
     private readonly BulkJobGate _bulkJobs;
 
-    private HubSpotEmulator(WebApplication app, PortalState portal, RateLimiter limiter, FaultInjector faults, WebhookDelivery webhooks, Uri baseUri, string token,
+    private HubSpotEmulator(WebApplication app, PortalDirectory directory, FaultInjector faults, Uri baseUri, string token,
         GeneratedSecrets generated, BulkJobGate bulkJobs)
     {
         _bulkJobs = bulkJobs;
+        _directory = directory;
+        var portal = directory.Primary;
         ClientSecretGenerated = string.Equals(portal.ClientSecret, generated.ClientSecret, StringComparison.Ordinal);
         DeveloperApiKeyGenerated = string.Equals(portal.DeveloperApiKey, generated.DeveloperApiKey, StringComparison.Ordinal);
         _app = app;
-        Webhooks = webhooks;
+        Webhooks = directory.PrimaryServices.Webhooks;
         Faults = faults;
         Portal = portal;
-        _limiter = limiter;
         BaseUri = baseUri;
         Token = token;
     }
@@ -64,7 +65,7 @@ public sealed partial class HubSpotEmulator : IAsyncDisposable
     internal PortalState Portal { get; }
 
     /// <summary>Every portal the emulator serves (the primary first).</summary>
-    internal PortalDirectory Directory => _app.Services.GetRequiredService<PortalDirectory>();
+    internal PortalDirectory Directory => _directory;
 
     /// <summary>The host's services (routing's endpoint list, for tests that check every route).</summary>
     internal IServiceProvider Services => _app.Services;
@@ -109,14 +110,17 @@ public sealed partial class HubSpotEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The active rate-limit profile; switching clears the usage counters.</summary>
+    /// <summary>The active rate-limit profile (every portal's); switching clears the usage counters.</summary>
     public RateLimitTier RateLimits
     {
-        get => _limiter.Tier;
+        get => _directory.PrimaryServices.Limiter.Tier;
         set
         {
-            _limiter.Tier = value;
-            _limiter.Clear();
+            foreach (var limiter in _directory.Services.Select(s => s.Limiter))
+            {
+                limiter.Tier = value;
+                limiter.Clear();
+            }
         }
     }
 
@@ -131,37 +135,53 @@ public sealed partial class HubSpotEmulator : IAsyncDisposable
     }
 
     /// <summary>429s the rate limiter has sent since start (not fault-injected ones); take differences to measure a run.</summary>
-    public long RateLimitRejections => _limiter.Rejected;
+    public long RateLimitRejections => _directory.Services.Sum(s => s.Limiter.Rejected);
 
     /// <summary>Starts an emulator on loopback (an ephemeral port unless the options name one) and returns once it answers; dispose it to stop.</summary>
     public static async Task<HubSpotEmulator> StartAsync(HubSpotEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new HubSpotEmulatorOptions();
         var clock = options.Clock ?? new EmulatorClock();
+        var faults = new FaultInjector(clock);
         var portal = new PortalState(options.PortalId, clock, options.Fidelity);
-        var limiter = new RateLimiter(clock, options.Fidelity) { Tier = options.RateLimits };
         // The portal's own fresh values: if they are still there after loading and the options, this start generated them.
         var generated = new GeneratedSecrets(portal.ClientSecret, portal.DeveloperApiKey);
-        var faults = new FaultInjector(clock);
+        var portals = new List<PortalState> { portal };
         try
         {
             // Seeding stops between chunks when cancelled (a resumable seed); the data file is closed either way.
             EmulatorStartup.Prepare(portal, options, cancellationToken);
-            portal.WriteTimestampOverride = faults.CurrentWriteTimestamp;
-            portal.WasReset += faults.Clear;
-            return await StartPreparedAsync(options, portal, limiter, faults, generated, cancellationToken).ConfigureAwait(false);
+            foreach (var id in options.AdditionalPortalIds.Distinct())
+            {
+                var extra = new PortalState(id, clock, options.Fidelity);
+                portals.Add(extra);
+                EmulatorStartup.PrepareAdditional(extra, options);
+            }
+
+            foreach (var p in portals)
+            {
+                p.WriteTimestampOverride = faults.CurrentWriteTimestamp;
+                p.WasReset += faults.Clear;
+            }
+
+            return await StartPreparedAsync(options, portals, faults, generated, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            // A host that never started must not keep the data file open.
-            portal.Journal?.Dispose();
+            // A host that never started must not keep a data file open.
+            foreach (var p in portals)
+            {
+                p.Journal?.Dispose();
+            }
+
             throw;
         }
     }
 
-    private static async Task<HubSpotEmulator> StartPreparedAsync(HubSpotEmulatorOptions options, PortalState portal, RateLimiter limiter,
+    private static async Task<HubSpotEmulator> StartPreparedAsync(HubSpotEmulatorOptions options, List<PortalState> portals,
         FaultInjector faults, GeneratedSecrets generated, CancellationToken cancellationToken)
     {
+        var portal = portals[0];
         var token = options.Tokens.Count > 0 ? options.Tokens[0] : TokenStore.NewToken();
         using (portal.Write())
         {
@@ -190,26 +210,34 @@ public sealed partial class HubSpotEmulator : IAsyncDisposable
             builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         }
 
-        builder.Services.AddSingleton(portal);
-        builder.Services.AddSingleton(new PortalDirectory(portal));
-        builder.Services.AddSingleton(limiter);
+        var bulkJobs = new BulkJobGate();
+        var services = portals.Select(p =>
+        {
+            var webhooks = new WebhookDelivery(p);
+            if (options.WebhookFaults is { } webhookFaults)
+            {
+                webhooks.Faults = webhookFaults;
+            }
+
+            return new PortalServices(p, new RateLimiter(p.Clock, options.Fidelity) { Tier = options.RateLimits }, new ArchiveRetention(p), webhooks,
+                new Imports.ImportJobs(p, bulkJobs), new Exports.ExportJobs(p, bulkJobs));
+        }).ToList();
+        var directory = new PortalDirectory(services);
+        builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(faults);
-        builder.Services.AddSingleton(new ArchiveRetention(portal));
-        var webhooks = new WebhookDelivery(portal);
-        if (options.WebhookFaults is { } webhookFaults)
-        {
-            webhooks.Faults = webhookFaults;
-        }
-
-        builder.Services.AddSingleton(webhooks);
-        var bulkJobs = new BulkJobGate();
-        builder.Services.AddSingleton(new Imports.ImportJobs(portal, bulkJobs));
-        builder.Services.AddSingleton(new Exports.ExportJobs(portal, bulkJobs));
+        // The per-portal state: resolved per request from the portal the pipeline routed it to (the primary by default).
+        builder.Services.AddScoped(_ => new CurrentPortal(directory.PrimaryServices));
+        builder.Services.AddScoped(sp => sp.GetRequiredService<CurrentPortal>().Services.Portal);
+        builder.Services.AddScoped(sp => sp.GetRequiredService<CurrentPortal>().Services.Limiter);
+        builder.Services.AddScoped(sp => sp.GetRequiredService<CurrentPortal>().Services.Retention);
+        builder.Services.AddScoped(sp => sp.GetRequiredService<CurrentPortal>().Services.Webhooks);
+        builder.Services.AddScoped(sp => sp.GetRequiredService<CurrentPortal>().Services.Imports);
+        builder.Services.AddScoped(sp => sp.GetRequiredService<CurrentPortal>().Services.Exports);
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         app.UseEmulatorPipeline();
-        MapApis(app);
+        MapApis(app, directory);
         app.MapAdminApi();
         app.MapOAuthAdminApi();
         app.MapUnknownRoutes();
@@ -219,21 +247,35 @@ public sealed partial class HubSpotEmulator : IAsyncDisposable
         }
         catch
         {
-            await webhooks.DisposeAsync().ConfigureAwait(false);
+            foreach (var s in services)
+            {
+                await s.Webhooks.DisposeAsync().ConfigureAwait(false);
+            }
+
             await app.DisposeAsync().ConfigureAwait(false);
             bulkJobs.Dispose();
             throw;
         }
 
-        webhooks.Start();
+        foreach (var s in services)
+        {
+            s.Webhooks.Start();
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
-        return new HubSpotEmulator(app, portal, limiter, faults, webhooks, uri, token, generated, bulkJobs);
+        return new HubSpotEmulator(app, directory, faults, uri, token, generated, bulkJobs);
     }
 
     /// <summary>Every HubSpot API the emulator serves, on the classic paths and the dated aliases (docs/hubspot-api.md §1a).</summary>
-    private static void MapApis(WebApplication app)
+    private static void MapApis(WebApplication app, PortalDirectory directory)
     {
+        foreach (var portal in directory.All)
+        {
+            // Attach the search indexes now so they follow every store from start-up on.
+            Search.SearchIndexes.For(portal);
+        }
+
         foreach (var prefix in ObjectsApi.Prefixes)
         {
             app.MapObjectsApi(prefix);
@@ -250,11 +292,14 @@ public sealed partial class HubSpotEmulator : IAsyncDisposable
         return Portal.Tokens.Create(scopes).Token;
     }
 
-    /// <summary>Empties the portal back to a fresh one; tokens and the clock survive, rate-limit usage does not.</summary>
+    /// <summary>Empties every portal back to a fresh one; tokens, OAuth apps and installations, and the clock survive, rate-limit usage does not.</summary>
     public void Reset()
     {
-        Portal.Reset();
-        _limiter.Clear();
+        foreach (var services in _directory.Services)
+        {
+            services.Portal.Reset();
+            services.Limiter.Clear();
+        }
     }
 
     /// <summary>Completes when the host stops: <see cref="DisposeAsync"/>, or Ctrl+C and SIGTERM with <see cref="HubSpotEmulatorOptions.HandleShutdownSignals"/>.</summary>
@@ -266,10 +311,17 @@ public sealed partial class HubSpotEmulator : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _bulkJobs.StopAsync().ConfigureAwait(false);
         _bulkJobs.Dispose();
-        await Webhooks.DisposeAsync().ConfigureAwait(false);
+        foreach (var services in _directory.Services)
+        {
+            await services.Webhooks.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _app.DisposeAsync().ConfigureAwait(false);
-        Portal.Journal?.Dispose();
-        Portal.Journal = null;
+        foreach (var portal in _directory.All)
+        {
+            portal.Journal?.Dispose();
+            portal.Journal = null;
+        }
     }
 
     private sealed record GeneratedSecrets(string ClientSecret, string DeveloperApiKey);

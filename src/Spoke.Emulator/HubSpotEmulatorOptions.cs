@@ -15,6 +15,14 @@ public sealed class HubSpotEmulatorOptions
     /// <summary>The portal (hub) id.</summary>
     public long PortalId { get; set; } = 12345678;
 
+    /// <summary>
+    /// More portals (hub ids) to serve beside <see cref="PortalId"/>, for multi-tenant code: each has its own records,
+    /// tokens (<see cref="HubSpotEmulator.CreateToken(long, string[])"/>), rate-limit budget and, with a
+    /// <see cref="DataFile"/>, its own file beside it (<c>name.portal-ID.db</c>). A request acts on the portal its token
+    /// belongs to, so one portal's tokens never see another's records. They start with HubSpot's defaults (no demo seed).
+    /// </summary>
+    public IList<long> AdditionalPortalIds { get; } = [];
+
     /// <summary>SQLite file that persists state; null keeps everything in memory.</summary>
     public string? DataFile { get; set; }
 

@@ -23,6 +23,14 @@ internal static class AdminApi
             w.WriteEndObject();
         }));
 
+        g.MapGet("/portals", (PortalDirectory portals) => JsonIO.Results(portals.All, (w, p) =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("portalId", p.PortalId);
+            w.WriteBoolean("primary", ReferenceEquals(p, portals.Primary));
+            w.WriteEndObject();
+        }));
+
         // The app the emulator stands in for, so SDK users can build a developer-key client (timeline templates).
         g.MapGet("/app", (PortalState portal) => JsonIO.Json(w =>
         {

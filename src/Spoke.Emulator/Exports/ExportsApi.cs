@@ -45,6 +45,22 @@ internal static class ExportsApi
     public static bool IsDownloadPath(PathString path) =>
         path.StartsWithSegments(DownloadPrefix, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The portal whose exports know the download link in <paramref name="path"/>; null when none does.</summary>
+    public static Portal.PortalServices? DownloadPortal(PathString path, Portal.PortalDirectory directory)
+    {
+        var segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length < 2)
+        {
+            return null;
+        }
+
+        return directory.Services.FirstOrDefault(s =>
+        {
+            using var _ = s.Portal.Read();
+            return s.Exports.FindDownload(segments[1]) is not null;
+        });
+    }
+
     private static async Task<IResult> StartAsync(HttpContext ctx, PortalState portal, ExportJobs jobs, TokenGrant grant)
     {
         using var doc = await JsonIO.ReadObjectAsync(ctx, 64 * 1024).ConfigureAwait(false);

@@ -54,15 +54,25 @@ internal static partial class EmulatorPipeline
 
         app.Use(async (ctx, next) =>
         {
-            if (ctx.RequestServices.GetRequiredService<PortalState>().JournalFailure is { } failure)
+            var directory = ctx.RequestServices.GetRequiredService<PortalDirectory>();
+            if (directory.All.FirstOrDefault(p => p.JournalFailure is not null)?.JournalFailure is { } failure)
             {
                 throw new ApiError(503, "SERVICE_UNAVAILABLE",
                     $"The emulator could not write its data file ({failure}), so its memory is ahead of the file and it refuses every request until it is restarted. Every acknowledged write is in the file: free disk space or fix the file's permissions, then restart the emulator.");
             }
 
+            var current = ctx.RequestServices.GetRequiredService<CurrentPortal>();
             if (AdminRequests.IsAdminPath(ctx.Request.Path))
             {
                 AdminRequests.Check(ctx);
+                // Admin calls act on the primary portal, or on the one ?portalId= names.
+                if (ctx.Request.Query.TryGetValue("portalId", out var portalId))
+                {
+                    current.Services = (long.TryParse(portalId.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                        ? directory.ServicesOf(id) : null)
+                        ?? throw ApiError.NotFound($"The emulator serves no portal {portalId}; it serves {string.Join(", ", directory.All.Select(p => p.PortalId))} (GET /_emulator/portals).");
+                }
+
                 await next(ctx).ConfigureAwait(false);
                 return;
             }
@@ -77,16 +87,22 @@ internal static partial class EmulatorPipeline
             if (Exports.ExportsApi.IsDownloadPath(ctx.Request.Path))
             {
                 // An export's download link is its own credential (HubSpot's is a pre-signed file URL): no token, no budget.
+                // It names its portal by being known to that portal's exports.
+                current.Services = Exports.ExportsApi.DownloadPortal(ctx.Request.Path, directory) ?? current.Services;
                 await next(ctx).ConfigureAwait(false);
                 return;
             }
 
-            var portal = ctx.RequestServices.GetRequiredService<PortalState>();
-            var grant = DeveloperKey.Authenticate(ctx, portal) ?? Authenticate(ctx, portal);
+            var (services, grant) = DeveloperKey.Authenticate(ctx, directory.Primary) is { } developer
+                ? (directory.PrimaryServices, developer)
+                : Authenticate(ctx, directory);
+            // From here on every handler sees the portal the token belongs to: one portal's tokens never see another's records.
+            current.Services = services;
+            var portal = services.Portal;
             ctx.Items[Scopes.GrantItem] = grant;
             var ownApp = portal.Webhooks.AppTokens.Contains(grant.Token);
             Webhooks.WebhookChangeSource.Set(ownApp ? Webhooks.WebhookChangeSource.Integration : Webhooks.WebhookChangeSource.Api, null);
-            var limiter = ctx.RequestServices.GetRequiredService<RateLimiter>();
+            var limiter = services.Limiter;
             // An OAuth installation has one budget however many access tokens it was issued (docs §7: 110 per 10 s).
             var decision = grant.Installation is { } clientId
                 ? limiter.Check("oauth:" + clientId, IsSearch(ctx.Request), oauth: true)
@@ -118,7 +134,7 @@ internal static partial class EmulatorPipeline
             throw new ApiError(404, "OBJECT_NOT_FOUND", $"Resource not found: {ctx.Request.Method} {ctx.Request.Path} is not an endpoint of this API.");
         });
 
-    private static TokenGrant Authenticate(HttpContext ctx, PortalState portal)
+    private static (PortalServices Services, TokenGrant Grant) Authenticate(HttpContext ctx, PortalDirectory directory)
     {
         var header = ctx.Request.Headers.Authorization.ToString();
         if (header.Length == 0)
@@ -133,13 +149,13 @@ internal static partial class EmulatorPipeline
         }
 
         var token = header[bearer.Length..].Trim();
-        var grant = portal.Tokens.Find(token) ?? throw Scopes.InvalidToken(expired: false);
-        if (grant.ExpiresAt is { } expiresAt && expiresAt <= portal.Now)
+        var (services, grant) = directory.FindToken(token) ?? throw Scopes.InvalidToken(expired: false);
+        if (grant.ExpiresAt is { } expiresAt && expiresAt <= services.Portal.Now)
         {
             throw Scopes.InvalidToken(expired: true);
         }
 
-        return grant;
+        return (services, grant);
     }
 
     /// <summary>CRM search requests: their own 5/s budget and no rate-limit headers.</summary>

@@ -60,6 +60,23 @@ internal static class EmulatorStartup
         portal.Webhooks.Armed = true;
     }
 
+    /// <summary>An additional portal: its own data file beside the primary's (when there is one), no seed.</summary>
+    public static void PrepareAdditional(PortalState portal, HubSpotEmulatorOptions options)
+    {
+        if (portal.PortalId <= 0 || portal.PortalId == options.PortalId)
+        {
+            throw new ArgumentException($"An additional portal id must be a positive number other than the primary portal's ({options.PortalId}); got {portal.PortalId}.", nameof(options));
+        }
+
+        PortalPersistence.Attach(portal, AdditionalDataFile(options.DataFile, portal.PortalId));
+        portal.Webhooks.Armed = true;
+    }
+
+    /// <summary>Where an additional portal keeps its data: <c>dir/name.portal-ID.ext</c> beside the primary's file.</summary>
+    public static string? AdditionalDataFile(string? dataFile, long portalId) =>
+        dataFile is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataFile))!,
+            $"{Path.GetFileNameWithoutExtension(dataFile)}.portal-{portalId}{Path.GetExtension(dataFile)}");
+
     private static void PrepareOAuth(PortalState portal, HubSpotEmulatorOptions options)
     {
         if (options.OAuthAccessTokenLifetime <= TimeSpan.Zero || options.OAuthCodeLifetime <= TimeSpan.Zero)

@@ -5,9 +5,11 @@ namespace Spoke.Emulator.Persistence;
 /// <summary>Start-up half of <c>--data</c>: load what the file holds, then journal every change into it.</summary>
 internal static class PortalPersistence
 {
-    public static void Attach(PortalState portal, HubSpotEmulatorOptions options)
+    public static void Attach(PortalState portal, HubSpotEmulatorOptions options) => Attach(portal, options.DataFile);
+
+    public static void Attach(PortalState portal, string? dataFile)
     {
-        if (options.DataFile is not { } file)
+        if (dataFile is not { } file)
         {
             return;
         }

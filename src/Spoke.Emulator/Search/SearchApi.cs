@@ -21,8 +21,6 @@ internal static class SearchApi
     /// <summary>Maps search under a prefix such as <c>/crm/v3/objects</c> or <c>/crm/objects/2026-09</c>.</summary>
     public static void MapSearchApi(this IEndpointRouteBuilder app, string prefix)
     {
-        // Attach the indexes now so they follow every store from start-up on.
-        SearchIndexes.For(app.ServiceProvider.GetRequiredService<PortalState>());
         app.MapPost(prefix + "/{objectType}/search", Search);
     }
 
