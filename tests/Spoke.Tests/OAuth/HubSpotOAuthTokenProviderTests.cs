@@ -171,6 +171,34 @@ public sealed class HubSpotOAuthTokenProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Clients_of_two_installed_portals_never_see_each_others_records()
+    {
+        await using var portal = await OAuthTestPortal.StartAsync(o => o.AdditionalPortalIds.Add(77_777_777));
+        var first = await portal.InstallAsync(portalId: portal.Emulator.PortalId);
+        var second = await portal.InstallAsync(portalId: 77_777_777);
+        var store = new InMemoryHubSpotTokenStore();
+        await store.SaveAsync(first);
+        await store.SaveAsync(second);
+        var a = portal.NewClient(new HubSpotOAuthTokenProvider(portal.OAuth, store, first.Key));
+        var b = portal.NewClient(new HubSpotOAuthTokenProvider(portal.OAuth, store, second.Key));
+
+        var mine = await a.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", "tenant@example.com").Set("firstname", "A"));
+        await b.Crm.Contacts.CreateAsync(new PropertyBag().Set("email", "tenant@example.com").Set("firstname", "B"));
+        portal.Emulator.Clock.Advance(TimeSpan.FromHours(1));
+
+        var seenByB = new List<CrmObject>();
+        await foreach (var c in b.Crm.Contacts.ListAsync(new CrmReadOptions { Properties = ["firstname"] }))
+        {
+            seenByB.Add(c);
+        }
+
+        Assert.Equal(["B"], seenByB.Select(c => c.Properties.GetString("firstname")));
+        Assert.Equal("A", (await a.Crm.Contacts.GetAsync(mine.Id, new CrmReadOptions { Properties = ["firstname"] })).Properties.GetString("firstname"));
+        Assert.Equal(77_777_777, (await store.GetAsync(second.Key))!.PortalId);
+        Assert.Equal(2, portal.Counter.Refreshes);
+    }
+
+    [Fact]
     public async Task No_token_secret_or_code_appears_in_any_log_line_or_exception_message()
     {
         var request = _portal.OAuth.CreateAuthorizationRequest();
