@@ -114,7 +114,12 @@ internal sealed class RateLimiter(EmulatorClock clock, FidelityOptions fidelity)
                 }
 
                 window.Enqueue(nowMs);
-                _dailyUsed++;
+                if (!oauth)
+                {
+                    // OAuth installations have no daily limit: their searches do not spend the private apps' daily budget.
+                    _dailyUsed++;
+                }
+
                 return default;
             }
 
