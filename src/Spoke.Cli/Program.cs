@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Emulator;
 using Spoke.Cli.Export;
 using Spoke.Cli.Gdpr;
@@ -12,9 +13,11 @@ root.Subcommands.Add(WebhooksCommand.Create());
 root.Subcommands.Add(Spoke.Cli.Import.ImportCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(GdprCommand.Create());
+root.Subcommands.Add(AuthCommand.Create());
 // The commands stop their hosts on the cancellation token (Kestrel waits up to 5 s for requests in flight), which
 // can take longer than System.CommandLine's default 2 s on a busy machine; past this it exits with 130/143 anyway.
-var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
+// The default exception handler prints a stack trace: a login to fix (AuthException) gets its message only.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10), EnableDefaultExceptionHandler = false };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
 {
@@ -29,7 +32,25 @@ if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAc
     return 2;
 }
 
-return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+try
+{
+    return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+}
+catch (AuthException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+catch (Exception e) when (e is not OperationCanceledException)
+{
+    // What System.CommandLine's default handler does.
+    Console.Error.WriteLine($"Unhandled exception: {e}");
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    return 1;
+}
 
 static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
 {

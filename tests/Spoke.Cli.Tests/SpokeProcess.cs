@@ -56,9 +56,16 @@ internal sealed class SpokeProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static SpokeProcess Start(params string[] args)
+    public static SpokeProcess Start(params string[] args) => StartWith(new Dictionary<string, string>(), args);
+
+    /// <summary>
+    /// Runs the CLI with extra environment. Unless <paramref name="environment"/> names one, every process gets an auth
+    /// folder of its own that does not exist (SPOKE_AUTH_DIR), so no login of the machine's user changes what it talks to.
+    /// </summary>
+    public static SpokeProcess StartWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        Isolate(info, environment);
         info.ArgumentList.Add(CliDll());
         foreach (var a in args)
         {
@@ -76,10 +83,7 @@ internal sealed class SpokeProcess : IAsyncDisposable
         info.ArgumentList.Add($"{shellSetup}; exec dotnet \"$@\"");
         info.ArgumentList.Add("sh");
         info.ArgumentList.Add(CliDll());
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
+        Isolate(info, environment);
 
         foreach (var a in args)
         {
@@ -149,6 +153,18 @@ internal sealed class SpokeProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>A fresh auth folder path that is never created by the test.</summary>
+    public static string NewAuthDirectory() => Path.Combine(Path.GetTempPath(), "spoke-auth-test-" + Guid.NewGuid().ToString("N"));
+
+    private static void Isolate(ProcessStartInfo info, IReadOnlyDictionary<string, string> environment)
+    {
+        info.Environment["SPOKE_AUTH_DIR"] = NewAuthDirectory();
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+    }
+
     private static string CliDll()
     {
         var configuration = typeof(SpokeProcess).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
@@ -172,7 +188,7 @@ internal sealed class SpokeProcess : IAsyncDisposable
         _lines.Release();
     }
 
-    private static string FindRepositoryRoot()
+    public static string FindRepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Spoke.slnx")))

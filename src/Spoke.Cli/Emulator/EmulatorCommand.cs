@@ -36,6 +36,31 @@ internal static class EmulatorCommand
         var appId = new Option<long?>("--app-id") { Description = "Id of the developer app the emulator stands in for (default 1234567, or the one in --data)" };
         var clientSecret = new Option<string?>("--client-secret") { Description = "The app's client secret, which signs webhook deliveries (generated and printed once when neither given nor in --data)" };
         var developerApiKey = new Option<string?>("--developer-api-key") { Description = "Developer API key (hapikey) for the webhooks and timeline-template APIs (generated and printed once when neither given nor in --data)" };
+        var extraPortals = new Option<long[]>("--extra-portal")
+        {
+            Description = "Another portal (hub id) to serve beside --portal-id, repeatable: OAuth apps install into the one chosen on the consent page, and each token sees its portal only",
+            HelpName = "ID",
+        };
+        var oauthApp = new Option<string?>("--oauth-app")
+        {
+            Description = "Register a public (OAuth) app with this name: its consent page is /oauth/authorize and its client id and secret are printed (the secret once, when generated)",
+            HelpName = "NAME",
+        };
+        var oauthClientId = new Option<string?>("--oauth-client-id") { Description = "The --oauth-app's client id (default: generated, or the one --data keeps for that name)" };
+        var redirectUris = new Option<string[]>("--redirect-uri") { Description = "A redirect URL the --oauth-app accepts (repeatable; matched exactly)", HelpName = "URL" };
+        var oauthScopes = new Option<string[]>("--scopes")
+        {
+            Description = "The --oauth-app's required scopes, comma- or space-separated (default: oauth)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var oauthOptionalScopes = new Option<string[]>("--optional-scopes") { Description = "The --oauth-app's optional scopes", AllowMultipleArgumentsPerToken = true };
+        extraPortals.Validators.Add(r =>
+        {
+            if ((r.GetValueOrDefault<long[]>() ?? []).Any(id => id <= 0))
+            {
+                r.AddError("--extra-portal must be a positive portal id.");
+            }
+        });
         appId.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<long?>() is <= 0)
@@ -72,7 +97,30 @@ internal static class EmulatorCommand
         var command = new Command("emulator", "Run a local HubSpot (API, errors, limits) that any HubSpot client can point at")
         {
             port, host, token, portalId, data, seed, seedSize, seedValue, rateLimits, fidelity, appId, clientSecret, developerApiKey,
+            extraPortals, oauthApp, oauthClientId, redirectUris, oauthScopes, oauthOptionalScopes,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(oauthApp) is null)
+            {
+                foreach (var option in new Option[] { oauthClientId, redirectUris, oauthScopes, oauthOptionalScopes })
+                {
+                    if (r.GetResult(option) is { Implicit: false })
+                    {
+                        r.AddError($"{option.Name} describes the app of --oauth-app NAME: add --oauth-app, or leave out {option.Name}.");
+                    }
+                }
+            }
+            else if ((r.GetValue(redirectUris) ?? []).Length == 0)
+            {
+                r.AddError("--oauth-app needs at least one --redirect-uri URL (where the consent page sends the code), e.g. --redirect-uri http://localhost:3000/oauth-callback.");
+            }
+
+            if ((r.GetValue(extraPortals) ?? []).Contains(r.GetValue(portalId)))
+            {
+                r.AddError($"--extra-portal {r.GetValue(portalId)} is already the --portal-id.");
+            }
+        });
         command.SetAction(async (parse, commandToken) =>
         {
             using var signals = new ShutdownSignals(commandToken);
@@ -103,6 +151,11 @@ internal static class EmulatorCommand
             foreach (var t in parse.GetValue(token) ?? [])
             {
                 options.Tokens.Add(t);
+            }
+
+            foreach (var extra in (parse.GetValue(extraPortals) ?? []).Distinct())
+            {
+                options.AdditionalPortalIds.Add(extra);
             }
 
             // Large data files and seeds take seconds: say what is happening before the first line a client waits for.
@@ -169,7 +222,14 @@ internal static class EmulatorCommand
                 Console.WriteLine($"Using the {string.Join(" and ", stored)} stored in {options.DataFile} (printed only when generated).");
             }
 
-            Console.WriteLine($"Portal {emulator.PortalId}; fidelity {parse.GetValue(fidelity).ToString().ToLowerInvariant()}; rate limits {options.RateLimits.ToString().ToLowerInvariant()}; state {(options.DataFile is null ? "in memory" : options.DataFile)}. Ctrl+C stops.");
+            if (parse.GetValue(oauthApp) is { } appName && !RegisterOAuthApp(emulator, appName, parse.GetValue(oauthClientId), parse.GetValue(redirectUris) ?? [],
+                    parse.GetValue(oauthScopes), parse.GetValue(oauthOptionalScopes), options.DataFile, url))
+            {
+                return 2;
+            }
+
+            var portals = emulator.PortalIds.Count == 1 ? $"Portal {emulator.PortalId}" : $"Portals {string.Join(", ", emulator.PortalIds)}";
+            Console.WriteLine($"{portals}; fidelity {parse.GetValue(fidelity).ToString().ToLowerInvariant()}; rate limits {options.RateLimits.ToString().ToLowerInvariant()}; state {(options.DataFile is null ? "in memory" : options.DataFile)}. Ctrl+C stops.");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -182,5 +242,48 @@ internal static class EmulatorCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Registers <c>--oauth-app</c>, or updates the app of that client id (or, without one, that name) kept in the data
+    /// file, and prints its client id; the secret only when this start generated it. False when the settings are refused.
+    /// </summary>
+    private static bool RegisterOAuthApp(HubSpotEmulator emulator, string name, string? clientId, string[] redirectUris, string[]? scopes, string[]? optionalScopes, string? dataFile, string url)
+    {
+        var existing = emulator.OAuthApps.FirstOrDefault(a => clientId is null ? a.Name == name.Trim() : a.ClientId == clientId);
+        var definition = new OAuthAppDefinition { Name = name, ClientId = existing?.ClientId ?? clientId };
+        foreach (var uri in redirectUris)
+        {
+            definition.RedirectUris.Add(uri);
+        }
+
+        var required = Spoke.Cli.Auth.AuthCommand.SplitScopes(scopes);
+        foreach (var scope in required.Count == 0 ? ["oauth"] : required)
+        {
+            definition.RequiredScopes.Add(scope);
+        }
+
+        foreach (var scope in Spoke.Cli.Auth.AuthCommand.SplitScopes(optionalScopes))
+        {
+            definition.OptionalScopes.Add(scope);
+        }
+
+        OAuthAppCredentials app;
+        try
+        {
+            app = existing is null ? emulator.CreateOAuthApp(definition) : emulator.UpdateOAuthApp(definition);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"--oauth-app: {e.Message.Replace(" (Parameter 'definition')", "", StringComparison.Ordinal)}");
+            return false;
+        }
+
+        Console.WriteLine($"OAuth app \"{app.Name}\": client id {app.ClientId}; consent page {url}/oauth/authorize; redirect URIs {string.Join(", ", app.RedirectUris)}; scopes {string.Join(' ', app.RequiredScopes)}{(app.OptionalScopes.Count > 0 ? $" (optional {string.Join(' ', app.OptionalScopes)})" : "")}");
+        // A secret is printed once: when this start made it. One the data file kept from an earlier start is not.
+        Console.WriteLine(existing is null
+            ? $"OAuth client secret: {app.ClientSecret}"
+            : $"Using the OAuth app's client secret stored in {dataFile} (printed only when generated).");
+        return true;
     }
 }

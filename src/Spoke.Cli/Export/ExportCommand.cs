@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Portal;
 using Spoke.Cli.Sync;
 using Spoke.DataTools.Export;
@@ -117,7 +118,7 @@ internal static class ExportCommand
             }
             catch (HubSpotApiException e) when (e.Status == 401)
             {
-                Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                Console.Error.WriteLine(AuthCommand.RefusedHint(e));
                 return SyncCommand.ExitCodes.Unauthorized;
             }
             catch (HubSpotApiException e) when (e.Status is 400 or 404)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Portal;
 using Spoke.Cli.Sync;
 using Spoke.DataTools.Gdpr;
@@ -149,7 +150,7 @@ internal static class GdprCommand
             }
             catch (HubSpotApiException e) when (e.Status == 401)
             {
-                Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                Console.Error.WriteLine(AuthCommand.RefusedHint(e));
                 return SyncCommand.ExitCodes.Unauthorized;
             }
         });
@@ -285,7 +286,7 @@ internal static class GdprCommand
             }
             catch (HubSpotApiException e) when (e.Status == 401)
             {
-                Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                Console.Error.WriteLine(AuthCommand.RefusedHint(e));
                 return SyncCommand.ExitCodes.Unauthorized;
             }
         });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Hosting;
 using Spoke.Cli.Portal;
 using Spoke.DataTools.Import;
@@ -124,7 +125,7 @@ internal static partial class ImportCommand
             }
             catch (HubSpotApiException e) when (e.Status is 401 or 403)
             {
-                Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                Console.Error.WriteLine(AuthCommand.RefusedHint(e));
                 return ExitCodes.Unauthorized;
             }
             catch (Exception e) when (e is HubSpotApiException or HubSpotTransportException)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Emulator;
 using Spoke.Emulator;
 
@@ -6,8 +7,8 @@ namespace Spoke.Cli.Portal;
 
 /// <summary>
 /// Which portal a data command (<c>spoke import</c>, <c>export</c>, <c>gdpr</c>) talks to: the token's (and an optional
-/// base URL), or, with no credentials, the embedded emulator kept in a SQLite file so that one command sees what the
-/// previous one wrote (an import, then its rollback).
+/// base URL), else the stored login's (<c>spoke auth login</c>), else the embedded emulator kept in a SQLite file so that
+/// one command sees what the previous one wrote (an import, then its rollback).
 /// </summary>
 internal sealed class PortalOptions
 {
@@ -15,7 +16,7 @@ internal sealed class PortalOptions
 
     public Option<string?> Token { get; } = new("--token")
     {
-        Description = "A private-app access token (default: HUBSPOT_ACCESS_TOKEN, or HubSpot__AccessToken). Without one, the embedded emulator's portal is used",
+        Description = "A private-app access token (default: HUBSPOT_ACCESS_TOKEN, or HubSpot__AccessToken). Without one, the stored login (spoke auth login) is used, else the embedded emulator's portal",
     };
 
     public Option<string?> BaseUrl { get; } = CreateBaseUrl();
@@ -65,9 +66,10 @@ internal sealed class PortalOptions
         (fromOption ?? Environment.GetEnvironmentVariable("HubSpot__BaseUri")) is { Length: > 0 } b ? ParseUrl(b) : null;
 
     /// <summary>
-    /// Connects to the token's portal, or starts the embedded emulator on its data file and says so in one line on
-    /// <paramref name="notices"/> (stderr for a command whose stdout carries data).
+    /// Connects to the token's portal, else the stored login's, else starts the embedded emulator on its data file; the
+    /// last two say so in one line on <paramref name="notices"/> (stderr for a command whose stdout carries data).
     /// </summary>
+    /// <exception cref="AuthException">The stored login cannot be read; the message says how to log in again.</exception>
     public async Task<PortalTarget> ConnectAsync(ParseResult parse, TextWriter notices, CancellationToken cancellationToken)
     {
         var token = ResolveToken(parse.GetValue(Token));
@@ -83,6 +85,12 @@ internal sealed class PortalOptions
             return new PortalTarget(new HubSpotClient(options), null);
         }
 
+        if (await StoredLoginConnection.TryOpenAsync(seedSize: 100, webhookSecret: null, cancellationToken).ConfigureAwait(false) is { } login)
+        {
+            await notices.WriteLineAsync($"Using {login.Description}. A token (HUBSPOT_ACCESS_TOKEN or --token) takes precedence; `spoke auth logout` removes the login.").ConfigureAwait(false);
+            return new PortalTarget(login.Client, login);
+        }
+
         var dataFile = Path.GetFullPath(parse.GetValue(EmulatorData) ?? DefaultEmulatorData);
         var emulator = await HubSpotEmulator.StartAsync(new HubSpotEmulatorOptions
         {
@@ -92,21 +100,21 @@ internal sealed class PortalOptions
             ConfigureLogging = EmulatorLogging.ErrorsToStderr,
         }, cancellationToken).ConfigureAwait(false);
         var client = new HubSpotClient(new HubSpotClientOptions { BaseUri = emulator.BaseUri, AccessToken = emulator.Token });
-        await notices.WriteLineAsync($"No HubSpot credentials: using the embedded emulator's portal in {dataFile} (delete the file to start over). To use your portal, set HUBSPOT_ACCESS_TOKEN (or pass --token).").ConfigureAwait(false);
+        await notices.WriteLineAsync($"No HubSpot credentials: using the embedded emulator's portal in {dataFile} (delete the file to start over). To use your portal, set HUBSPOT_ACCESS_TOKEN (or pass --token), or run `spoke auth login`.").ConfigureAwait(false);
         return new PortalTarget(client, emulator);
     }
 }
 
-/// <summary>The portal a data command talks to, and the embedded emulator serving it when there were no credentials.</summary>
-internal sealed class PortalTarget(HubSpotClient client, HubSpotEmulator? emulator) : IAsyncDisposable
+/// <summary>The portal a data command talks to, and what serves it (the embedded emulator, a stored login) to stop with it.</summary>
+internal sealed class PortalTarget(HubSpotClient client, IAsyncDisposable? owner) : IAsyncDisposable
 {
     public HubSpotClient Client { get; } = client;
 
     public async ValueTask DisposeAsync()
     {
-        if (emulator is not null)
+        if (owner is not null)
         {
-            await emulator.DisposeAsync().ConfigureAwait(false);
+            await owner.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Emulator;
 using Spoke.Cli.Hosting;
 using Spoke.Emulator;
@@ -186,7 +187,7 @@ internal static class SyncCommand
                 }
                 catch (HubSpotApiException e) when (e.Status == 401)
                 {
-                    Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                    Console.Error.WriteLine(AuthCommand.RefusedHint(e));
                     return ExitCodes.Unauthorized;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -239,7 +240,7 @@ internal static class SyncCommand
             }
             catch (HubSpotApiException e) when (e.Status == 401)
             {
-                Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                Console.Error.WriteLine(AuthCommand.RefusedHint(e));
                 return ExitCodes.Unauthorized;
             }
         });

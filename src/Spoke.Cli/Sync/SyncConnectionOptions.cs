@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Emulator;
 using Spoke.Cli.Portal;
 using Spoke.Emulator;
@@ -13,7 +14,7 @@ internal sealed class SyncConnectionOptions
 
     public Option<string?> Token { get; } = new("--token")
     {
-        Description = "A private-app access token (default: HUBSPOT_ACCESS_TOKEN, or HubSpot__AccessToken). Without one, the embedded emulator's demo portal is synced",
+        Description = "A private-app access token (default: HUBSPOT_ACCESS_TOKEN, or HubSpot__AccessToken). Without one, the stored login (spoke auth login) is used, else the embedded emulator's demo portal is synced",
     };
 
     public Option<string?> BaseUrl { get; } = PortalOptions.CreateBaseUrl();
@@ -72,7 +73,13 @@ internal sealed class SyncConnectionOptions
                 options.BaseUri = baseUrl;
             }
 
-            return new SyncTarget(new HubSpotClient(options), null, baseUrl);
+            return new SyncTarget(new HubSpotClient(options), null, $"the portal of the given token{(baseUrl is null ? "" : $" at {baseUrl}")}", null);
+        }
+
+        // A stored login (spoke auth login); for an emulator login, its emulator serves it (and its webhooks, for --watch).
+        if (await StoredLoginConnection.TryOpenAsync(seedSize, emulatorClientSecret, cancellationToken).ConfigureAwait(false) is { } login)
+        {
+            return new SyncTarget(login.Client, login.Emulator, login.Description, login);
         }
 
         // No credentials: the embedded emulator, seeded with the demo portal, on a free loopback port.
@@ -85,26 +92,36 @@ internal sealed class SyncConnectionOptions
             ConfigureLogging = EmulatorLogging.ErrorsToStderr,
         }, cancellationToken).ConfigureAwait(false);
         var client = new HubSpotClient(new HubSpotClientOptions { BaseUri = emulator.BaseUri, AccessToken = emulator.Token });
-        return new SyncTarget(client, emulator, emulator.BaseUri);
+        return new SyncTarget(client, emulator, null, emulator);
     }
 }
 
-/// <summary>The portal a command talks to, and the embedded emulator serving it when there were no credentials.</summary>
-internal sealed class SyncTarget(HubSpotClient client, HubSpotEmulator? emulator, Uri? baseUrl) : IAsyncDisposable
+/// <summary>
+/// The portal a command talks to; <see cref="Emulator"/> is the embedded emulator serving it (no credentials, or an
+/// emulator login), and <paramref name="owner"/> what to stop with it.
+/// </summary>
+/// <param name="client">The client.</param>
+/// <param name="emulator">The embedded emulator serving the portal, or null.</param>
+/// <param name="source">Where the portal comes from, for the banner; null for the embedded demo portal.</param>
+/// <param name="owner">Stopped with the target.</param>
+internal sealed class SyncTarget(HubSpotClient client, HubSpotEmulator? emulator, string? source, IAsyncDisposable? owner) : IAsyncDisposable
 {
     public HubSpotClient Client { get; } = client;
 
     public HubSpotEmulator? Emulator { get; } = emulator;
 
-    public string Banner(SyncDatabase database) => Emulator is not null
-        ? $"No HubSpot credentials: syncing the embedded emulator's demo portal into {database}. To sync your portal, set HUBSPOT_ACCESS_TOKEN (or pass --token)."
-        : $"Syncing the portal of the given token{(baseUrl is null ? "" : $" at {baseUrl}")} into {database}.";
+    /// <summary>Where the portal comes from (the token, a stored login); null for the embedded demo portal.</summary>
+    public string? Source { get; } = source;
+
+    public string Banner(SyncDatabase database) => Source is null
+        ? $"No HubSpot credentials: syncing the embedded emulator's demo portal into {database}. To sync your portal, set HUBSPOT_ACCESS_TOKEN (or pass --token), or run `spoke auth login`."
+        : $"Syncing {Source} into {database}.";
 
     public async ValueTask DisposeAsync()
     {
-        if (Emulator is not null)
+        if (owner is not null)
         {
-            await Emulator.DisposeAsync().ConfigureAwait(false);
+            await owner.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Hosting;
 using Spoke.Errors;
 using Spoke.Sync.Store;
@@ -75,9 +76,9 @@ internal static class SyncVerifyCommand
             }
 
             await using var target = await connection.ConnectAsync(parse, parse.GetValue(seedSize), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine(target.Emulator is not null
+            Console.WriteLine(target.Source is null
                 ? $"No HubSpot credentials: comparing {database} with a freshly seeded embedded demo portal (the same one `spoke sync` mirrors). To verify your portal, set HUBSPOT_ACCESS_TOKEN (or pass --token)."
-                : $"Comparing {database} with the portal of the given token.");
+                : $"Comparing {database} with {target.Source}.");
             await using var store = await database.OpenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             try
             {
@@ -92,7 +93,7 @@ internal static class SyncVerifyCommand
             }
             catch (HubSpotApiException e) when (e.Status == 401)
             {
-                Console.Error.WriteLine($"HubSpot refused the token ({e.Message}). Check HUBSPOT_ACCESS_TOKEN or --token.");
+                Console.Error.WriteLine(AuthCommand.RefusedHint(e));
                 return SyncCommand.ExitCodes.Unauthorized;
             }
         });

@@ -14,6 +14,24 @@ public sealed partial class HubSpotEmulator
         return Portal.OAuth.Register(definition).Credentials;
     }
 
+    /// <summary>
+    /// Changes a registered app's settings (name, redirect URIs, scopes), as HubSpot's app settings page does: the app
+    /// is the one with <see cref="OAuthAppDefinition.ClientId"/>; it keeps its app id, its installations and, unless the
+    /// definition gives a new one, its client secret.
+    /// </summary>
+    /// <exception cref="ArgumentException">No app has that client id, or the settings are not valid; the message says what.</exception>
+    public OAuthAppCredentials UpdateOAuthApp(OAuthAppDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        using var _ = Portal.Write();
+        if (Portal.OAuth.FindApp(definition.ClientId) is null)
+        {
+            throw new ArgumentException($"No OAuth app with client id {definition.ClientId ?? "(none given)"} is registered: create it with CreateOAuthApp.", nameof(definition));
+        }
+
+        return Portal.OAuth.Register(definition, replace: true).Credentials;
+    }
+
     /// <summary>Every registered public app.</summary>
     public IReadOnlyList<OAuthAppCredentials> OAuthApps
     {
