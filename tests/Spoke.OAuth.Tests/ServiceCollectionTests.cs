@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Spoke.OAuth.Stores;
 using Spoke.OAuth.Tests.Infrastructure;
+using Spoke.Webhooks.Tests.Infrastructure;
 
 namespace Spoke.OAuth.Tests;
 

@@ -15,9 +15,6 @@ namespace Spoke.OAuth.Stores;
 /// </summary>
 public sealed class PostgresHubSpotTokenStore : IHubSpotTokenStore, IDisposable, IAsyncDisposable
 {
-    private const string Columns = "client_id, portal_id, refresh_token, access_token, access_token_expires_at, scopes, " +
-        "hub_domain, user_email, user_id, installed_at, updated_at";
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly InstallationProtector _protector;
@@ -77,7 +74,7 @@ public sealed class PostgresHubSpotTokenStore : IHubSpotTokenStore, IDisposable,
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM {_table} WHERE client_id = @client_id AND portal_id = @portal_id";
+        command.CommandText = $"SELECT {InstallationRow.Columns} FROM {_table} WHERE client_id = @client_id AND portal_id = @portal_id";
         command.Parameters.AddWithValue("client_id", key.ClientId ?? "");
         command.Parameters.AddWithValue("portal_id", key.PortalId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -87,30 +84,11 @@ public sealed class PostgresHubSpotTokenStore : IHubSpotTokenStore, IDisposable,
     /// <inheritdoc/>
     public async ValueTask SaveAsync(HubSpotInstallation installation, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(installation);
-        ArgumentException.ThrowIfNullOrWhiteSpace(installation.ClientId, nameof(installation));
-        ArgumentException.ThrowIfNullOrEmpty(installation.RefreshToken, nameof(installation));
-        var key = installation.Key;
-        var refreshToken = _protector.Protect(key, InstallationProtector.RefreshTokenField, installation.RefreshToken);
-        var accessToken = installation.AccessToken is null ? null : _protector.Protect(key, InstallationProtector.AccessTokenField, installation.AccessToken);
+        var (refreshToken, accessToken) = InstallationRow.Protect(installation, _protector);
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            INSERT INTO {_table} ({Columns})
-            VALUES (@client_id, @portal_id, @refresh_token, @access_token, @access_token_expires_at, @scopes,
-                    @hub_domain, @user_email, @user_id, @installed_at, @updated_at)
-            ON CONFLICT (client_id, portal_id) DO UPDATE SET
-                refresh_token = EXCLUDED.refresh_token,
-                access_token = EXCLUDED.access_token,
-                access_token_expires_at = EXCLUDED.access_token_expires_at,
-                scopes = EXCLUDED.scopes,
-                hub_domain = EXCLUDED.hub_domain,
-                user_email = EXCLUDED.user_email,
-                user_id = EXCLUDED.user_id,
-                installed_at = EXCLUDED.installed_at,
-                updated_at = EXCLUDED.updated_at
-            """;
+        command.CommandText = InstallationRow.Upsert(_table, '@');
         command.Parameters.AddWithValue("client_id", installation.ClientId);
         command.Parameters.AddWithValue("portal_id", installation.PortalId);
         command.Parameters.AddWithValue("refresh_token", refreshToken);
@@ -143,8 +121,8 @@ public sealed class PostgresHubSpotTokenStore : IHubSpotTokenStore, IDisposable,
         await using var command = connection.CreateCommand();
         // COLLATE "C": ordinal order, the same as the other stores whatever the database's locale.
         command.CommandText = clientId is null
-            ? $"SELECT {Columns} FROM {_table} ORDER BY client_id COLLATE \"C\", portal_id"
-            : $"SELECT {Columns} FROM {_table} WHERE client_id = @client_id ORDER BY portal_id";
+            ? $"SELECT {InstallationRow.Columns} FROM {_table} ORDER BY client_id COLLATE \"C\", portal_id"
+            : $"SELECT {InstallationRow.Columns} FROM {_table} WHERE client_id = @client_id ORDER BY portal_id";
         if (clientId is not null)
         {
             command.Parameters.AddWithValue("client_id", clientId);
@@ -185,24 +163,8 @@ public sealed class PostgresHubSpotTokenStore : IHubSpotTokenStore, IDisposable,
         return NpgsqlDataSource.Create(connectionString);
     }
 
-    private HubSpotInstallation Read(NpgsqlDataReader reader)
-    {
-        var key = new HubSpotInstallationKey(reader.GetString(0), reader.GetInt64(1));
-        return new HubSpotInstallation
-        {
-            ClientId = key.ClientId,
-            PortalId = key.PortalId,
-            RefreshToken = _protector.Unprotect(key, InstallationProtector.RefreshTokenField, reader.GetString(2)),
-            AccessToken = reader.IsDBNull(3) ? null : _protector.Unprotect(key, InstallationProtector.AccessTokenField, reader.GetString(3)),
-            AccessTokenExpiresAt = reader.GetFieldValue<DateTimeOffset>(4),
-            Scopes = reader.GetFieldValue<string[]>(5),
-            HubDomain = reader.IsDBNull(6) ? null : reader.GetString(6),
-            User = reader.IsDBNull(7) ? null : reader.GetString(7),
-            UserId = reader.IsDBNull(8) ? null : reader.GetInt64(8),
-            InstalledAt = reader.GetFieldValue<DateTimeOffset>(9),
-            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(10),
-        };
-    }
+    private HubSpotInstallation Read(NpgsqlDataReader reader) =>
+        InstallationRow.Read(reader, _protector, (r, i) => r.GetFieldValue<DateTimeOffset>(i), (r, i) => r.GetFieldValue<string[]>(i));
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

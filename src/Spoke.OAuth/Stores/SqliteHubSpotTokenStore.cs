@@ -16,9 +16,6 @@ namespace Spoke.OAuth.Stores;
 /// </summary>
 public sealed class SqliteHubSpotTokenStore : IHubSpotTokenStore, IDisposable, IAsyncDisposable
 {
-    private const string Columns = "client_id, portal_id, refresh_token, access_token, access_token_expires_at, scopes, " +
-        "hub_domain, user_email, user_id, installed_at, updated_at";
-
     private const int BusyTimeoutMilliseconds = 30_000;
 
     private readonly string _connectionString;
@@ -54,7 +51,7 @@ public sealed class SqliteHubSpotTokenStore : IHubSpotTokenStore, IDisposable, I
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM hubspot_installations WHERE client_id = $client_id AND portal_id = $portal_id";
+        command.CommandText = $"SELECT {InstallationRow.Columns} FROM hubspot_installations WHERE client_id = $client_id AND portal_id = $portal_id";
         command.Parameters.AddWithValue("$client_id", key.ClientId ?? "");
         command.Parameters.AddWithValue("$portal_id", key.PortalId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -64,30 +61,11 @@ public sealed class SqliteHubSpotTokenStore : IHubSpotTokenStore, IDisposable, I
     /// <inheritdoc/>
     public async ValueTask SaveAsync(HubSpotInstallation installation, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(installation);
-        ArgumentException.ThrowIfNullOrWhiteSpace(installation.ClientId, nameof(installation));
-        ArgumentException.ThrowIfNullOrEmpty(installation.RefreshToken, nameof(installation));
-        var key = installation.Key;
-        var refreshToken = _protector.Protect(key, InstallationProtector.RefreshTokenField, installation.RefreshToken);
-        var accessToken = installation.AccessToken is null ? null : _protector.Protect(key, InstallationProtector.AccessTokenField, installation.AccessToken);
+        var (refreshToken, accessToken) = InstallationRow.Protect(installation, _protector);
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            INSERT INTO hubspot_installations ({Columns})
-            VALUES ($client_id, $portal_id, $refresh_token, $access_token, $access_token_expires_at, $scopes,
-                    $hub_domain, $user_email, $user_id, $installed_at, $updated_at)
-            ON CONFLICT (client_id, portal_id) DO UPDATE SET
-                refresh_token = excluded.refresh_token,
-                access_token = excluded.access_token,
-                access_token_expires_at = excluded.access_token_expires_at,
-                scopes = excluded.scopes,
-                hub_domain = excluded.hub_domain,
-                user_email = excluded.user_email,
-                user_id = excluded.user_id,
-                installed_at = excluded.installed_at,
-                updated_at = excluded.updated_at
-            """;
+        command.CommandText = InstallationRow.Upsert("hubspot_installations", '$');
         command.Parameters.AddWithValue("$client_id", installation.ClientId);
         command.Parameters.AddWithValue("$portal_id", installation.PortalId);
         command.Parameters.AddWithValue("$refresh_token", refreshToken);
@@ -138,8 +116,8 @@ public sealed class SqliteHubSpotTokenStore : IHubSpotTokenStore, IDisposable, I
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = clientId is null
-            ? $"SELECT {Columns} FROM hubspot_installations ORDER BY client_id, portal_id"
-            : $"SELECT {Columns} FROM hubspot_installations WHERE client_id = $client_id ORDER BY client_id, portal_id";
+            ? $"SELECT {InstallationRow.Columns} FROM hubspot_installations ORDER BY client_id, portal_id"
+            : $"SELECT {InstallationRow.Columns} FROM hubspot_installations WHERE client_id = $client_id ORDER BY client_id, portal_id";
         if (clientId is not null)
         {
             command.Parameters.AddWithValue("$client_id", clientId);
@@ -171,24 +149,8 @@ public sealed class SqliteHubSpotTokenStore : IHubSpotTokenStore, IDisposable, I
         return ValueTask.CompletedTask;
     }
 
-    private HubSpotInstallation Read(DbDataReader reader)
-    {
-        var key = new HubSpotInstallationKey(reader.GetString(0), reader.GetInt64(1));
-        return new HubSpotInstallation
-        {
-            ClientId = key.ClientId,
-            PortalId = key.PortalId,
-            RefreshToken = _protector.Unprotect(key, InstallationProtector.RefreshTokenField, reader.GetString(2)),
-            AccessToken = reader.IsDBNull(3) ? null : _protector.Unprotect(key, InstallationProtector.AccessTokenField, reader.GetString(3)),
-            AccessTokenExpiresAt = ParseTime(reader.GetString(4)),
-            Scopes = reader.GetString(5).Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            HubDomain = reader.IsDBNull(6) ? null : reader.GetString(6),
-            User = reader.IsDBNull(7) ? null : reader.GetString(7),
-            UserId = reader.IsDBNull(8) ? null : reader.GetInt64(8),
-            InstalledAt = ParseTime(reader.GetString(9)),
-            UpdatedAt = ParseTime(reader.GetString(10)),
-        };
-    }
+    private HubSpotInstallation Read(DbDataReader reader) =>
+        InstallationRow.Read(reader, _protector, (r, i) => ParseTime(r.GetString(i)), (r, i) => r.GetString(i).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     // UTC, round-trip format: exact to the tick, and in time order as text.
     private static string FormatTime(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
