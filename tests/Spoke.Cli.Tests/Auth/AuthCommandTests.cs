@@ -106,6 +106,15 @@ public sealed class AuthCommandTests
         var withToken = new Dictionary<string, string>(environment) { ["HUBSPOT_ACCESS_TOKEN"] = emulatorToken };
         Assert.Equal(20, await ExportCountAsync(withToken, outputs, "--base-url", baseUri.ToString()));
 
+        // spoke sync uses the login too: it mirrors portal 222, not the primary portal's demo records.
+        var mirror = Path.Combine(Directory.CreateTempSubdirectory("spoke-auth-sync-").FullName, "mirror.db");
+        await using (var sync = SpokeProcess.StartWith(environment, "sync", "--database", "sqlite:" + mirror, "--objects", "contacts"))
+        {
+            Assert.Equal(0, await sync.WaitForExitAsync(Step));
+            Assert.Contains("Syncing the stored login (spoke auth login) to portal 222", sync.Output, StringComparison.Ordinal);
+            outputs.Add(sync.Output);
+        }
+
         // Uninstalled in the portal: the next command says to log in again, and exits with the credentials code.
         using (var http = new HttpClient { BaseAddress = baseUri })
         using (var uninstall = await http.DeleteAsync($"_emulator/oauth/apps/{clientId}/installations/222"))
