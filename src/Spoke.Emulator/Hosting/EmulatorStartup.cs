@@ -60,8 +60,12 @@ internal static class EmulatorStartup
         portal.Webhooks.Armed = true;
     }
 
-    /// <summary>An additional portal: its own data file beside the primary's (when there is one), no seed.</summary>
-    public static void PrepareAdditional(PortalState portal, HubSpotEmulatorOptions options)
+    /// <summary>
+    /// An additional portal: its own data file beside the primary's (when there is one), no seed. The developer app is
+    /// installed in it too: the primary's app id, client secret and webhook settings and subscriptions (kept in step from
+    /// now on), so its changes are delivered to the app's target URL with its portal id, signed with the app's secret.
+    /// </summary>
+    public static void PrepareAdditional(PortalState portal, PortalState primary, HubSpotEmulatorOptions options)
     {
         if (portal.PortalId <= 0 || portal.PortalId == options.PortalId)
         {
@@ -69,6 +73,23 @@ internal static class EmulatorStartup
         }
 
         PortalPersistence.Attach(portal, AdditionalDataFile(options.DataFile, portal.PortalId));
+        void TakeTheApp()
+        {
+            // Called under the primary's write lock (or at start): primary, then this portal, the order every path takes.
+            using (portal.Write())
+            {
+                portal.AppId = primary.AppId;
+                portal.ClientSecret = primary.ClientSecret;
+                portal.Webhooks.CopyDefinitionsFrom(primary.Webhooks);
+            }
+        }
+
+        using (primary.Read())
+        {
+            TakeTheApp();
+        }
+
+        primary.Webhooks.DefinitionsChanged += TakeTheApp;
         portal.Webhooks.Armed = true;
     }
 

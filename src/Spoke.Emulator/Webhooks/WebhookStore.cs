@@ -43,6 +43,7 @@ internal sealed class WebhookStore : PortalFeature
         {
             _settings = value;
             MarkDirty();
+            DefinitionsChanged?.Invoke();
         }
     }
     public List<WebhookSubscription> Subscriptions { get; } = [];
@@ -54,6 +55,12 @@ internal sealed class WebhookStore : PortalFeature
     /// <summary>Tokens that stand for the app itself (changeSource <c>INTEGRATION</c>).</summary>
     public HashSet<string> AppTokens { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The settings or subscriptions changed (raised under the portal's write lock). The developer app's definitions are
+    /// the primary portal's; the emulator copies them to its other portals on this (<see cref="CopyDefinitionsFrom"/>).
+    /// </summary>
+    public event Action? DefinitionsChanged;
+
     /// <summary>Receives each committed scope's events, in the order they happened (called under the portal lock).</summary>
     public event Action<IReadOnlyList<WebhookEvent>>? Committed;
 
@@ -64,10 +71,37 @@ internal sealed class WebhookStore : PortalFeature
     {
         _byAction = null;
         MarkDirty();
+        DefinitionsChanged?.Invoke();
     }
 
     /// <summary>Call after changing <see cref="Settings"/> in place: saves them.</summary>
-    public void SettingsChanged() => MarkDirty();
+    public void SettingsChanged()
+    {
+        MarkDirty();
+        DefinitionsChanged?.Invoke();
+    }
+
+    /// <summary>
+    /// Takes the app's settings and subscriptions from <paramref name="source"/> (the primary portal's), as copies: in
+    /// HubSpot they belong to the app, which sends the events of every portal it is installed in. Call under this
+    /// portal's write lock with <paramref name="source"/>'s portal locked too.
+    /// </summary>
+    public void CopyDefinitionsFrom(WebhookStore source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _settings = source.Settings is { } s
+            ? new WebhookSettings { TargetUrl = s.TargetUrl, MaxConcurrentRequests = s.MaxConcurrentRequests, Period = s.Period, CreatedAt = s.CreatedAt, UpdatedAt = s.UpdatedAt }
+            : null;
+        Subscriptions.Clear();
+        Subscriptions.AddRange(source.Subscriptions.Select(x => new WebhookSubscription
+        {
+            Id = x.Id, EventType = x.EventType, PropertyName = x.PropertyName, ObjectTypeId = x.ObjectTypeId, EventTypeName = x.EventTypeName,
+            Active = x.Active, CreatedAt = x.CreatedAt, UpdatedAt = x.UpdatedAt,
+        }));
+        NextSubscriptionId = source.NextSubscriptionId;
+        _byAction = null;
+        MarkDirty();
+    }
 
     public override void Reset(DateTimeOffset now) => Clear();
 

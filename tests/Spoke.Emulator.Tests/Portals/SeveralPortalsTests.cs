@@ -136,3 +136,54 @@ public sealed class SeveralPortalsPersistenceTests : IDisposable
         }
     }
 }
+
+/// <summary>The developer app is installed in every portal: one target URL and one set of subscriptions, each portal's events with its own portal id.</summary>
+public sealed class SeveralPortalsWebhookTests
+{
+    private const long Second = 44_444_444;
+
+    [Fact]
+    public async Task Each_portals_changes_reach_the_apps_target_with_that_portals_id_signed_with_the_apps_secret()
+    {
+        await using var receiver = await Webhooks.WebhookReceiver.StartAsync();
+        var secret = Guid.NewGuid().ToString();
+        var options = new HubSpotEmulatorOptions { AppId = 555_001, ClientSecret = secret };
+        options.AdditionalPortalIds.Add(Second);
+        await using var emulator = await HubSpotEmulator.StartAsync(options);
+        using var developer = new Api(emulator.BaseUri, "");
+        string Path(string suffix) => $"/webhooks/v3/{emulator.AppId}{suffix}?hapikey={emulator.DeveloperApiKey}";
+        (await developer.Put(Path("/settings"), new { targetUrl = receiver.Url.ToString(), throttling = new { maxConcurrentRequests = 10 } })).Expect(200);
+        (await developer.Post(Path("/subscriptions"), new { eventType = "contact.creation", active = true })).Expect(201);
+
+        using var first = new Api(emulator.BaseUri, emulator.Token);
+        using var second = new Api(emulator.BaseUri, emulator.CreateToken(Second, "crm.objects.contacts.write"));
+        var inFirst = (await first.Post("/crm/v3/objects/contacts", new { properties = new { email = "a@one.example" } })).Expect(201)["id"]!.GetValue<string>();
+        var inSecond = (await second.Post("/crm/v3/objects/contacts", new { properties = new { email = "b@two.example" } })).Expect(201)["id"]!.GetValue<string>();
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (receiver.Events.Count() < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var events = receiver.Events.ToList();
+        Assert.Equal(2, events.Count);
+        Assert.Contains(events, e => e["portalId"]!.GetValue<long>() == emulator.PortalId && e["objectId"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture) == inFirst);
+        Assert.Contains(events, e => e["portalId"]!.GetValue<long>() == Second && e["objectId"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture) == inSecond);
+        Assert.All(events, e => Assert.Equal(555_001, e["appId"]!.GetValue<long>()));
+        foreach (var request in receiver.Received)
+        {
+            var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret + request.Body)));
+            Assert.Equal(expected, request.Headers["X-HubSpot-Signature"]);
+        }
+
+        // Pausing the app (no settings) pauses every portal's deliveries.
+        (await developer.Delete(Path("/settings"))).Expect(204);
+        receiver.Clear();
+        (await second.Post("/crm/v3/objects/contacts", new { properties = new { email = "c@two.example" } })).Expect(201);
+        Assert.True(await emulator.Webhooks.WaitForIdleAsync(TimeSpan.FromSeconds(5)));
+        using var admin = new Api(emulator.BaseUri, "");
+        (await admin.Post($"/_emulator/webhooks/wait?portalId={Second}", new { })).Expect(200);
+        Assert.Empty(receiver.Received);
+    }
+}
