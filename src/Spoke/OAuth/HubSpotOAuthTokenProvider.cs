@@ -11,8 +11,9 @@ namespace Spoke.OAuth;
 /// once however many callers need it at the same moment, in this client and in every other one of the process (one lock
 /// per installation, and the store is read again under it, so a token another instance just stored is used, not
 /// refreshed again). A refreshed token is saved in the store before any caller gets it: a crash right after loses
-/// nothing, whether or not HubSpot rotated the refresh token. A refused refresh token surfaces as
-/// <see cref="HubSpotInstallationRevokedException"/>.
+/// nothing, whether or not HubSpot rotated the refresh token. A refused refresh token is checked against the store
+/// first (another process on the same store may have rotated it: its newer token is used); a refused stored token
+/// surfaces as <see cref="HubSpotInstallationRevokedException"/>.
 /// </summary>
 public sealed partial class HubSpotOAuthTokenProvider : IRenewableAccessTokenProvider
 {
@@ -133,10 +134,33 @@ public sealed partial class HubSpotOAuthTokenProvider : IRenewableAccessTokenPro
         {
             tokens = await _oauth.RefreshAsync(stored.RefreshToken, cancellationToken).ConfigureAwait(false);
         }
-        catch (HubSpotApiException ex) when (ex.Category == "BAD_REFRESH_TOKEN" || (ex.Status == 400 && ex.Message.Contains("invalid_grant", StringComparison.Ordinal)))
+        catch (HubSpotApiException ex) when (IsRefused(ex))
         {
-            LogRevoked(_logger, Key);
-            throw new HubSpotInstallationRevokedException(Key, "HubSpot refused its refresh token: BAD_REFRESH_TOKEN", ex.CorrelationId, ex);
+            // Another process on the same store (a second CLI run, another instance of a web farm) may have refreshed
+            // between our read and our call, and a rotated refresh token retires ours: the store then holds a newer one.
+            var latest = await LoadAsync(cancellationToken).ConfigureAwait(false);
+            if (string.Equals(latest.RefreshToken, stored.RefreshToken, StringComparison.Ordinal))
+            {
+                LogRevoked(_logger, Key);
+                throw new HubSpotInstallationRevokedException(Key, "HubSpot refused its refresh token: BAD_REFRESH_TOKEN", ex.CorrelationId, ex);
+            }
+
+            if (IsFresh(latest))
+            {
+                _current = latest;
+                return latest;
+            }
+
+            try
+            {
+                stored = latest;
+                tokens = await _oauth.RefreshAsync(latest.RefreshToken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HubSpotApiException again) when (IsRefused(again))
+            {
+                LogRevoked(_logger, Key);
+                throw new HubSpotInstallationRevokedException(Key, "HubSpot refused its refresh token: BAD_REFRESH_TOKEN", again.CorrelationId, again);
+            }
         }
 
         var refreshed = stored with
@@ -155,6 +179,9 @@ public sealed partial class HubSpotOAuthTokenProvider : IRenewableAccessTokenPro
         LogRefreshed(_logger, Key, refreshed.AccessTokenExpiresAt, rotated);
         return refreshed;
     }
+
+    private static bool IsRefused(HubSpotApiException ex) =>
+        ex.Category == "BAD_REFRESH_TOKEN" || (ex.Status == 400 && ex.Message.Contains("invalid_grant", StringComparison.Ordinal));
 
     private bool IsFresh(HubSpotInstallation installation) =>
         installation.AccessToken is { Length: > 0 } &&

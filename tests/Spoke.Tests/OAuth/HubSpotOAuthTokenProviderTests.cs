@@ -231,12 +231,59 @@ public sealed class HubSpotOAuthTokenProviderTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_refresh_token_another_process_rotated_between_read_and_refresh_is_taken_from_the_store_not_reported_revoked()
+    {
+        _portal.Emulator.RotateRefreshTokens = true;
+        var (store, installation) = await InstalledAsync();
+        // The other process refreshes twice in the window: its second refresh retires the refresh token this one read.
+        var racing = new RacingStore(store, async () =>
+        {
+            var other = _portal.NewOAuth();
+            var once = await other.RefreshAsync(installation.RefreshToken);
+            var twice = await other.RefreshAsync(once.RefreshToken);
+            await store.SaveAsync(installation with { RefreshToken = twice.RefreshToken, AccessToken = twice.AccessToken, AccessTokenExpiresAt = twice.ExpiresAt });
+        });
+        var provider = new HubSpotOAuthTokenProvider(_portal.OAuth, racing, installation.Key);
+        _portal.Emulator.Clock.Advance(TimeSpan.FromMinutes(31));
+
+        var token = await provider.GetTokenAsync(default);
+
+        var stored = (await store.GetAsync(installation.Key))!;
+        Assert.Equal(stored.AccessToken, token);
+        var contact = await _portal.NewClient(provider).Crm.Contacts.CreateAsync(new PropertyBag().Set("email", "raced@example.com"));
+        Assert.NotNull(contact.Id);
+    }
+
     private async Task RevokeAccessTokenAsync(string token)
     {
         using var http = new HttpClient();
         var answer = await http.PostAsync(new Uri(_portal.Emulator.BaseUri, "/oauth/v3/token/revoke"), new FormUrlEncodedContent(
             [new("client_id", _portal.App.ClientId), new("client_secret", _portal.App.ClientSecret), new("token", token)]));
         answer.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Runs <paramref name="race"/> once, right after the first read, and answers that read's (now stale) installation.</summary>
+    private sealed class RacingStore(IHubSpotTokenStore inner, Func<Task> race) : IHubSpotTokenStore
+    {
+        private int _raced;
+
+        public async ValueTask<HubSpotInstallation?> GetAsync(HubSpotInstallationKey key, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.GetAsync(key, cancellationToken);
+            if (Interlocked.Exchange(ref _raced, 1) == 0)
+            {
+                await race();
+            }
+
+            return read;
+        }
+
+        public ValueTask SaveAsync(HubSpotInstallation installation, CancellationToken cancellationToken = default) => inner.SaveAsync(installation, cancellationToken);
+
+        public ValueTask<bool> DeleteAsync(HubSpotInstallationKey key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<HubSpotInstallation> ListAsync(string? clientId = null, CancellationToken cancellationToken = default) => inner.ListAsync(clientId, cancellationToken);
     }
 
     private sealed class FailingStore(IHubSpotTokenStore inner) : IHubSpotTokenStore
