@@ -155,7 +155,7 @@ public sealed partial class HubSpotEmulator : IAsyncDisposable
             {
                 var extra = new PortalState(id, clock, options.Fidelity);
                 portals.Add(extra);
-                EmulatorStartup.PrepareAdditional(extra, portal, options);
+                EmulatorStartup.PrepareAdditional(extra, portals.Count - 1, portal, options, cancellationToken);
             }
 
             foreach (var p in portals)

@@ -19,9 +19,17 @@ public sealed class HubSpotEmulatorOptions
     /// More portals (hub ids) to serve beside <see cref="PortalId"/>, for multi-tenant code: each has its own records,
     /// tokens (<see cref="HubSpotEmulator.CreateToken(long, string[])"/>), rate-limit budget and, with a
     /// <see cref="DataFile"/>, its own file beside it (<c>name.portal-ID.db</c>). A request acts on the portal its token
-    /// belongs to, so one portal's tokens never see another's records. They start with HubSpot's defaults (no demo seed).
+    /// belongs to, so one portal's tokens never see another's records. They start with HubSpot's defaults, or with
+    /// <see cref="SeedAdditionalPortals"/> a demo seed of their own.
     /// </summary>
     public IList<long> AdditionalPortalIds { get; } = [];
+
+    /// <summary>
+    /// With <see cref="Seed"/> demo, seed every additional portal too: <see cref="SeedSize"/> contacts each, with the seed
+    /// value <see cref="SeedValue"/> + 1 for the first additional portal, + 2 for the second, …, so each portal holds other
+    /// records (a read that crossed portals cannot pass for a right one). Off by default: they start empty.
+    /// </summary>
+    public bool SeedAdditionalPortals { get; set; }
 
     /// <summary>SQLite file that persists state; null keeps everything in memory.</summary>
     public string? DataFile { get; set; }

@@ -41,6 +41,10 @@ internal static class EmulatorCommand
             Description = "Another portal (hub id) to serve beside --portal-id, repeatable: OAuth apps install into the one chosen on the consent page, and each token sees its portal only",
             HelpName = "ID",
         };
+        var seedExtraPortals = new Option<bool>("--seed-extra-portals")
+        {
+            Description = "With --seed demo, seed every --extra-portal too (other records in each: seed value + 1, + 2, …); without it they start empty",
+        };
         var oauthApp = new Option<string?>("--oauth-app")
         {
             Description = "Register a public (OAuth) app with this name: its consent page is /oauth/authorize and its client id and secret are printed (the secret once, when generated)",
@@ -97,7 +101,7 @@ internal static class EmulatorCommand
         var command = new Command("emulator", "Run a local HubSpot (API, errors, limits) that any HubSpot client can point at")
         {
             port, host, token, portalId, data, seed, seedSize, seedValue, rateLimits, fidelity, appId, clientSecret, developerApiKey,
-            extraPortals, oauthApp, oauthClientId, redirectUris, oauthScopes, oauthOptionalScopes,
+            extraPortals, seedExtraPortals, oauthApp, oauthClientId, redirectUris, oauthScopes, oauthOptionalScopes,
         };
         command.Validators.Add(r =>
         {
@@ -114,6 +118,11 @@ internal static class EmulatorCommand
             else if ((r.GetValue(redirectUris) ?? []).Length == 0)
             {
                 r.AddError("--oauth-app needs at least one --redirect-uri URL (where the consent page sends the code), e.g. --redirect-uri http://localhost:3000/oauth-callback.");
+            }
+
+            if (r.GetValue(seedExtraPortals) && (r.GetValue(seed) != SeedKind.Demo || (r.GetValue(extraPortals) ?? []).Length == 0))
+            {
+                r.AddError("--seed-extra-portals seeds the --extra-portal portals with the demo data: add --seed demo and at least one --extra-portal ID.");
             }
 
             if ((r.GetValue(extraPortals) ?? []).Contains(r.GetValue(portalId)))
@@ -134,6 +143,7 @@ internal static class EmulatorCommand
                 Seed = parse.GetValue(seed),
                 SeedSize = parse.GetValue(seedSize),
                 SeedValue = parse.GetValue(seedValue),
+                SeedAdditionalPortals = parse.GetValue(seedExtraPortals),
                 AppId = parse.GetValue(appId),
                 ClientSecret = parse.GetValue(clientSecret),
                 DeveloperApiKey = parse.GetValue(developerApiKey),

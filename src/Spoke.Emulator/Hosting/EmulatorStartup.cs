@@ -61,11 +61,17 @@ internal static class EmulatorStartup
     }
 
     /// <summary>
-    /// An additional portal: its own data file beside the primary's (when there is one), no seed. The developer app is
+    /// An additional portal: its own data file beside the primary's (when there is one), seeded only with
+    /// <see cref="HubSpotEmulatorOptions.SeedAdditionalPortals"/>. The developer app is
     /// installed in it too: the primary's app id, client secret and webhook settings and subscriptions (kept in step from
     /// now on), so its changes are delivered to the app's target URL with its portal id, signed with the app's secret.
     /// </summary>
-    public static void PrepareAdditional(PortalState portal, PortalState primary, HubSpotEmulatorOptions options)
+    /// <param name="portal">The additional portal.</param>
+    /// <param name="ordinal">Its place among the additional portals (1, 2, …): with <see cref="HubSpotEmulatorOptions.SeedAdditionalPortals"/>, its seed value is the primary's plus this.</param>
+    /// <param name="primary">The primary portal, whose developer app it takes.</param>
+    /// <param name="options">The emulator's options.</param>
+    /// <param name="cancellationToken">Stops a demo seed between chunks.</param>
+    public static void PrepareAdditional(PortalState portal, int ordinal, PortalState primary, HubSpotEmulatorOptions options, CancellationToken cancellationToken)
     {
         if (portal.PortalId <= 0 || portal.PortalId == options.PortalId)
         {
@@ -73,6 +79,13 @@ internal static class EmulatorStartup
         }
 
         PortalPersistence.Attach(portal, AdditionalDataFile(options.DataFile, portal.PortalId));
+        if (options.SeedAdditionalPortals)
+        {
+            // Other records than the primary's (another seed value), so a read that crossed portals could not pass for a right one.
+            var report = options.SeedProgress is { } progress ? (Action<string>)(line => progress($"Portal {portal.PortalId}: {line}")) : null;
+            DemoSeeding.SeedOrResume(portal, options.Seed, options.SeedSize, options.SeedValue + ordinal, report, cancellationToken);
+        }
+
         void TakeTheApp()
         {
             // Called under the primary's write lock (or at start): primary, then this portal, the order every path takes.

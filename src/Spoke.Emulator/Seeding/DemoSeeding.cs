@@ -9,11 +9,13 @@ namespace Spoke.Emulator.Seeding;
 /// </summary>
 internal static class DemoSeeding
 {
-    public static void SeedOrResume(PortalState portal, HubSpotEmulatorOptions options, CancellationToken cancellationToken)
+    public static void SeedOrResume(PortalState portal, HubSpotEmulatorOptions options, CancellationToken cancellationToken) =>
+        SeedOrResume(portal, options.Seed, options.SeedSize, options.SeedValue, options.SeedProgress, cancellationToken);
+
+    public static void SeedOrResume(PortalState portal, SeedKind seed, int seedSize, int seedValue, Action<string>? report, CancellationToken cancellationToken)
     {
-        var report = options.SeedProgress;
         var partial = portal.DemoSeed is { Complete: false } p ? p : null;
-        if (options.Seed != SeedKind.Demo)
+        if (seed != SeedKind.Demo)
         {
             if (partial is not null)
             {
@@ -25,8 +27,8 @@ internal static class DemoSeeding
 
         if (portal.Stores.Values.All(s => s.Count == 0))
         {
-            var plan = DemoSeeder.Plan(portal, options.SeedSize, options.SeedValue);
-            if (options.SeedSize > 0)
+            var plan = DemoSeeder.Plan(portal, seedSize, seedValue);
+            if (seedSize > 0)
             {
                 report?.Invoke(Invariant($"Seeding demo data: {string.Join(", ", plan.Types.Select(t => $"{t.Value.Total:N0} {t.Key}"))} (seed value {plan.SeedValue})..."));
             }
@@ -48,7 +50,7 @@ internal static class DemoSeeding
             return;
         }
 
-        if (partial.Size != options.SeedSize || partial.SeedValue != options.SeedValue)
+        if (partial.Size != seedSize || partial.SeedValue != seedValue)
         {
             report?.Invoke($"Not seeding: the portal holds an unfinished demo seed ({Done(partial)}) made with other flags; "
                 + $"start with {Flags(partial)} to finish it, or use a new data file for a different seed.");

@@ -187,3 +187,31 @@ public sealed class SeveralPortalsWebhookTests
         Assert.Empty(receiver.Received);
     }
 }
+
+/// <summary>SeedAdditionalPortals: every portal a demo portal of its own.</summary>
+public sealed class SeveralPortalsSeedTests
+{
+    [Fact]
+    public async Task Each_additional_portal_gets_a_demo_seed_of_its_own_only_when_asked()
+    {
+        var options = new HubSpotEmulatorOptions { Seed = SeedKind.Demo, SeedSize = 10, SeedAdditionalPortals = true };
+        options.AdditionalPortalIds.Add(55_555_555);
+        await using var seeded = await HubSpotEmulator.StartAsync(options);
+        using var first = new Api(seeded.BaseUri, seeded.Token);
+        using var second = new Api(seeded.BaseUri, seeded.CreateToken(55_555_555, "crm.objects.contacts.read"));
+        var firstEmails = await EmailsAsync(first);
+        var secondEmails = await EmailsAsync(second);
+        Assert.Equal(10, firstEmails.Count);
+        Assert.Equal(10, secondEmails.Count);
+        Assert.Empty(firstEmails.Intersect(secondEmails));
+
+        var plain = new HubSpotEmulatorOptions { Seed = SeedKind.Demo, SeedSize = 10 };
+        plain.AdditionalPortalIds.Add(55_555_555);
+        await using var unseeded = await HubSpotEmulator.StartAsync(plain);
+        using var empty = new Api(unseeded.BaseUri, unseeded.CreateToken(55_555_555, "crm.objects.contacts.read"));
+        Assert.Empty(await EmailsAsync(empty));
+    }
+
+    private static async Task<HashSet<string>> EmailsAsync(Api api) =>
+        [.. (await api.Get("/crm/v3/objects/contacts?limit=100&properties=email")).Expect(200)["results"].AsArray().Select(r => r!["properties"]!["email"]!.GetValue<string>())];
+}
