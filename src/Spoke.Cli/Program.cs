@@ -41,14 +41,14 @@ catch (AuthException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-catch (Exception e) when (e is not OperationCanceledException)
+catch (OperationCanceledException)
+{
+    return 1;
+}
+catch (Exception e)
 {
     // What System.CommandLine's default handler does.
     Console.Error.WriteLine($"Unhandled exception: {e}");
-    return 1;
-}
-catch (OperationCanceledException)
-{
     return 1;
 }
 

@@ -119,14 +119,14 @@ internal sealed class AuthDirectory : IAsyncDisposable
             throw new AuthException($"The login in {file} cannot be decrypted: the keys in {System.IO.Path.Combine(Path, "keys")} are missing or not the ones that wrote it. Run `spoke auth logout` and then `spoke auth login` again.");
         }
 
-        return new StoredLogin(document.ClientId, secret, document.PortalId, document.ApiBaseUri, document.AuthorizeBaseUri, document.Emulator, document.LoggedInAt);
+        return new StoredLogin(document.ClientId, secret, document.PortalId, document.BaseUri, document.Emulator, document.LoggedInAt);
     }
 
     /// <summary>Makes <paramref name="login"/> the current login (written to a temporary file, then renamed: a crash leaves the old or the new one).</summary>
     public void WriteLogin(StoredLogin login)
     {
         var document = new LoginDocument(login.ClientId, _protection.CreateProtector(SecretPurpose).Protect(login.ClientSecret),
-            login.PortalId, login.ApiBaseUri, login.AuthorizeBaseUri, login.Emulator, login.LoggedInAt);
+            login.PortalId, login.BaseUri, login.Emulator, login.LoggedInAt);
         var file = System.IO.Path.Combine(Path, LoginFile);
         var temporary = file + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Options = FileOptions.WriteThrough };
@@ -159,11 +159,11 @@ internal sealed class AuthDirectory : IAsyncDisposable
 /// <param name="ClientId">The app's client id.</param>
 /// <param name="ClientSecret">The app's client secret (a secret: never printed).</param>
 /// <param name="PortalId">The portal the app was installed in.</param>
-/// <param name="ApiBaseUri">The API's base URL; null for the embedded emulator (its port changes on every start).</param>
-/// <param name="AuthorizeBaseUri">Where the consent page was; null for the embedded emulator.</param>
+/// <param name="BaseUri">The HubSpot-compatible endpoint (<c>--base-url</c>) serving both the consent page and the API; null
+/// for HubSpot itself and for the embedded emulator (whose port changes on every start).</param>
 /// <param name="Emulator">The login is into the embedded emulator's portal kept in the auth folder's emulator.db.</param>
 /// <param name="LoggedInAt">When the login was made.</param>
-internal sealed record StoredLogin(string ClientId, string ClientSecret, long PortalId, Uri? ApiBaseUri, Uri? AuthorizeBaseUri, bool Emulator, DateTimeOffset LoggedInAt)
+internal sealed record StoredLogin(string ClientId, string ClientSecret, long PortalId, Uri? BaseUri, bool Emulator, DateTimeOffset LoggedInAt)
 {
     public HubSpotInstallationKey Key => new(ClientId, PortalId);
 
@@ -174,7 +174,7 @@ internal sealed record StoredLogin(string ClientId, string ClientSecret, long Po
 /// <summary>A login problem the user fixes by logging in again; its message says how.</summary>
 internal sealed class AuthException(string message) : Exception(message);
 
-internal sealed record LoginDocument(string ClientId, string ProtectedClientSecret, long PortalId, Uri? ApiBaseUri, Uri? AuthorizeBaseUri, bool Emulator, DateTimeOffset LoggedInAt);
+internal sealed record LoginDocument(string ClientId, string ProtectedClientSecret, long PortalId, Uri? BaseUri, bool Emulator, DateTimeOffset LoggedInAt);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(LoginDocument))]

@@ -150,14 +150,14 @@ internal static class AuthLoginCommand
 
                     embedded = await EmulatorLogin.StartAsync(directory, 100, null, app, cancellationToken).ConfigureAwait(false);
                     var credentials = embedded.OAuthApps.Single(a => a.ClientId == EmulatorLogin.ClientId);
-                    login = new StoredLogin(credentials.ClientId, credentials.ClientSecret, 0, null, null, Emulator: true, TimeProvider.System.GetUtcNow());
+                    login = new StoredLogin(credentials.ClientId, credentials.ClientSecret, 0, null, Emulator: true, TimeProvider.System.GetUtcNow());
                     Console.WriteLine($"Logging in to the embedded emulator's demo portal (kept in {directory.EmulatorDataFile}) with its app {EmulatorLogin.ClientId}.");
                 }
                 else
                 {
-                    var api = PortalOptions.ResolveBaseUrl(parse.GetValue(baseUrl));
                     var secret = parse.GetValue(clientSecret) is { Length: > 0 } s ? s : Environment.GetEnvironmentVariable("HUBSPOT_CLIENT_SECRET")!;
-                    login = new StoredLogin(parse.GetValue(clientId)!.Trim(), secret.Trim(), 0, api, api, Emulator: false, TimeProvider.System.GetUtcNow());
+                    login = new StoredLogin(parse.GetValue(clientId)!.Trim(), secret.Trim(), 0, PortalOptions.ResolveBaseUrl(parse.GetValue(baseUrl)),
+                        Emulator: false, TimeProvider.System.GetUtcNow());
                 }
 
                 var oauth = StoredLoginConnection.CreateOAuth(login, embedded, callback.RedirectUri);

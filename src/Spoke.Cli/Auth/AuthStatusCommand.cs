@@ -47,7 +47,7 @@ internal static class AuthStatusCommand
 
             var now = TimeProvider.System.GetUtcNow();
             var left = installation.AccessTokenExpiresAt - now;
-            Console.WriteLine($"Logged in to portal {installation.PortalId}{(installation.HubDomain is { } domain ? $" ({domain})" : "")}{(login.Emulator ? $" of the embedded emulator (data in {directory.EmulatorDataFile})" : login.ApiBaseUri is { } api ? $" at {api}" : " on HubSpot")}.");
+            Console.WriteLine($"Logged in to portal {installation.PortalId}{(installation.HubDomain is { } domain ? $" ({domain})" : "")}{(login.Emulator ? $" of the embedded emulator (data in {directory.EmulatorDataFile})" : login.BaseUri is { } endpoint ? $" at {endpoint}" : " on HubSpot")}.");
             Console.WriteLine($"  App client id:  {login.ClientId}");
             if (installation.User is { } user)
             {

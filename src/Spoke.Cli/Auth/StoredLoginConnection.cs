@@ -31,7 +31,7 @@ internal sealed class StoredLoginConnection : IAsyncDisposable
     /// <summary>Where the login points, for a banner: never a token.</summary>
     public string Description => Emulator is not null
         ? $"the stored login (spoke auth login --emulator) to portal {Login.PortalId} of the embedded emulator in {_directory.EmulatorDataFile}"
-        : $"the stored login (spoke auth login) to portal {Login.PortalId}{(Login.ApiBaseUri is { } api && api.Host != "api.hubapi.com" ? $" at {api}" : "")}";
+        : $"the stored login (spoke auth login) to portal {Login.PortalId}{(Login.BaseUri is { } endpoint ? $" at {endpoint}" : "")}";
 
     /// <summary>The stored login's connection, or null when there is no login (nothing is created then).</summary>
     /// <param name="seedSize">Contacts in the demo portal an emulator login's emulator seeds on its first start.</param>
@@ -76,15 +76,11 @@ internal sealed class StoredLoginConnection : IAsyncDisposable
     public static HubSpotOAuth CreateOAuth(StoredLogin login, HubSpotEmulator? emulator, Uri? redirectUri)
     {
         var options = new HubSpotOAuthOptions { ClientId = login.ClientId, ClientSecret = login.ClientSecret, RedirectUri = redirectUri };
-        if (emulator is not null)
+        // The emulator, like a --base-url endpoint, serves the consent page and the API on one address; HubSpot does not.
+        if ((emulator?.BaseUri ?? login.BaseUri) is { } endpoint)
         {
-            options.ApiBaseUri = emulator.BaseUri;
-            options.AuthorizeBaseUri = emulator.BaseUri;
-        }
-        else
-        {
-            options.ApiBaseUri = login.ApiBaseUri ?? options.ApiBaseUri;
-            options.AuthorizeBaseUri = login.AuthorizeBaseUri ?? options.AuthorizeBaseUri;
+            options.ApiBaseUri = endpoint;
+            options.AuthorizeBaseUri = endpoint;
         }
 
         return new HubSpotOAuth(options);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spoke.Cli.Auth;
 using Spoke.Cli.Hosting;
 using Spoke.Emulator;
 
@@ -267,13 +268,13 @@ internal static class EmulatorCommand
             definition.RedirectUris.Add(uri);
         }
 
-        var required = Spoke.Cli.Auth.AuthCommand.SplitScopes(scopes);
+        var required = AuthCommand.SplitScopes(scopes);
         foreach (var scope in required.Count == 0 ? ["oauth"] : required)
         {
             definition.RequiredScopes.Add(scope);
         }
 
-        foreach (var scope in Spoke.Cli.Auth.AuthCommand.SplitScopes(optionalScopes))
+        foreach (var scope in AuthCommand.SplitScopes(optionalScopes))
         {
             definition.OptionalScopes.Add(scope);
         }

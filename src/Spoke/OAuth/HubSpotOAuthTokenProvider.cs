@@ -141,8 +141,7 @@ public sealed partial class HubSpotOAuthTokenProvider : IRenewableAccessTokenPro
             var latest = await LoadAsync(cancellationToken).ConfigureAwait(false);
             if (string.Equals(latest.RefreshToken, stored.RefreshToken, StringComparison.Ordinal))
             {
-                LogRevoked(_logger, Key);
-                throw new HubSpotInstallationRevokedException(Key, "HubSpot refused its refresh token: BAD_REFRESH_TOKEN", ex.CorrelationId, ex);
+                throw Revoked(ex);
             }
 
             if (IsFresh(latest))
@@ -158,8 +157,7 @@ public sealed partial class HubSpotOAuthTokenProvider : IRenewableAccessTokenPro
             }
             catch (HubSpotApiException again) when (IsRefused(again))
             {
-                LogRevoked(_logger, Key);
-                throw new HubSpotInstallationRevokedException(Key, "HubSpot refused its refresh token: BAD_REFRESH_TOKEN", again.CorrelationId, again);
+                throw Revoked(again);
             }
         }
 
@@ -178,6 +176,12 @@ public sealed partial class HubSpotOAuthTokenProvider : IRenewableAccessTokenPro
         var rotated = !string.Equals(tokens.RefreshToken, stored.RefreshToken, StringComparison.Ordinal);
         LogRefreshed(_logger, Key, refreshed.AccessTokenExpiresAt, rotated);
         return refreshed;
+    }
+
+    private HubSpotInstallationRevokedException Revoked(HubSpotApiException refusal)
+    {
+        LogRevoked(_logger, Key);
+        return new HubSpotInstallationRevokedException(Key, "HubSpot refused its refresh token: BAD_REFRESH_TOKEN", refusal.CorrelationId, refusal);
     }
 
     private static bool IsRefused(HubSpotApiException ex) =>

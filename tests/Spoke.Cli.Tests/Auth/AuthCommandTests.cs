@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace Spoke.Cli.Tests.Auth;
@@ -71,7 +70,7 @@ public sealed class AuthCommandTests
     [Fact]
     public async Task A_login_to_a_second_portal_serves_the_data_commands_that_portals_records_until_the_app_is_uninstalled()
     {
-        var callbackPort = FreePort();
+        var callbackPort = Sync.SyncWatchCommandTests.FreePort();
         var redirect = $"http://localhost:{callbackPort}/oauth-callback";
         await using var emulator = SpokeProcess.Start("emulator", "--port", "0", "--seed", "demo", "--seed-size", "20", "--extra-portal", "222",
             "--oauth-app", "Multi-tenant app", "--redirect-uri", redirect, "--scopes", "crm.objects.contacts.read");
@@ -152,11 +151,4 @@ public sealed class AuthCommandTests
 
     private static string Value(string output, string prefix) =>
         output.Split('\n').First(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
